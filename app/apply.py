@@ -1,0 +1,270 @@
+"""Taking ops in: verify, store, and apply them in the one order every replica agrees on.
+
+``ingest`` is the only door into the materialised tables, for local edits and for
+ops from elsewhere alike. An op that cannot take effect yet (its author not admitted,
+its target not arrived) is kept waiting and retried whenever more ops arrive. When an
+op lands before ops that depended on a state it changes (a removal that is older than
+what the removed device wrote since), the group is rebuilt from its log in order.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from app.clock import check_not_future, wall_ms
+from app.errors import InvalidOp
+from app.materialise import HANDLERS, clear_group
+from app.op_schema import validate
+from app.ops import Known, Op, verify_runs
+from app.timeline import Timeline
+
+WAITING, APPLIED = 0, 1
+# Only personal data is ever erased; an erased profile edit still counts, as a no-op.
+ERASABLE = frozenset({("member", "update")})
+_CHUNK = 500
+
+
+@dataclass
+class IngestResult:
+    received: int = 0  # ops new to this replica
+    applied: int = 0  # of those and earlier waiting ones, how many took effect
+    waiting: int = 0  # new ops that cannot take effect yet
+    groups: set[str] = field(default_factory=set)
+    max_hlc: int = 0
+    reasons: dict[str, str] = field(default_factory=dict)  # op id -> why it waits
+
+
+class Applier:
+    """Per-transaction state of the apply loop: role timelines and small caches."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.timelines: dict[str, Timeline] = {}
+        self.latest_by_device: dict[tuple[str, str], int] = {}
+        self.exists_cache: dict[tuple[str, str], tuple[int, str] | None] = {}
+        self.to_rebuild: set[str] = set()
+        self.rebuilding = False
+
+    def timeline(self, group: str) -> Timeline:
+        tl = self.timelines.get(group)
+        if tl is None:
+            tl = self.timelines[group] = Timeline.load(self.db, group)
+        return tl
+
+    def rank(self, op: Op) -> int:
+        return self.timeline(op.group).rank_at(op.device, op.order)
+
+    def note_applied(self, op: Op) -> None:
+        key = (op.group, op.device)
+        if op.hlc > self.latest_applied(key):
+            self.latest_by_device[key] = op.hlc
+
+    def latest_applied(self, key: tuple[str, str]) -> int:
+        if key not in self.latest_by_device:
+            row = self.db.execute(
+                "SELECT MAX(hlc) FROM ops WHERE group_id = ? AND device = ? AND state = 1", key
+            ).fetchone()
+            self.latest_by_device[key] = row[0] or 0
+        return self.latest_by_device[key]
+
+    def role_changed_in_past(self, group: str, device: str, hlc: int) -> None:
+        """A role change at ``hlc`` may void or revive ops the device wrote after it."""
+        if not self.rebuilding and self.latest_applied((group, device)) >= hlc:
+            self.to_rebuild.add(group)
+
+    def find(self, table: str, entity_id: str, group: str) -> tuple[int, str] | None:
+        """(n, created_by) of an entity of this group, or None if it is not here (yet)."""
+        ck = (table, entity_id)
+        hit = self.exists_cache.get(ck)
+        if hit is None:
+            row = self.db.execute(
+                f"SELECT n, created_by, group_id FROM {table} WHERE id = ?",
+                (entity_id,),
+            ).fetchone()
+            if row is None or row[2] != group:
+                return None
+            hit = self.exists_cache[ck] = (row[0], row[1])
+        return hit
+
+    def remember(self, table: str, entity_id: str, n: int, created_by: str) -> None:
+        self.exists_cache[(table, entity_id)] = (n, created_by)
+
+    def try_apply(self, op: Op) -> str | None:
+        """Apply one op; None if it took effect, else the reason it waits."""
+        if op.payload is None and (op.kind, op.action) not in ERASABLE:
+            return "its content was erased"
+        reason = HANDLERS[(op.kind, op.action)](self, op)
+        if reason is None:
+            self.note_applied(op)
+        return reason
+
+
+def ingest(
+    db: sqlite3.Connection,
+    ops: Iterable[Op],
+    *,
+    trusted: bool = False,
+    now_ms: int | None = None,
+) -> IngestResult:
+    """Verify, store and apply ops inside the caller's transaction.
+
+    ``trusted`` skips signature and schema checks, for ops this device has just made.
+    Raises InvalidOp or ClockError before writing anything if any op is bad.
+    """
+    result = IngestResult()
+    fresh = _new_ops(db, ops)
+    if not fresh:
+        return result
+    if not trusted:
+        now = wall_ms() if now_ms is None else now_ms
+        for op in fresh:
+            validate(op)
+            check_not_future(op.hlc, now)
+        verify_runs(fresh, _known_neighbours(db, fresh))
+    result.received = len(fresh)
+    result.max_hlc = max(op.hlc for op in fresh)
+    groups = {op.group for op in fresh}
+    result.groups = groups
+
+    applier = Applier(db)
+    waiting_before = _waiting_ops(db, groups)
+    states = _apply_in_order(applier, [*fresh, *waiting_before], result.reasons)
+
+    db.executemany(
+        "INSERT INTO ops (id, group_id, device, seq, prev, hlc, kind, entity, action, payload,"
+        " payload_hash, sig, hash, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [_op_row(op, states[op.id]) for op in fresh],
+    )
+    revived = [(op.id,) for op in waiting_before if states[op.id] == APPLIED]
+    db.executemany("UPDATE ops SET state = 1 WHERE id = ?", revived)
+    result.applied = sum(1 for s in states.values() if s == APPLIED)
+    result.waiting = sum(1 for op in fresh if states[op.id] == WAITING)
+    for group in applier.to_rebuild:
+        rebuild_group(db, group)
+    if applier.to_rebuild:
+        result.waiting = db.execute(
+            f"SELECT COUNT(*) FROM ops WHERE state = 0 AND id IN ({','.join('?' * len(fresh))})",
+            [op.id for op in fresh],
+        ).fetchone()[0]
+    return result
+
+
+def rebuild_group(db: sqlite3.Connection, group: str) -> None:
+    """Forget the group's materialised state and apply its whole log again, in order."""
+    clear_group(db, group)
+    db.execute("UPDATE ops SET state = 0 WHERE group_id = ?", (group,))
+    ops = [row_to_op(r) for r in db.execute("SELECT * FROM ops WHERE group_id = ?", (group,))]
+    applier = Applier(db)
+    applier.rebuilding = True
+    states = _apply_in_order(applier, ops, {})
+    db.executemany(
+        "UPDATE ops SET state = 1 WHERE id = ?",
+        [(op_id,) for op_id, s in states.items() if s == APPLIED],
+    )
+
+
+def _apply_in_order(applier: Applier, ops: Sequence[Op], reasons: dict[str, str]) -> dict[str, int]:
+    """Apply in the total order, passing again over what waited while anything changed."""
+    states = {op.id: WAITING for op in ops}
+    pending = sorted(ops, key=lambda o: o.order)
+    while pending:
+        still: list[Op] = []
+        for op in pending:
+            reason = applier.try_apply(op)
+            if reason is None:
+                states[op.id] = APPLIED
+                reasons.pop(op.id, None)
+            else:
+                reasons[op.id] = reason
+                still.append(op)
+        if len(still) == len(pending):
+            break
+        pending = still
+    return states
+
+
+def _new_ops(db: sqlite3.Connection, ops: Iterable[Op]) -> list[Op]:
+    unique: dict[str, Op] = {}
+    for op in ops:
+        unique.setdefault(op.id, op)
+    ids = list(unique)
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i : i + _CHUNK]
+        held = db.execute(
+            f"SELECT id, hash FROM ops WHERE id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        for op_id, op_hash in held:
+            if unique[op_id].hash != op_hash:
+                raise InvalidOp(f"op {op_id} differs from the op of that id already held")
+            del unique[op_id]
+    return list(unique.values())
+
+
+def _known_neighbours(db: sqlite3.Connection, ops: Sequence[Op]) -> Known:
+    """The stored ops just before and after each new op in its author's chain."""
+    wanted: dict[tuple[str, str], set[int]] = {}
+    for op in ops:
+        wanted.setdefault((op.group, op.device), set()).update((op.seq - 1, op.seq, op.seq + 1))
+    known: Known = {}
+    for (group, device), seqs in wanted.items():
+        seq_list = sorted(seqs)
+        for i in range(0, len(seq_list), _CHUNK):
+            chunk = seq_list[i : i + _CHUNK]
+            rows = db.execute(
+                "SELECT seq, hash, prev FROM ops WHERE group_id = ? AND device = ?"
+                f" AND seq IN ({','.join('?' * len(chunk))})",
+                [group, device, *chunk],
+            )
+            for seq, op_hash, prev in rows:
+                known[(group, device, seq)] = (op_hash, prev)
+    return known
+
+
+def _waiting_ops(db: sqlite3.Connection, groups: set[str]) -> list[Op]:
+    ops: list[Op] = []
+    for group in groups:
+        rows = db.execute("SELECT * FROM ops WHERE group_id = ? AND state = 0", (group,))
+        ops.extend(row_to_op(r) for r in rows)
+    return ops
+
+
+def _op_row(op: Op, state: int) -> tuple[object, ...]:
+    payload = None if op.payload is None else json.dumps(op.payload, separators=(",", ":"))
+    return (
+        op.id,
+        op.group,
+        op.device,
+        op.seq,
+        op.prev,
+        op.hlc,
+        op.kind,
+        op.entity,
+        op.action,
+        payload,
+        op.payload_hash,
+        op.sig,
+        op.hash,
+        state,
+    )
+
+
+def row_to_op(row: sqlite3.Row) -> Op:
+    payload = row["payload"]
+    return Op(
+        row["id"],
+        row["group_id"],
+        row["device"],
+        row["seq"],
+        row["prev"],
+        row["hlc"],
+        row["kind"],
+        row["entity"],
+        row["action"],
+        row["payload_hash"],
+        row["sig"],
+        None if payload is None else json.loads(payload),
+    )

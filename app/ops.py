@@ -1,0 +1,258 @@
+"""The op: one immutable, signed change, and the hash chain each device's ops form.
+
+A signature covers the envelope, and the envelope holds the payload's hash rather than
+the payload, so a payload can later be erased without breaking verification. A device's
+ops in a group link to each other by hash: checking the newest signature of a run and
+the links behind it proves the whole run, at the cost of one signature check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from app.canonical import canonical_bytes
+from app.errors import InvalidOp
+
+FORMAT = 1
+_HEX = frozenset("0123456789abcdef")
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    id: str
+    group: str
+    device: str  # the author's Ed25519 public key, hex: ops verify on their own
+    seq: int
+    prev: str | None  # hash of the same device's previous op in this group
+    hlc: int
+    kind: str
+    entity: str
+    action: str
+    payload_hash: str
+    sig: str
+    payload: dict[str, Any] | None = field(default=None, compare=False)
+
+    @property
+    def order(self) -> tuple[int, str]:
+        """The total order every replica agrees on: clock stamp, then device."""
+        return (self.hlc, self.device)
+
+    def envelope_bytes(self) -> bytes:
+        return envelope_bytes(
+            self.id,
+            self.group,
+            self.device,
+            self.seq,
+            self.prev,
+            self.hlc,
+            self.kind,
+            self.entity,
+            self.action,
+            self.payload_hash,
+        )
+
+    @property
+    def hash(self) -> str:
+        return hashlib.sha256(self.envelope_bytes()).hexdigest()
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return self.payload or {}
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "group": self.group,
+            "device": self.device,
+            "seq": self.seq,
+            "prev": self.prev,
+            "hlc": self.hlc,
+            "kind": self.kind,
+            "entity": self.entity,
+            "action": self.action,
+            "payload_hash": self.payload_hash,
+            "sig": self.sig,
+            "payload": self.payload,
+        }
+
+
+def envelope_bytes(
+    op_id: str,
+    group: str,
+    device: str,
+    seq: int,
+    prev: str | None,
+    hlc: int,
+    kind: str,
+    entity: str,
+    action: str,
+    payload_hash: str,
+) -> bytes:
+    return json.dumps(
+        [FORMAT, op_id, group, device, seq, prev, hlc, kind, entity, action, payload_hash],
+        separators=(",", ":"),
+    ).encode()
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_bytes(payload)).hexdigest()
+
+
+def sign_op(
+    key: Ed25519PrivateKey,
+    *,
+    op_id: str,
+    group: str,
+    device: str,
+    seq: int,
+    prev: str | None,
+    hlc: int,
+    kind: str,
+    entity: str,
+    action: str,
+    payload: dict[str, Any],
+) -> Op:
+    p_hash = payload_hash(payload)
+    env = envelope_bytes(op_id, group, device, seq, prev, hlc, kind, entity, action, p_hash)
+    return Op(
+        op_id,
+        group,
+        device,
+        seq,
+        prev,
+        hlc,
+        kind,
+        entity,
+        action,
+        p_hash,
+        key.sign(env).hex(),
+        payload,
+    )
+
+
+_WIRE_TYPES: tuple[tuple[str, type | tuple[type, ...]], ...] = (
+    ("id", str),
+    ("group", str),
+    ("device", str),
+    ("seq", int),
+    ("hlc", int),
+    ("kind", str),
+    ("entity", str),
+    ("action", str),
+    ("payload_hash", str),
+    ("sig", str),
+)
+
+
+def op_from_wire(data: Any) -> Op:
+    """Parse and check the shape of one op from untrusted JSON; raises InvalidOp."""
+    if not isinstance(data, dict):
+        raise InvalidOp("an op must be a JSON object")
+    for name, typ in _WIRE_TYPES:
+        value = data.get(name)
+        if not isinstance(value, typ) or isinstance(value, bool):
+            raise InvalidOp(f"op field {name!r} is missing or of the wrong type")
+    prev = data.get("prev")
+    payload = data.get("payload")
+    if prev is not None and not isinstance(prev, str):
+        raise InvalidOp("op field 'prev' must be text or null")
+    if payload is not None and not isinstance(payload, dict):
+        raise InvalidOp("op field 'payload' must be an object or null")
+    device, sig = data["device"], data["sig"]
+    if len(device) != 64 or not _HEX.issuperset(device):
+        raise InvalidOp("op field 'device' is not a device key")
+    if len(sig) != 128 or not _HEX.issuperset(sig):
+        raise InvalidOp("op field 'sig' is not a signature")
+    if data["seq"] < 1 or (data["seq"] == 1) != (prev is None):
+        raise InvalidOp("op sequence number and previous-op link disagree")
+    if payload is not None and payload_hash(payload) != data["payload_hash"]:
+        raise InvalidOp(f"op {data['id']} payload does not match its hash")
+    return Op(
+        data["id"],
+        data["group"],
+        device,
+        data["seq"],
+        prev,
+        data["hlc"],
+        data["kind"],
+        data["entity"],
+        data["action"],
+        data["payload_hash"],
+        sig,
+        payload,
+    )
+
+
+def verify_signature(op: Op) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(op.device)).verify(
+            bytes.fromhex(op.sig), op.envelope_bytes()
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+ChainKey = tuple[str, str, int]  # (group, device, seq)
+Known = dict[ChainKey, tuple[str, str | None]]  # -> (hash, prev) of ops already held
+
+
+def verify_runs(ops: Iterable[Op], known: Known) -> None:
+    """Prove new ops authentic, checking one signature per run of linked ops.
+
+    ``known`` holds the ops this replica already has next to the new ones, so a run
+    that continues (or precedes) a stored chain is linked to it too. Raises InvalidOp
+    naming the first op that is forged, altered, or does not fit its author's chain.
+    """
+    by_chain: dict[tuple[str, str], list[Op]] = {}
+    for op in ops:
+        by_chain.setdefault((op.group, op.device), []).append(op)
+    for chain in by_chain.values():
+        chain.sort(key=lambda o: o.seq)
+        _verify_chain(chain, known)
+
+
+def _verify_chain(chain: Sequence[Op], known: Known) -> None:
+    hashes = [op.hash for op in chain]
+    run_start = 0
+    for i, op in enumerate(chain):
+        key = (op.group, op.device, op.seq)
+        held = known.get(key)
+        if (held is not None and held[0] != hashes[i]) or (
+            i > 0 and chain[i - 1].seq == op.seq and hashes[i - 1] != hashes[i]
+        ):
+            raise InvalidOp(f"device {op.device[:12]} wrote two different ops numbered {op.seq}")
+        prev = chain[i - 1] if i > 0 and chain[i - 1].seq == op.seq - 1 else None
+        if prev is not None:
+            if op.prev != hashes[i - 1]:
+                raise InvalidOp(f"op {op.id} does not follow its author's previous op")
+            if op.hlc <= prev.hlc:
+                raise InvalidOp(f"op {op.id} is stamped earlier than its author's previous op")
+        elif op.prev is not None:
+            before = known.get((op.group, op.device, op.seq - 1))
+            if before is not None and before[0] != op.prev:
+                raise InvalidOp(f"op {op.id} does not follow its author's previous op")
+        after = known.get((op.group, op.device, op.seq + 1))
+        if after is not None and after[1] != hashes[i]:
+            raise InvalidOp(f"op {op.id} does not fit before its author's next op")
+        run_ends = i + 1 == len(chain) or chain[i + 1].seq != op.seq + 1
+        if run_ends:
+            # The newest op's signature covers its prev hash, which covers the op
+            # before it, and so on back to the start of the run.
+            if not verify_signature(op):
+                _name_forgery(chain[run_start : i + 1])
+            run_start = i + 1
+
+
+def _name_forgery(run: Sequence[Op]) -> None:
+    for op in run:
+        if not verify_signature(op):
+            raise InvalidOp(f"op {op.id} has a signature that does not verify")
+    raise InvalidOp(f"op {run[-1].id} has a signature that does not verify")

@@ -1,0 +1,232 @@
+"""Discussions and their posts: start, reply, edit, delete, moderate, list, read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.errors import NotAllowed, NotFound
+from app.ids import uuid7
+from app.services.common import clean_body, clean_title, group_of, require_group
+from app.store import Store
+from app.writer import writing
+
+
+@dataclass(frozen=True)
+class DiscussionSummary:
+    id: str
+    title: str
+    category_id: str
+    category: str
+    pinned: bool
+    locked: bool
+    resolved: bool
+    created_by: str
+    last_activity_hlc: int
+    posts: int
+    unread: int
+
+
+@dataclass(frozen=True)
+class PostView:
+    id: str
+    discussion_id: str
+    reply_to: str | None
+    author: str
+    author_name: str
+    body: str
+    created_hlc: int
+    edited: bool
+    reactions: dict[str, int]  # emoji -> count
+    my_reactions: frozenset[str]
+
+
+def _category_id(store: Store, group_id: str, category: str | None) -> str:
+    with store.read() as db:
+        require_group(db, group_id)
+        rows = db.execute(
+            "SELECT id, name FROM categories WHERE group_id = ? AND deleted = 0"
+            " ORDER BY position, id",
+            (group_id,),
+        ).fetchall()
+    if not rows:
+        raise NotFound("This group has no categories yet; it has not fully arrived.")
+    if category is None:
+        return str(rows[0][0])
+    for cat_id, name in rows:
+        if category in (cat_id, name) or name.casefold() == category.casefold():
+            return str(cat_id)
+    names = ", ".join(r[1] for r in rows)
+    raise NotFound(f"No category {category!r} in this group (there is: {names}).")
+
+
+def start_discussion(
+    *, store: Store, group_id: str, title: str, body: str, category: str | None = None
+) -> tuple[str, str]:
+    """Open a discussion with its first post; returns (discussion id, post id)."""
+    title = clean_title(title, "title")
+    body = clean_body(body, "first post")
+    category_id = _category_id(store, group_id, category)
+    discussion_id, post_id = uuid7(), uuid7()
+    with writing(store) as w:
+        w.emit(
+            group_id,
+            "discussion",
+            discussion_id,
+            "create",
+            {"title": title, "category_id": category_id},
+        )
+        w.emit(group_id, "post", post_id, "create", {"discussion_id": discussion_id, "body": body})
+    return discussion_id, post_id
+
+
+def reply(*, store: Store, discussion_id: str, body: str, reply_to: str | None = None) -> str:
+    body = clean_body(body, "reply")
+    with store.read() as db:
+        group_id = group_of(db, "discussions", discussion_id, "discussion")
+        locked = db.execute(
+            "SELECT locked FROM discussions WHERE id = ?", (discussion_id,)
+        ).fetchone()[0]
+        if reply_to is not None and group_of(db, "posts", reply_to, "post") != group_id:
+            raise NotFound(f"No post with id {reply_to!r} in this discussion's group.")
+    if locked:
+        # Enforced here rather than in the merge rules: a reply written offline before
+        # the lock arrived still appears, so nobody's words are lost.
+        raise NotAllowed("This discussion is locked; it takes no new replies.")
+    post_id = uuid7()
+    fields: dict[str, object] = {"discussion_id": discussion_id, "body": body}
+    if reply_to is not None:
+        fields["reply_to"] = reply_to
+    with writing(store) as w:
+        w.emit(group_id, "post", post_id, "create", fields)
+    return post_id
+
+
+def edit_post(*, store: Store, post_id: str, body: str) -> None:
+    _update_post(store, post_id, {"body": clean_body(body, "post")})
+
+
+def delete_post(*, store: Store, post_id: str) -> None:
+    """Hide a post; an organiser can restore it from any laptop."""
+    _update_post(store, post_id, {"deleted": True})
+
+
+def restore_post(*, store: Store, post_id: str) -> None:
+    _update_post(store, post_id, {"deleted": False})
+
+
+def _update_post(store: Store, post_id: str, fields: dict[str, object]) -> None:
+    with store.read() as db:
+        group_id = group_of(db, "posts", post_id, "post")
+    with writing(store) as w:
+        w.emit(group_id, "post", post_id, "update", fields)
+
+
+def update_discussion(*, store: Store, discussion_id: str, **fields: object) -> None:
+    """Rename, pin, lock, resolve, move (``category``), delete or restore a discussion."""
+    with store.read() as db:
+        group_id = group_of(db, "discussions", discussion_id, "discussion")
+    if "title" in fields:
+        fields["title"] = clean_title(str(fields["title"]), "title")
+    if "category" in fields:
+        fields["category_id"] = _category_id(store, group_id, str(fields.pop("category")))
+    with writing(store) as w:
+        w.emit(group_id, "discussion", discussion_id, "update", fields)
+
+
+def list_discussions(
+    *,
+    store: Store,
+    group_id: str,
+    category_id: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> list[DiscussionSummary]:
+    """Pinned first, then by last activity; deleted ones left out."""
+    where = "d.group_id = ? AND d.deleted = 0"
+    params: list[object] = [group_id]
+    if category_id is not None:
+        where += " AND d.category_id = ?"
+        params.append(category_id)
+    with store.read() as db:
+        require_group(db, group_id)
+        rows = db.execute(
+            "SELECT d.id, d.title, d.category_id, c.name, d.pinned, d.locked, d.resolved,"
+            " d.created_by, d.last_activity_hlc,"
+            " (SELECT COUNT(*) FROM posts p WHERE p.discussion_id = d.id AND p.deleted = 0),"
+            " (SELECT COUNT(*) FROM posts p WHERE p.discussion_id = d.id AND p.deleted = 0"
+            "   AND p.created_hlc > COALESCE((SELECT read_hlc FROM read_marks r"
+            "   WHERE r.discussion_id = d.id), 0) AND p.created_by != ?)"
+            f" FROM discussions d JOIN categories c ON c.id = d.category_id WHERE {where}"
+            " ORDER BY d.pinned DESC, d.last_activity_hlc DESC, d.id LIMIT ? OFFSET ?",
+            [store.device_id, *params, limit, offset],
+        ).fetchall()
+    return [
+        DiscussionSummary(
+            r[0], r[1], r[2], r[3], bool(r[4]), bool(r[5]), bool(r[6]), r[7], r[8], r[9], r[10]
+        )
+        for r in rows
+    ]
+
+
+def thread(
+    *, store: Store, discussion_id: str, offset: int = 0, limit: int = 200
+) -> list[PostView]:
+    """A discussion's posts, oldest first, with reaction counts."""
+    with store.read() as db:
+        group_of(db, "discussions", discussion_id, "discussion")
+        rows = db.execute(
+            "SELECT p.id, p.discussion_id, p.reply_to, p.created_by, m.display_name, p.body,"
+            " p.created_hlc, p.clocks != '{}' FROM posts p"
+            " LEFT JOIN members m ON m.group_id = p.group_id AND m.device = p.created_by"
+            " WHERE p.discussion_id = ? AND p.deleted = 0"
+            " ORDER BY p.created_hlc, p.id LIMIT ? OFFSET ?",
+            (discussion_id, limit, offset),
+        ).fetchall()
+        ids = [r[0] for r in rows]
+        counts: dict[str, dict[str, int]] = {}
+        mine: dict[str, set[str]] = {}
+        if ids:
+            marks = ",".join("?" * len(ids))
+            for post_id, emoji, member in db.execute(
+                f"SELECT post_id, emoji, member FROM reactions WHERE present = 1"
+                f" AND post_id IN ({marks}) ORDER BY emoji",
+                ids,
+            ):
+                counts.setdefault(post_id, {}).setdefault(emoji, 0)
+                counts[post_id][emoji] += 1
+                if member == store.device_id:
+                    mine.setdefault(post_id, set()).add(emoji)
+    return [
+        PostView(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4] or "",
+            r[5],
+            r[6],
+            bool(r[7]),
+            counts.get(r[0], {}),
+            frozenset(mine.get(r[0], ())),
+        )
+        for r in rows
+    ]
+
+
+def mark_read(*, store: Store, discussion_id: str) -> None:
+    """Remember that this profile's member has read the discussion up to now."""
+    with store.write() as db:
+        group_of(db, "discussions", discussion_id, "discussion")
+        db.execute(
+            "INSERT OR REPLACE INTO read_marks (discussion_id, read_hlc)"
+            " SELECT id, last_activity_hlc FROM discussions WHERE id = ?",
+            (discussion_id,),
+        )
+
+
+def react(*, store: Store, post_id: str, emoji: str, present: bool = True) -> None:
+    emoji = clean_title(emoji, "reaction")
+    with store.read() as db:
+        group_id = group_of(db, "posts", post_id, "post")
+    with writing(store) as w:
+        w.emit(group_id, "reaction", post_id, "set", {"emoji": emoji, "present": present})

@@ -1,0 +1,93 @@
+"""Starting a group and reading the list of groups this profile holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.ids import uuid7
+from app.services.common import clean_title, get_meta, require_group, set_meta
+from app.store import Store
+from app.writer import writing
+
+DEFAULT_CATEGORIES = ("General", "Off-topic")
+MY_NAME = "display_name"
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    id: str
+    name: str
+    description: str
+    colour: str
+    emblem: str
+    my_role: str  # 'removed' where this device is not (or no longer) a member
+
+
+def set_my_name(*, store: Store, name: str) -> None:
+    """The name this profile's person goes by in groups they start or join."""
+    with store.write() as db:
+        set_meta(db, MY_NAME, clean_title(name, "name"))
+
+
+def my_name(*, store: Store) -> str:
+    with store.read() as db:
+        return get_meta(db, MY_NAME)
+
+
+def create_group(
+    *, store: Store, name: str, description: str = "", colour: str = "", emblem: str = ""
+) -> str:
+    """Found a group with this device as its first organiser; returns the group id."""
+    fields = {
+        "name": clean_title(name, "group name"),
+        "description": description.strip(),
+        "colour": colour,
+        "emblem": emblem,
+        "display_name": my_name(store=store),
+    }
+    group_id = uuid7()
+    with writing(store) as w:
+        w.emit(group_id, "group", group_id, "create", fields, op_id=group_id)
+        for position, category in enumerate(DEFAULT_CATEGORIES):
+            w.emit(
+                group_id, "category", uuid7(), "create", {"name": category, "position": position}
+            )
+    return group_id
+
+
+def update_group(*, store: Store, group_id: str, **fields: str) -> None:
+    """Change the group's name, description, colour or emblem (organisers only)."""
+    if "name" in fields:
+        fields["name"] = clean_title(fields["name"], "group name")
+    with store.read() as db:
+        require_group(db, group_id)
+    with writing(store) as w:
+        w.emit(group_id, "group", group_id, "update", dict(fields))
+
+
+def add_category(*, store: Store, group_id: str, name: str) -> str:
+    category_id = uuid7()
+    with store.read() as db:
+        require_group(db, group_id)
+        (count,) = db.execute(
+            "SELECT COUNT(*) FROM categories WHERE group_id = ?", (group_id,)
+        ).fetchone()
+    with writing(store) as w:
+        w.emit(
+            group_id,
+            "category",
+            category_id,
+            "create",
+            {"name": clean_title(name, "category name"), "position": count},
+        )
+    return category_id
+
+
+def list_groups(*, store: Store) -> list[GroupSummary]:
+    with store.read() as db:
+        rows = db.execute(
+            "SELECT g.id, g.name, g.description, g.colour, g.emblem, m.role FROM groups g"
+            " LEFT JOIN members m ON m.group_id = g.id AND m.device = ? ORDER BY g.name, g.id",
+            (store.device_id,),
+        ).fetchall()
+    return [GroupSummary(r[0], r[1], r[2], r[3], r[4], r[5] or "removed") for r in rows]

@@ -1,0 +1,150 @@
+"""Members, roles and invitations: who may write in a group, and how they get in."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+
+from app.clock import wall_ms
+from app.errors import InvalidInput, NotFound
+from app.ids import uuid7
+from app.op_schema import ROLES
+from app.services.common import clean_title, require_group
+from app.services.groups import my_name
+from app.store import Store
+from app.writer import Writer, writing
+
+DAY_MS = 86_400_000
+
+
+@dataclass(frozen=True)
+class MemberView:
+    device: str
+    display_name: str
+    role: str
+    bio: str
+    interests: list[str]
+    joined_hlc: int
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """What a newcomer needs to join: the invitation's id and its secret token."""
+
+    group_id: str
+    invite_id: str
+    token: str
+    role: str
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise InvalidInput(f"Unknown role {role!r}; use one of: {', '.join(ROLES)}.")
+    return role
+
+
+def _check_device(device: str) -> str:
+    device = device.strip().lower()
+    if len(device) != 64 or any(c not in "0123456789abcdef" for c in device):
+        raise InvalidInput("A device id is 64 hexadecimal characters (see 'moot whoami').")
+    return device
+
+
+def admit(
+    *, store: Store, group_id: str, device: str, role: str = "member", display_name: str = ""
+) -> None:
+    """Let a device write in the group with a role (organisers only)."""
+    fields: dict[str, object] = {"role": _check_role(role)}
+    if display_name.strip():
+        fields["display_name"] = clean_title(display_name, "name")
+    with store.read() as db:
+        require_group(db, group_id)
+    with writing(store) as w:
+        w.emit(group_id, "member", _check_device(device), "set_role", fields)
+
+
+def remove_member(*, store: Store, group_id: str, device: str) -> None:
+    """Take a member out: what they write from now on has no effect anywhere."""
+    device = _check_device(device)
+    with store.read() as db:
+        require_group(db, group_id)
+        if not db.execute(
+            "SELECT 1 FROM members WHERE group_id = ? AND device = ?", (group_id, device)
+        ).fetchone():
+            raise NotFound("That device is not a member of this group.")
+    with writing(store) as w:
+        w.emit(group_id, "member", device, "set_role", {"role": "removed"})
+
+
+def update_profile(*, store: Store, group_id: str, **fields: object) -> None:
+    """Change this member's own display name, bio, interests or contact details."""
+    if "display_name" in fields:
+        fields["display_name"] = clean_title(str(fields["display_name"]), "name")
+    with store.read() as db:
+        require_group(db, group_id)
+    with writing(store) as w:
+        w.emit(group_id, "member", store.device_id, "update", dict(fields))
+
+
+def list_members(*, store: Store, group_id: str) -> list[MemberView]:
+    with store.read() as db:
+        require_group(db, group_id)
+        rows = db.execute(
+            "SELECT device, display_name, role, bio, interests, joined_hlc FROM members"
+            " WHERE group_id = ? AND role != 'removed'"
+            " ORDER BY display_name COLLATE NOCASE, device",
+            (group_id,),
+        ).fetchall()
+    return [MemberView(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+
+
+def my_role(*, store: Store, group_id: str) -> str:
+    with store.read() as db:
+        row = db.execute(
+            "SELECT role FROM members WHERE group_id = ? AND device = ?",
+            (group_id, store.device_id),
+        ).fetchone()
+    return str(row[0]) if row else "removed"
+
+
+def create_invitation(
+    *, store: Store, group_id: str, role: str = "member", days: int = 30
+) -> Invitation:
+    """A one-use invitation; only the hash of its token goes into the group's log."""
+    if not 1 <= days <= 365:
+        raise InvalidInput("An invitation lasts between 1 and 365 days.")
+    with store.read() as db:
+        require_group(db, group_id)
+    token = secrets.token_urlsafe(24)
+    invite_id = uuid7()
+    fields = {
+        "role": _check_role(role),
+        "token_hash": hashlib.sha256(token.encode()).hexdigest(),
+        "expires_ms": wall_ms() + days * DAY_MS,
+    }
+    with writing(store) as w:
+        w.emit(group_id, "invite", invite_id, "create", fields)
+    return Invitation(group_id, invite_id, token, role)
+
+
+def revoke_invitation(*, store: Store, group_id: str, invite_id: str) -> None:
+    with writing(store) as w:
+        w.emit(group_id, "invite", invite_id, "update", {"revoked": True})
+
+
+def redeem_invitation(*, store: Store, invitation: Invitation) -> str:
+    """Join with an invitation; returns the role it gave. Refused if already used."""
+    with writing(store) as w:
+        return redeem_with(w, invitation)
+
+
+def redeem_with(w: Writer, invitation: Invitation) -> str:
+    """Redeem inside a unit of work the caller holds (a bundle import, say)."""
+    fields = {"token": invitation.token}
+    name = my_name(store=w.store)
+    if name:
+        fields["display_name"] = name
+    w.emit(invitation.group_id, "invite", invitation.invite_id, "redeem", fields)
+    return invitation.role

@@ -1,0 +1,113 @@
+"""Shared notes: bodies that several people edit at once without losing words."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from app.errors import InvalidInput, NotFound
+from app.ids import uuid7
+from app.op_schema import MAX_TEXT
+from app.services.common import clean_title, group_of, require_group
+from app.store import Store
+from app.text_crdt import edit_update
+from app.writer import writing
+
+
+@dataclass(frozen=True)
+class NoteView:
+    id: str
+    group_id: str
+    title: str
+    text: str
+    created_by: str
+
+
+def create_note(*, store: Store, group_id: str, title: str, body: str = "") -> str:
+    title = clean_title(title, "note title")
+    _check_length(body)
+    with store.read() as db:
+        require_group(db, group_id)
+    note_id = uuid7()
+    with writing(store) as w:
+        w.emit(
+            group_id, "note", note_id, "create", {"title": title, "update": edit_update(None, body)}
+        )
+    return note_id
+
+
+def edit_note(*, store: Store, note_id: str, text: str) -> None:
+    """Make the note read ``text``: only what changed is sent, so it merges with others."""
+    _check_length(text)
+    with writing(store) as w:
+        group_id, state = _note_state(w.db, note_id)
+        w.emit(group_id, "note", note_id, "edit", {"update": edit_update(state, text)})
+
+
+def append_to_note(*, store: Store, note_id: str, line: str) -> None:
+    """Add a line at the end of the note."""
+    with writing(store) as w:
+        group_id, state = _note_state(w.db, note_id)
+        current = get_note_text(w.db, note_id)
+        sep = "" if not current or current.endswith("\n") else "\n"
+        new_text = f"{current}{sep}{line}\n"
+        _check_length(new_text)
+        w.emit(group_id, "note", note_id, "edit", {"update": edit_update(state, new_text)})
+
+
+def rename_note(*, store: Store, note_id: str, title: str) -> None:
+    _update_note(store, note_id, {"title": clean_title(title, "note title")})
+
+
+def delete_note(*, store: Store, note_id: str) -> None:
+    _update_note(store, note_id, {"deleted": True})
+
+
+def restore_note(*, store: Store, note_id: str) -> None:
+    _update_note(store, note_id, {"deleted": False})
+
+
+def _update_note(store: Store, note_id: str, fields: dict[str, object]) -> None:
+    with store.read() as db:
+        group_id = group_of(db, "notes", note_id, "note")
+    with writing(store) as w:
+        w.emit(group_id, "note", note_id, "update", fields)
+
+
+def get_note(*, store: Store, note_id: str) -> NoteView:
+    with store.read() as db:
+        row = db.execute(
+            "SELECT id, group_id, title, text, created_by FROM notes WHERE id = ?", (note_id,)
+        ).fetchone()
+    if row is None:
+        raise NotFound(f"No note with id {note_id!r} in this profile.")
+    return NoteView(*row)
+
+
+def list_notes(*, store: Store, group_id: str, offset: int = 0, limit: int = 100) -> list[NoteView]:
+    with store.read() as db:
+        require_group(db, group_id)
+        rows = db.execute(
+            "SELECT id, group_id, title, text, created_by FROM notes"
+            " WHERE group_id = ? AND deleted = 0 ORDER BY title COLLATE NOCASE, id"
+            " LIMIT ? OFFSET ?",
+            (group_id, limit, offset),
+        ).fetchall()
+    return [NoteView(*r) for r in rows]
+
+
+def get_note_text(db: sqlite3.Connection, note_id: str) -> str:
+    row = db.execute("SELECT text FROM notes WHERE id = ?", (note_id,)).fetchone()
+    return str(row[0]) if row else ""
+
+
+def _note_state(db: sqlite3.Connection, note_id: str) -> tuple[str, bytes]:
+    row = db.execute("SELECT group_id, ydoc FROM notes WHERE id = ?", (note_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"No note with id {note_id!r} in this profile.")
+    return str(row[0]), bytes(row[1])
+
+
+def _check_length(text: str) -> None:
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"A note can hold at most {MAX_TEXT:,} characters.")

@@ -1,0 +1,104 @@
+"""Quick polls: a question in a discussion, one vote per member, results at a glance."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from app.clock import physical_ms
+from app.errors import InvalidInput, NotFound
+from app.ids import uuid7
+from app.op_schema import MAX_OPTIONS
+from app.services.common import clean_title, group_of
+from app.store import Store
+from app.writer import writing
+
+
+@dataclass(frozen=True)
+class PollResults:
+    id: str
+    question: str
+    options: list[str]
+    multiple: bool
+    closes_ms: int | None
+    counts: list[int]  # per option, votes cast before the poll closed
+    voters: int
+    my_choices: list[int]
+
+
+def create_poll(
+    *,
+    store: Store,
+    discussion_id: str,
+    question: str,
+    options: list[str],
+    multiple: bool = False,
+    closes_ms: int | None = None,
+) -> str:
+    question = clean_title(question, "poll question")
+    cleaned = [clean_title(o, "poll option") for o in options]
+    if not 2 <= len(cleaned) <= MAX_OPTIONS:
+        raise InvalidInput(f"A poll needs between 2 and {MAX_OPTIONS} options.")
+    if len({o.casefold() for o in cleaned}) != len(cleaned):
+        raise InvalidInput("Each poll option must be different.")
+    with store.read() as db:
+        group_id = group_of(db, "discussions", discussion_id, "discussion")
+    poll_id = uuid7()
+    fields = {
+        "discussion_id": discussion_id,
+        "question": question,
+        "options": cleaned,
+        "multiple": multiple,
+        "closes_ms": closes_ms,
+    }
+    with writing(store) as w:
+        w.emit(group_id, "poll", poll_id, "create", fields)
+    return poll_id
+
+
+def vote(*, store: Store, poll_id: str, choices: list[str]) -> None:
+    """Cast or change this member's vote; options named by text or by number (from 1)."""
+    results = poll_results(store=store, poll_id=poll_id)
+    picked: list[int] = []
+    for choice in choices:
+        picked.append(_option_index(results.options, choice))
+    if not results.multiple and len(picked) > 1:
+        raise InvalidInput("This poll takes one choice.")
+    with store.read() as db:
+        group_id = group_of(db, "polls", poll_id, "poll")
+    with writing(store) as w:
+        w.emit(group_id, "vote", poll_id, "set", {"choices": sorted(set(picked))})
+
+
+def _option_index(options: list[str], choice: str) -> int:
+    for i, option in enumerate(options):
+        if option.casefold() == choice.strip().casefold():
+            return i
+    if choice.isdigit() and 1 <= int(choice) <= len(options):
+        return int(choice) - 1
+    raise NotFound(f"The poll has no option {choice!r} (it has: {', '.join(options)}).")
+
+
+def poll_results(*, store: Store, poll_id: str) -> PollResults:
+    with store.read() as db:
+        row = db.execute(
+            "SELECT question, options, multiple, closes_ms FROM polls WHERE id = ?", (poll_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"No poll with id {poll_id!r} in this profile.")
+        votes = db.execute(
+            "SELECT member, choices, hlc FROM votes WHERE poll_id = ?", (poll_id,)
+        ).fetchall()
+    options = json.loads(row[1])
+    counts = [0] * len(options)
+    voters, mine = 0, []
+    for member, choices_json, hlc in votes:
+        choices = json.loads(choices_json)
+        if row[3] is not None and physical_ms(hlc) > row[3]:
+            continue
+        voters += bool(choices)
+        for c in choices:
+            counts[c] += 1
+        if member == store.device_id:
+            mine = choices
+    return PollResults(poll_id, row[0], options, bool(row[2]), row[3], counts, voters, mine)

@@ -1,0 +1,105 @@
+"""A profile's local store: one SQLite file, migrated on open, and this device's identity.
+
+Transactions are explicit: ``read()`` for a consistent snapshot, ``write()`` for a unit
+of work that takes SQLite's write lock up front (so two writers queue rather than
+fail half way). Each call checks out its own connection; none is shared between
+threads.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+
+from app import migrate
+from app.clock import HybridClock
+from app.identity import DeviceIdentity, load_or_create
+from app.settings import ProfileSettings, default_data_dir, keyring_wanted
+
+
+class Store:
+    def __init__(self, settings: ProfileSettings) -> None:
+        self.settings = settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.engine = _make_engine(settings.db_path)
+        with self.engine.connect() as conn:
+            migrate.upgrade(conn)
+            conn.commit()
+        self.identity: DeviceIdentity = load_or_create(
+            settings.data_dir, use_keyring=settings.use_keyring
+        )
+        with self.read() as db:
+            last = db.execute("SELECT MAX(hlc) FROM ops").fetchone()[0]
+        self.clock = HybridClock(last or 0)
+        self._listeners: list[Callable[[set[str]], None]] = []
+
+    @property
+    def device_id(self) -> str:
+        return self.identity.device_id
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        with self._connection(write=False) as db:
+            yield db
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        with self._connection(write=True) as db:
+            yield db
+
+    @contextmanager
+    def _connection(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+        with self.engine.connect() as conn:
+            conn.execution_options(moot_write=write)
+            with conn.begin():
+                db = conn.connection.driver_connection
+                assert isinstance(db, sqlite3.Connection)
+                yield db
+
+    def subscribe(self, listener: Callable[[set[str]], None]) -> None:
+        """Call ``listener`` with the ids of the groups each committed write changed."""
+        self._listeners.append(listener)
+
+    def notify(self, groups: Iterable[str]) -> None:
+        changed = set(groups)
+        if changed:
+            for listener in self._listeners:
+                listener(changed)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(data_dir: Path | None = None, *, use_keyring: bool | None = None) -> Store:
+    return Store(
+        ProfileSettings(
+            data_dir=data_dir or default_data_dir(),
+            use_keyring=keyring_wanted() if use_keyring is None else use_keyring,
+        )
+    )
+
+
+def _make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Transactions are begun explicitly below, not by the sqlite3 module.
+        dbapi_conn.isolation_level = None
+        dbapi_conn.row_factory = sqlite3.Row
+        dbapi_conn.execute("PRAGMA journal_mode=WAL")
+        dbapi_conn.execute("PRAGMA synchronous=NORMAL")
+        dbapi_conn.execute("PRAGMA foreign_keys=ON")
+        dbapi_conn.execute("PRAGMA busy_timeout=10000")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("moot_write", True)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine

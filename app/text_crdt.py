@@ -1,0 +1,58 @@
+"""Collaborative note bodies: Yrs (pycrdt) text, carried in ops as base64 updates.
+
+Concurrent edits merge character by character, so two people typing into one note
+both keep their words, whatever order their updates arrive in.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+
+from pycrdt import Doc, Text
+
+from app.errors import InvalidOp
+
+FIELD = "body"
+
+
+def _doc(state: bytes | None) -> tuple[Doc[Text], Text]:
+    doc: Doc[Text] = Doc()
+    text = doc.get(FIELD, type=Text)
+    if state:
+        doc.apply_update(state)
+    return doc, text
+
+
+def apply_update(state: bytes | None, update_b64: str) -> bytes:
+    """The note's new full state after merging one update into it."""
+    doc, _ = _doc(state)
+    try:
+        doc.apply_update(base64.b64decode(update_b64, validate=True))
+    except Exception as exc:  # pycrdt raises bare exceptions for corrupt updates
+        raise InvalidOp(f"a note update is corrupt: {exc}") from exc
+    return doc.get_update()
+
+
+def render(state: bytes | None) -> str:
+    return str(_doc(state)[1])
+
+
+def edit_update(state: bytes | None, new_text: str) -> str:
+    """The update that turns the note's current text into ``new_text``, as base64.
+
+    Only the changed spans are rewritten, so an edit made here merges cleanly with
+    edits made elsewhere to other parts of the text.
+    """
+    doc, text = _doc(state)
+    before = doc.get_state()
+    old = str(text)
+    with doc.transaction():
+        matcher = difflib.SequenceMatcher(a=old, b=new_text, autojunk=False)
+        # Apply from the end so earlier offsets stay valid.
+        for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
+            if tag in ("replace", "delete"):
+                del text[i1:i2]
+            if tag in ("replace", "insert"):
+                text.insert(i1, new_text[j1:j2])
+    return base64.b64encode(doc.get_update(before)).decode()

@@ -1,0 +1,1 @@
+"""Moving ops between replicas: bundle files now, the council hub next."""

@@ -1,0 +1,232 @@
+"""Sync bundles: a group's ops in one signed file, for places with no connection.
+
+The file is gzip-compressed JSON lines: a header, one op per line, and a trailer with
+the SHA-256 of everything before it and the exporting device's signature over that
+digest. A missing trailer means the file was cut short; a digest or signature that
+does not match means it was altered. Each op also carries its author's own signature,
+so importing trusts the ops, not the file. Importing is just another delivery order:
+twice, or in any order, changes nothing more.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from app.apply import IngestResult, ingest, row_to_op
+from app.errors import BundleError, ClockError, InvalidOp, NotAllowed
+from app.ops import Op, op_from_wire
+from app.services.common import require_group
+from app.services.members import Invitation, create_invitation, my_role, redeem_with
+from app.store import Store
+from app.writer import Writer
+
+MAGIC = "moot-bundle"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    ops: int
+    invitation: Invitation | None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    group_id: str
+    group_name: str
+    received: int  # ops new to this laptop
+    waiting: int  # of those, how many cannot take effect yet
+    joined_as: str | None  # the role an invitation in the bundle gave
+    invitation_refused: str | None  # why a carried invitation could not be used
+    role: str  # this laptop's role in the group now ('removed': read only)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    group_id: str
+    exporter: str
+    ops: list[Op]
+    invitation: Invitation | None
+
+
+def export_bundle(
+    *, store: Store, group_id: str, path: Path, invite_role: str | None = None
+) -> ExportResult:
+    """Write every op of the group to ``path``; with ``invite_role``, a one-use invitation too."""
+    invitation = None
+    if invite_role is not None:
+        invitation = create_invitation(store=store, group_id=group_id, role=invite_role)
+    with store.read() as db:
+        require_group(db, group_id)
+        ops = [
+            row_to_op(r)
+            for r in db.execute(
+                "SELECT * FROM ops WHERE group_id = ? ORDER BY hlc, device", (group_id,)
+            )
+        ]
+    header = {
+        "format": MAGIC,
+        "version": VERSION,
+        "group": group_id,
+        "exporter": store.device_id,
+        "ops": len(ops),
+        "invitation": None
+        if invitation is None
+        else {
+            "invite_id": invitation.invite_id,
+            "token": invitation.token,
+            "role": invitation.role,
+        },
+    }
+    lines = [_line(header), *(_line(op.to_wire()) for op in ops)]
+    digest = hashlib.sha256(b"".join(lines)).digest()
+    trailer = {"sha256": digest.hex(), "signature": store.identity.key.sign(digest).hex()}
+    lines.append(_line(trailer))
+    _write_atomically(path, lines)
+    return ExportResult(path, len(ops), invitation)
+
+
+def read_bundle(path: Path) -> Bundle:
+    """Parse and check a bundle file; raises BundleError saying what is wrong with it."""
+    try:
+        with gzip.open(path, "rb") as f:
+            raw = f.read()
+    except FileNotFoundError:
+        raise BundleError(f"No file at {path}.") from None
+    except (gzip.BadGzipFile, OSError, zlib.error, EOFError) as exc:
+        if isinstance(exc, EOFError):
+            raise BundleError(f"{path} is truncated: it ends part way through.") from None
+        if isinstance(exc, PermissionError | IsADirectoryError):
+            raise BundleError(f"Cannot read {path}: {exc.strerror}.") from None
+        raise BundleError(f"{path} is not a Moot bundle.") from None
+    lines = raw.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    header = _parse(lines[0] if lines else b"", path)
+    if not isinstance(header, dict) or header.get("format") != MAGIC:
+        raise BundleError(f"{path} is not a Moot bundle.")
+    if header.get("version") != VERSION:
+        raise BundleError(
+            f"{path} was written by a different version of Moot (bundle format"
+            f" {header.get('version')}); update Moot on both laptops."
+        )
+    count = header.get("ops")
+    if not isinstance(count, int) or len(lines) < count + 2:
+        raise BundleError(f"{path} is truncated: it ends before all its changes.")
+    trailer = _parse(lines[count + 1], path)
+    if not isinstance(trailer, dict) or "signature" not in trailer:
+        raise BundleError(f"{path} is truncated: its closing signature is missing.")
+    digest = hashlib.sha256(b"".join(line + b"\n" for line in lines[: count + 1])).digest()
+    if len(lines) != count + 2 or trailer.get("sha256") != digest.hex():
+        raise BundleError(f"{path} has been altered since it was written.")
+    try:
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(str(header.get("exporter")))).verify(
+            bytes.fromhex(str(trailer["signature"])), digest
+        )
+    except (InvalidSignature, ValueError):
+        raise BundleError(f"{path} has been altered: its signature does not verify.") from None
+    group_id = str(header.get("group"))
+    try:
+        ops = [op_from_wire(_parse(line, path)) for line in lines[1 : count + 1]]
+    except InvalidOp as exc:
+        raise BundleError(f"{path} holds a malformed change: {exc}") from None
+    if any(op.group != group_id for op in ops):
+        raise BundleError(f"{path} mixes changes of other groups into group {group_id}.")
+    return Bundle(group_id, str(header["exporter"]), ops, _invitation(header, group_id, path))
+
+
+def import_bundle(*, store: Store, path: Path) -> ImportResult:
+    """Apply a bundle's ops (and redeem its invitation) in one transaction, or nothing."""
+    bundle = read_bundle(path)
+    joined_as = refused = None
+    try:
+        with store.write() as db:
+            result: IngestResult = ingest(db, bundle.ops)
+            store.clock.observe(result.max_hlc)
+            if bundle.invitation is not None and not _is_member(db, store, bundle.group_id):
+                joined_as, refused = _try_redeem(Writer(store, db), bundle.invitation)
+    except (InvalidOp, ClockError) as exc:
+        raise BundleError(f"{path} was refused and nothing was changed: {exc}") from None
+    store.notify({bundle.group_id})
+    with store.read() as db:
+        row = db.execute("SELECT name FROM groups WHERE id = ?", (bundle.group_id,)).fetchone()
+    return ImportResult(
+        group_id=bundle.group_id,
+        group_name=str(row[0]) if row else "",
+        received=result.received,
+        waiting=result.waiting,
+        joined_as=joined_as,
+        invitation_refused=refused,
+        role=my_role(store=store, group_id=bundle.group_id),
+    )
+
+
+def _is_member(db: sqlite3.Connection, store: Store, group_id: str) -> bool:
+    row = db.execute(
+        "SELECT role FROM members WHERE group_id = ? AND device = ?", (group_id, store.device_id)
+    ).fetchone()
+    return row is not None and row[0] != "removed"
+
+
+def _try_redeem(w: Writer, invitation: Invitation) -> tuple[str | None, str | None]:
+    """Redeem, or keep the ops imported and say why the invitation could not be used."""
+    w.db.execute("SAVEPOINT redeem")
+    try:
+        role = redeem_with(w, invitation)
+    except NotAllowed as exc:
+        w.db.execute("ROLLBACK TO redeem")
+        return None, str(exc)
+    w.db.execute("RELEASE redeem")
+    return role, None
+
+
+def _invitation(header: dict[str, Any], group_id: str, path: Path) -> Invitation | None:
+    inv = header.get("invitation")
+    if inv is None:
+        return None
+    if not isinstance(inv, dict) or not all(
+        isinstance(inv.get(k), str) for k in ("invite_id", "token", "role")
+    ):
+        raise BundleError(f"{path} carries a malformed invitation.")
+    return Invitation(group_id, inv["invite_id"], inv["token"], inv["role"])
+
+
+def _line(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+
+
+def _parse(line: bytes, path: Path) -> Any:
+    try:
+        return json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise BundleError(f"{path} is damaged: a line is not valid JSON.") from None
+
+
+def _write_atomically(path: Path, lines: list[bytes]) -> None:
+    """Write beside the target and rename, so a full disk never leaves half a bundle."""
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".moot-bundle-", dir=path.parent or Path("."))
+    except OSError as exc:
+        raise BundleError(f"Cannot write to {path.parent}: {exc.strerror}.") from None
+    try:
+        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+            for line in lines:
+                gz.write(line)
+        os.replace(tmp, path)
+    except OSError as exc:
+        os.unlink(tmp)
+        raise BundleError(f"Could not write {path}: {exc.strerror}; nothing was written.") from None

@@ -1,0 +1,484 @@
+"""The headless command line: the same core as the desktop app, for scripts and schedules.
+
+Its forms are a contract that scripts rely on: ``--json`` prints one JSON value on
+stdout; any refusal prints one line on stderr, exits non-zero and changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from app.dump import dump
+from app.errors import MootError
+from app.op_schema import ROLES
+from app.services import discussions, follows, groups, members, notes, polls, search
+from app.store import Store, open_store
+from sync.bundle import export_bundle, import_bundle
+
+Command = Callable[[Store, argparse.Namespace], Any]
+
+
+def run(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    # Both options may stand before or after the subcommand; absent, they are unset.
+    args.data_dir = getattr(args, "data_dir", None)
+    args.json = getattr(args, "json", False)
+    if not hasattr(args, "command"):
+        parser.print_help()
+        return 0
+    try:
+        store = open_store(Path(args.data_dir) if args.data_dir else None)
+        try:
+            result = args.command(store, args)
+        finally:
+            store.close()
+    except MootError as exc:
+        print(f"moot: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"moot: {exc.strerror or exc} ({exc.filename or 'profile'})", file=sys.stderr)
+        return 1
+    _print(result, as_json=args.json)
+    return 0
+
+
+def _print(result: Any, *, as_json: bool) -> None:
+    if result is None:
+        return
+    if isinstance(result, Raw):
+        print(result.text)
+    elif as_json:
+        print(json.dumps(_plain(result), ensure_ascii=False, indent=None))
+    else:
+        print(_human(_plain(result)))
+
+
+class Raw:
+    """Output printed as it is, with or without --json (the canonical dump)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return _plain(asdict(value))
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _human(value: Any) -> str:
+    if isinstance(value, dict):
+        if "message" in value:
+            return str(value["message"])
+        return "\n".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return "\n".join(_human_row(v) for v in value) or "(none)"
+    return str(value)
+
+
+def _human_row(value: Any) -> str:
+    if isinstance(value, dict):
+        return "  ".join(str(v) for k, v in value.items() if k != "interests")
+    return str(value)
+
+
+# --- commands ---------------------------------------------------------------------
+
+
+def cmd_whoami(store: Store, _a: argparse.Namespace) -> Any:
+    return {"device": store.device_id, "name": groups.my_name(store=store)}
+
+
+def cmd_name(store: Store, a: argparse.Namespace) -> Any:
+    groups.set_my_name(store=store, name=a.name)
+    return {"name": a.name.strip()}
+
+
+def cmd_group_create(store: Store, a: argparse.Namespace) -> Any:
+    group_id = groups.create_group(
+        store=store, name=a.name, description=a.description, colour=a.colour, emblem=a.emblem
+    )
+    return {"id": group_id}
+
+
+def cmd_group_list(store: Store, _a: argparse.Namespace) -> Any:
+    return groups.list_groups(store=store)
+
+
+def cmd_category_add(store: Store, a: argparse.Namespace) -> Any:
+    return {"id": groups.add_category(store=store, group_id=a.group_id, name=a.name)}
+
+
+def cmd_discussion_start(store: Store, a: argparse.Namespace) -> Any:
+    discussion_id, post_id = discussions.start_discussion(
+        store=store, group_id=a.group_id, title=a.title, body=a.body, category=a.category
+    )
+    return {"id": discussion_id, "post_id": post_id}
+
+
+def cmd_discussion_list(store: Store, a: argparse.Namespace) -> Any:
+    return discussions.list_discussions(
+        store=store, group_id=a.group_id, offset=a.offset, limit=a.limit
+    )
+
+
+def cmd_discussion_set(store: Store, a: argparse.Namespace) -> Any:
+    fields: dict[str, Any] = {}
+    for flag in ("pinned", "locked", "resolved", "deleted"):
+        value = getattr(a, flag)
+        if value is not None:
+            fields[flag] = value == "yes"
+    if a.title is not None:
+        fields["title"] = a.title
+    if a.category is not None:
+        fields["category"] = a.category
+    if not fields:
+        raise MootError("Say what to change (see 'moot discussion set --help').")
+    discussions.update_discussion(store=store, discussion_id=a.discussion_id, **fields)
+    return None
+
+
+def cmd_thread(store: Store, a: argparse.Namespace) -> Any:
+    return discussions.thread(
+        store=store, discussion_id=a.discussion_id, offset=a.offset, limit=a.limit
+    )
+
+
+def cmd_reply(store: Store, a: argparse.Namespace) -> Any:
+    post_id = discussions.reply(
+        store=store, discussion_id=a.discussion_id, body=a.body, reply_to=a.to
+    )
+    return {"id": post_id}
+
+
+def cmd_edit(store: Store, a: argparse.Namespace) -> Any:
+    discussions.edit_post(store=store, post_id=a.post_id, body=a.body)
+
+
+def cmd_delete(store: Store, a: argparse.Namespace) -> Any:
+    discussions.delete_post(store=store, post_id=a.post_id)
+
+
+def cmd_restore(store: Store, a: argparse.Namespace) -> Any:
+    discussions.restore_post(store=store, post_id=a.post_id)
+
+
+def cmd_react(store: Store, a: argparse.Namespace) -> Any:
+    discussions.react(store=store, post_id=a.post_id, emoji=a.emoji, present=True)
+
+
+def cmd_unreact(store: Store, a: argparse.Namespace) -> Any:
+    discussions.react(store=store, post_id=a.post_id, emoji=a.emoji, present=False)
+
+
+def cmd_poll_create(store: Store, a: argparse.Namespace) -> Any:
+    poll_id = polls.create_poll(
+        store=store,
+        discussion_id=a.discussion_id,
+        question=a.question,
+        options=a.options,
+        multiple=a.multiple,
+    )
+    return {"id": poll_id}
+
+
+def cmd_poll_show(store: Store, a: argparse.Namespace) -> Any:
+    return polls.poll_results(store=store, poll_id=a.poll_id)
+
+
+def cmd_vote(store: Store, a: argparse.Namespace) -> Any:
+    polls.vote(store=store, poll_id=a.poll_id, choices=a.options)
+
+
+def cmd_note_create(store: Store, a: argparse.Namespace) -> Any:
+    return {"id": notes.create_note(store=store, group_id=a.group_id, title=a.title, body=a.body)}
+
+
+def cmd_note_append(store: Store, a: argparse.Namespace) -> Any:
+    notes.append_to_note(store=store, note_id=a.note_id, line=a.text)
+
+
+def cmd_note_show(store: Store, a: argparse.Namespace) -> Any:
+    note = notes.get_note(store=store, note_id=a.note_id)
+    return note if a.json else Raw(f"# {note.title}\n\n{note.text}")
+
+
+def cmd_note_list(store: Store, a: argparse.Namespace) -> Any:
+    return [
+        {"id": n.id, "title": n.title} for n in notes.list_notes(store=store, group_id=a.group_id)
+    ]
+
+
+def cmd_follow(store: Store, a: argparse.Namespace) -> Any:
+    follows.follow(store=store, target_id=a.target_id, state=a.state)
+
+
+def cmd_search(store: Store, a: argparse.Namespace) -> Any:
+    return search.search(store=store, group_id=a.group_id, query=a.query, limit=a.limit)
+
+
+def cmd_member_list(store: Store, a: argparse.Namespace) -> Any:
+    return members.list_members(store=store, group_id=a.group_id)
+
+
+def cmd_member_admit(store: Store, a: argparse.Namespace) -> Any:
+    members.admit(
+        store=store, group_id=a.group_id, device=a.device, role=a.role, display_name=a.name
+    )
+
+
+def cmd_member_remove(store: Store, a: argparse.Namespace) -> Any:
+    members.remove_member(store=store, group_id=a.group_id, device=a.device)
+
+
+def cmd_bundle_export(store: Store, a: argparse.Namespace) -> Any:
+    result = export_bundle(
+        store=store, group_id=a.group_id, path=Path(a.file), invite_role=a.invite
+    )
+    message = f"Wrote {result.ops} changes to {result.path}"
+    if result.invitation:
+        message += f", with a one-use invitation to join as {result.invitation.role}"
+    return {
+        "file": str(result.path),
+        "ops": result.ops,
+        "invitation_role": result.invitation.role if result.invitation else None,
+        "message": message + ".",
+    }
+
+
+def cmd_bundle_import(store: Store, a: argparse.Namespace) -> Any:
+    r = import_bundle(store=store, path=Path(a.file))
+    lines = [f"Imported {r.received} new changes into '{r.group_name}'."]
+    if r.joined_as:
+        lines.append(f"This laptop has joined the group as {r.joined_as}.")
+    elif r.invitation_refused:
+        lines.append(f"The bundle's invitation could not be used: {r.invitation_refused}")
+    if r.role == "removed":
+        lines.append(
+            "You can read this group, but cannot write in it until an organiser admits this"
+            f" laptop (its device id is {store.device_id})."
+        )
+    if r.waiting:
+        lines.append(f"{r.waiting} changes wait for others they depend on.")
+    return {**asdict(r), "can_write": r.role != "removed", "message": "\n".join(lines)}
+
+
+def cmd_dump(store: Store, a: argparse.Namespace) -> Any:
+    return Raw(dump(store=store, group_id=a.group_id))
+
+
+# --- the parser -------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        default=argparse.SUPPRESS,
+        help="profile folder (default: $MOOT_DATA_DIR or the user data folder)",
+    )
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print machine-readable JSON"
+    )
+    parser = argparse.ArgumentParser(
+        prog="moot",
+        parents=[common],
+        description="Moot: discussions, notes and polls for community groups, offline first.",
+    )
+    sub = parser.add_subparsers(metavar="COMMAND")
+
+    def add(
+        parent: Any, name: str, func: Command, help_text: str, *args: tuple[Any, ...]
+    ) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = parent.add_parser(
+            name, parents=[common], help=help_text, description=help_text
+        )
+        p.set_defaults(command=func)
+        for names, kwargs in args:
+            p.add_argument(*names, **kwargs)
+        return p
+
+    def group(name: str, help_text: str) -> Any:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        return p.add_subparsers(metavar="ACTION", required=True)
+
+    def arg(*names: str, **kwargs: Any) -> tuple[Any, ...]:
+        return (names, kwargs)
+
+    page = (arg("--offset", type=int, default=0), arg("--limit", type=int, default=50))
+    add(sub, "whoami", cmd_whoami, "show this laptop's device id and your name")
+    add(sub, "name", cmd_name, "set the name you go by", arg("name"))
+
+    g = group("group", "start and list groups")
+    add(
+        g,
+        "create",
+        cmd_group_create,
+        "start a new group, with you as organiser",
+        arg("name"),
+        arg("--description", default=""),
+        arg("--colour", default=""),
+        arg("--emblem", default=""),
+    )
+    add(g, "list", cmd_group_list, "list the groups on this laptop")
+    add(
+        g,
+        "add-category",
+        cmd_category_add,
+        "add a discussion category (organisers)",
+        arg("group_id"),
+        arg("name"),
+    )
+
+    d = group("discussion", "start, list and moderate discussions")
+    add(
+        d,
+        "start",
+        cmd_discussion_start,
+        "start a discussion with its first post",
+        arg("group_id"),
+        arg("title"),
+        arg("body"),
+        arg("--category"),
+    )
+    add(d, "list", cmd_discussion_list, "list a group's discussions", arg("group_id"), *page)
+    yes_no = {"choices": ("yes", "no")}
+    add(
+        d,
+        "set",
+        cmd_discussion_set,
+        "rename, pin, lock, resolve, move or delete a discussion",
+        arg("discussion_id"),
+        arg("--title"),
+        arg("--category"),
+        arg("--pinned", **yes_no),
+        arg("--locked", **yes_no),
+        arg("--resolved", **yes_no),
+        arg("--deleted", **yes_no),
+    )
+
+    add(sub, "thread", cmd_thread, "read a discussion's posts", arg("discussion_id"), *page)
+    add(
+        sub,
+        "reply",
+        cmd_reply,
+        "reply in a discussion",
+        arg("discussion_id"),
+        arg("body"),
+        arg("--to", metavar="POST_ID"),
+    )
+    add(sub, "edit", cmd_edit, "edit one of your posts", arg("post_id"), arg("body"))
+    add(sub, "delete", cmd_delete, "delete a post (restorable)", arg("post_id"))
+    add(sub, "restore", cmd_restore, "restore a deleted post", arg("post_id"))
+    add(sub, "react", cmd_react, "react to a post", arg("post_id"), arg("emoji"))
+    add(sub, "unreact", cmd_unreact, "take back a reaction", arg("post_id"), arg("emoji"))
+
+    p = group("poll", "quick polls")
+    add(
+        p,
+        "create",
+        cmd_poll_create,
+        "ask a quick question in a discussion",
+        arg("discussion_id"),
+        arg("question"),
+        arg("options", nargs="+", metavar="OPTION"),
+        arg("--multiple", action="store_true"),
+    )
+    add(p, "show", cmd_poll_show, "show a poll's results", arg("poll_id"))
+    add(
+        sub,
+        "vote",
+        cmd_vote,
+        "vote in a poll (option text or number)",
+        arg("poll_id"),
+        arg("options", nargs="+", metavar="OPTION"),
+    )
+
+    n = group("note", "shared notes")
+    add(
+        n,
+        "create",
+        cmd_note_create,
+        "write a new shared note",
+        arg("group_id"),
+        arg("title"),
+        arg("body"),
+    )
+    add(
+        n, "append", cmd_note_append, "add a line at the end of a note", arg("note_id"), arg("text")
+    )
+    add(n, "show", cmd_note_show, "print a note", arg("note_id"))
+    add(n, "list", cmd_note_list, "list a group's notes", arg("group_id"))
+
+    add(
+        sub,
+        "follow",
+        cmd_follow,
+        "follow, mute or unfollow a discussion or category",
+        arg("target_id"),
+        arg("--state", choices=("following", "muted", "none"), default="following"),
+    )
+    add(
+        sub,
+        "search",
+        cmd_search,
+        "search discussions, posts and notes",
+        arg("group_id"),
+        arg("query"),
+        arg("--limit", type=int, default=20),
+    )
+
+    m = group("member", "members and roles")
+    add(m, "list", cmd_member_list, "list a group's members", arg("group_id"))
+    add(
+        m,
+        "admit",
+        cmd_member_admit,
+        "let a laptop write in the group (organisers)",
+        arg("group_id"),
+        arg("device"),
+        arg("--role", default="member"),
+        arg("--name", default=""),
+    )
+    add(
+        m,
+        "remove",
+        cmd_member_remove,
+        "take a member out of the group (organisers)",
+        arg("group_id"),
+        arg("device"),
+    )
+
+    b = group("bundle", "carry changes on a USB stick")
+    add(
+        b,
+        "export",
+        cmd_bundle_export,
+        "write every change of a group to a signed file",
+        arg("group_id"),
+        arg("file"),
+        arg(
+            "--invite",
+            metavar="ROLE",
+            choices=ROLES,
+            help="also carry a one-use invitation to join with this role",
+        ),
+    )
+    add(b, "import", cmd_bundle_import, "apply a bundle file", arg("file"))
+    add(sub, "dump", cmd_dump, "print a group's state as canonical JSON", arg("group_id"))
+    return parser
