@@ -1,0 +1,34 @@
+"""Fixtures shared by every test package: fresh profiles in temporary folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from app.store import Store, open_store
+
+# Tests never touch the OS keyring of the machine they run on.
+os.environ["MOOT_KEYRING"] = "0"
+
+
+@pytest.fixture
+def make_store(tmp_path: Path) -> Iterator[Callable[[str], Store]]:
+    """Open a new profile (one laptop) per name, each in its own folder."""
+    stores: list[Store] = []
+
+    def make(name: str = "laptop") -> Store:
+        store = open_store(tmp_path / name, use_keyring=False)
+        stores.append(store)
+        return store
+
+    yield make
+    for store in stores:
+        store.close()
+
+
+@pytest.fixture
+def store(make_store: Callable[[str], Store]) -> Store:
+    return make_store("laptop")
