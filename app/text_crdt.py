@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import difflib
 
-from pycrdt import Doc, Text
+from pycrdt import Doc, Text, merge_updates
 
 from app.errors import InvalidOp
 
@@ -25,13 +25,19 @@ def _doc(state: bytes | None) -> tuple[Doc[Text], Text]:
 
 
 def apply_update(state: bytes | None, update_b64: str) -> bytes:
-    """The note's new full state after merging one update into it."""
-    doc, _ = _doc(state)
+    """The note's new full state after merging one update into it.
+
+    Updates are merged as updates, not integrated into a document and re-encoded:
+    an edit that arrives before an edit it builds on stays in the merged update
+    until its predecessor comes, where a document's encoded state would drop it.
+    """
     try:
-        doc.apply_update(base64.b64decode(update_b64, validate=True))
+        update = base64.b64decode(update_b64, validate=True)
+        merged = merge_updates(state, update) if state else merge_updates(update)
+        render(merged)
     except Exception as exc:  # pycrdt raises bare exceptions for corrupt updates
         raise InvalidOp(f"a note update is corrupt: {exc}") from exc
-    return doc.get_update()
+    return bytes(merged)
 
 
 def render(state: bytes | None) -> str:

@@ -7,11 +7,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase, settings
 
 from app.store import Store, open_store
 
 # Tests never touch the OS keyring of the machine they run on.
 os.environ["MOOT_KEYRING"] = "0"
+
+# HYPOTHESIS_PROFILE=explore finds failures without the slow shrinking phase.
+settings.register_profile("explore", phases=[Phase.explicit, Phase.reuse, Phase.generate])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture

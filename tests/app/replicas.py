@@ -1,0 +1,43 @@
+"""Helpers for tests that run several replicas of one group and pass ops between them."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from app.apply import ingest, row_to_op
+from app.ops import Op
+from app.store import Store
+
+
+def ops_of(store: Store) -> list[Op]:
+    with store.read() as db:
+        return [row_to_op(r) for r in db.execute("SELECT * FROM ops ORDER BY n")]
+
+
+def deliver(ops: Sequence[Op], to: Store, *, batch: int | None = None) -> None:
+    """Hand ops to a replica as a sync would, in the order given, in one or more batches."""
+    size = batch or max(len(ops), 1)
+    for i in range(0, len(ops), size):
+        chunk = ops[i : i + size]
+        with to.write() as db:
+            result = ingest(db, chunk)
+        to.clock.observe(result.max_hlc)
+
+
+def deliver_shuffled(src: Store, dst: Store, rnd: random.Random, *, share: float = 1.0) -> None:
+    """Deliver a random share of src's ops, shuffled, some twice, in random batches."""
+    ops = ops_of(src)
+    picked = [op for op in ops if rnd.random() < share]
+    picked += rnd.sample(picked, k=len(picked) // 5)  # duplicates
+    rnd.shuffle(picked)
+    deliver(picked, dst, batch=rnd.randint(1, 8))
+
+
+def sync_all(stores: Sequence[Store], rnd: random.Random) -> None:
+    """Everyone ends up with every op: two rounds of all-to-all delivery in random order."""
+    for _ in range(2):
+        pairs = [(a, b) for a in stores for b in stores if a is not b]
+        rnd.shuffle(pairs)
+        for a, b in pairs:
+            deliver_shuffled(a, b, rnd)

@@ -1,0 +1,132 @@
+"""Ops prove their author and their place in the author's chain."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from app.clock import pack
+from app.errors import InvalidOp
+from app.identity import DeviceIdentity
+from app.ops import Op, op_from_wire, sign_op, verify_runs, verify_signature
+
+GROUP = "01a20000-0000-7000-8000-000000000000"
+
+
+def chain(
+    identity: DeviceIdentity, n: int, *, start_hlc: int = pack(1_700_000_000_000)
+) -> list[Op]:
+    ops: list[Op] = []
+    prev = None
+    for i in range(n):
+        op = sign_op(
+            identity.key,
+            op_id=f"op-{identity.device_id[:6]}-{i}",
+            group=GROUP,
+            device=identity.device_id,
+            seq=i + 1,
+            prev=prev,
+            hlc=start_hlc + i,
+            kind="post",
+            entity=f"p{i}",
+            action="update",
+            payload={"body": f"text {i}"},
+        )
+        ops.append(op)
+        prev = op.hash
+    return ops
+
+
+def test_a_signed_op_verifies_and_survives_the_wire() -> None:
+    op = chain(DeviceIdentity.generate(), 1)[0]
+    again = op_from_wire(op.to_wire())
+    assert again == op
+    assert verify_signature(again)
+
+
+def test_a_run_is_proven_by_its_newest_signature_and_links() -> None:
+    ops = chain(DeviceIdentity.generate(), 50)
+    verify_runs(ops, {})  # no error
+
+
+def test_an_altered_op_in_the_middle_is_found() -> None:
+    ops = chain(DeviceIdentity.generate(), 10)
+    forged = dataclasses.replace(ops[4], entity="someone-elses-post")
+    with pytest.raises(InvalidOp, match="does not follow"):
+        verify_runs([*ops[:4], forged, *ops[5:]], {})
+
+
+def test_a_forged_signature_on_the_newest_op_is_named() -> None:
+    ops = chain(DeviceIdentity.generate(), 5)
+    other = DeviceIdentity.generate()
+    bad = dataclasses.replace(ops[-1], sig=other.key.sign(ops[-1].envelope_bytes()).hex())
+    with pytest.raises(InvalidOp, match=f"op {bad.id} has a signature"):
+        verify_runs([*ops[:-1], bad], {})
+
+
+def test_a_payload_that_does_not_match_its_hash_is_refused() -> None:
+    wire = chain(DeviceIdentity.generate(), 1)[0].to_wire()
+    wire["payload"] = {"body": "changed after signing"}
+    with pytest.raises(InvalidOp, match="payload does not match"):
+        op_from_wire(wire)
+
+
+def test_two_different_ops_with_one_number_are_a_fork() -> None:
+    identity = DeviceIdentity.generate()
+    ops = chain(identity, 3)
+    twin = sign_op(
+        identity.key,
+        op_id="twin",
+        group=GROUP,
+        device=identity.device_id,
+        seq=3,
+        prev=ops[1].hash,
+        hlc=ops[2].hlc,
+        kind="post",
+        entity="x",
+        action="update",
+        payload={"body": "other"},
+    )
+    with pytest.raises(InvalidOp, match="two different ops numbered 3"):
+        verify_runs([*ops, twin], {})
+
+
+def test_a_run_is_linked_to_ops_already_held() -> None:
+    ops = chain(DeviceIdentity.generate(), 6)
+    held = {(GROUP, op.device, op.seq): (op.hash, op.prev) for op in ops[:3]}
+    verify_runs(ops[3:], held)
+    wrong = {**held, (GROUP, ops[0].device, 3): ("0" * 64, ops[2].prev)}
+    with pytest.raises(InvalidOp):
+        verify_runs(ops[3:], wrong)
+
+
+def test_a_stamp_that_goes_backwards_in_a_chain_is_refused() -> None:
+    identity = DeviceIdentity.generate()
+    first = chain(identity, 1)[0]
+    second = sign_op(
+        identity.key,
+        op_id="late",
+        group=GROUP,
+        device=identity.device_id,
+        seq=2,
+        prev=first.hash,
+        hlc=first.hlc - 5,
+        kind="post",
+        entity="x",
+        action="update",
+        payload={"body": "b"},
+    )
+    with pytest.raises(InvalidOp, match="stamped earlier"):
+        verify_runs([first, second], {})
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"seq": "1"}, {"device": "zz"}, {"sig": "00"}, {"payload": [1]}, {"prev": 5}, {"hlc": True}],
+)
+def test_malformed_wire_ops_are_refused(change: dict[str, object]) -> None:
+    wire = chain(DeviceIdentity.generate(), 1)[0].to_wire()
+    wire.update(change)
+    with pytest.raises(InvalidOp):
+        op_from_wire(wire)

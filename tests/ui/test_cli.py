@@ -1,0 +1,374 @@
+"""The ``moot`` command line as scripts see it: real processes, one profile per laptop.
+
+Each call starts Python afresh (about half a second), so the checks are grouped into a
+few stories rather than one process per assertion.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from app.dump import dump
+from app.services.groups import list_groups
+from app.store import open_store
+from ui.cli import build_parser
+
+REPO = Path(__file__).resolve().parents[2]
+ENV = {k: v for k, v in os.environ.items() if k != "MOOT_DATA_DIR"} | {"MOOT_KEYRING": "0"}
+
+
+@dataclass
+class Laptop:
+    """One profile, driven only through the ``moot`` command."""
+
+    data_dir: Path
+
+    def call(self, *args: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "ui.main", "--data-dir", str(self.data_dir), *map(str, args)],
+            cwd=REPO,
+            env=ENV,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+            check=False,
+        )
+
+    def ok(self, *args: object) -> str:
+        proc = self.call(*args)
+        assert proc.returncode == 0, f"moot {args} failed: {proc.stderr}"
+        assert proc.stderr == ""
+        return proc.stdout
+
+    def json(self, *args: object) -> Any:
+        return json.loads(self.ok(*args, "--json"))
+
+    def refused(self, *args: object) -> str:
+        """Run a command that must fail; return its one line of explanation."""
+        proc = self.call(*args)
+        assert proc.returncode != 0, f"moot {args} should have failed: {proc.stdout}"
+        assert proc.stdout == ""
+        lines = proc.stderr.splitlines()
+        assert len(lines) == 1, f"expected one line on stderr, got: {proc.stderr!r}"
+        assert lines[0].startswith("moot: ")
+        return lines[0]
+
+    def dump(self, group_id: str) -> str:
+        return self.ok("dump", group_id)
+
+
+def snapshot(data_dir: Path) -> dict[str, Any]:
+    """Everything a refused command must leave alone.
+
+    The same ``dump`` and group list the CLI prints (read in-process, to keep the
+    number of processes down), plus the op log and outbox, which ``dump`` leaves out:
+    a refused import must not leave even waiting ops behind.
+    """
+    store = open_store(data_dir, use_keyring=False)
+    try:
+        groups = list_groups(store=store)
+        with store.read() as db:
+            ops = [tuple(r) for r in db.execute("SELECT id, hash, state FROM ops ORDER BY id")]
+            outbox = [r[0] for r in db.execute("SELECT op_id FROM outbox ORDER BY op_id")]
+        return {
+            "groups": groups,
+            "dumps": {g.id: dump(store=store, group_id=g.id) for g in groups},
+            "ops": ops,
+            "outbox": outbox,
+        }
+    finally:
+        store.close()
+
+
+# --- bundle surgery ------------------------------------------------------------------
+
+
+def bundle_lines(path: Path) -> list[bytes]:
+    return gzip.decompress(path.read_bytes()).split(b"\n")[:-1]
+
+
+def write_lines(path: Path, lines: list[bytes]) -> Path:
+    path.write_bytes(gzip.compress(b"".join(line + b"\n" for line in lines)))
+    return path
+
+
+def reseal(lines: list[bytes]) -> list[bytes]:
+    """Re-sign a bundle's trailer with a fresh key named as exporter, as a forger would."""
+    key = Ed25519PrivateKey.generate()
+    header = json.loads(lines[0])
+    header["exporter"] = key.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    ).hex()
+    body = [_line(header), *lines[1:-1]]
+    digest = hashlib.sha256(b"".join(line + b"\n" for line in body)).digest()
+    return [*body, _line({"sha256": digest.hex(), "signature": key.sign(digest).hex()})]
+
+
+def _line(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def flip_hex(value: str) -> str:
+    return ("1" if value[0] != "1" else "2") + value[1:]
+
+
+# --- the two-laptop story ------------------------------------------------------------
+
+
+def test_two_laptops_by_usb_stick(tmp_path: Path) -> None:
+    a, b = Laptop(tmp_path / "A"), Laptop(tmp_path / "B")
+    stick = tmp_path / "stick"
+    stick.mkdir()
+
+    group = a.json("group", "create", "Elm Street Residents")["id"]
+    started = a.json("discussion", "start", group, "Bin day", "The bins were missed on Tuesday.")
+    discussion, first_post = started["id"], started["post_id"]
+    note = a.json("note", "create", group, "Agenda", "Apologies")["id"]
+    exported = a.json("bundle", "export", group, stick / "a1.moot", "--invite", "member")
+    assert exported["invitation_role"] == "member"
+
+    joined = b.json("bundle", "import", stick / "a1.moot")
+    assert joined["joined_as"] == "member"
+    assert joined["can_write"] is True
+    assert joined["received"] == exported["ops"]
+
+    # Both write before either has seen the other's changes.
+    b.json("reply", discussion, "Ours were missed too.")
+    b.ok("note", "append", note, "Bins: ask about Tuesdays")
+    a.json("reply", discussion, "I will ring the council.")
+    a.ok("note", "append", note, "Bins: ring the council")
+    a.ok("react", first_post, "👍")
+
+    b.ok("bundle", "export", group, stick / "b1.moot")
+    assert a.json("bundle", "import", stick / "b1.moot")["received"] > 0
+    a.ok("bundle", "export", group, stick / "a2.moot")
+    assert b.json("bundle", "import", stick / "a2.moot")["received"] > 0
+
+    dump_a, dump_b = a.dump(group), b.dump(group)
+    assert dump_a == dump_b
+    state = json.loads(dump_a)
+    bodies = {p["body"] for p in state["posts"]}
+    assert {"Ours were missed too.", "I will ring the council."} <= bodies
+    (text,) = [n["text"] for n in state["notes"]]
+    assert "Apologies" in text
+    assert "Bins: ask about Tuesdays" in text
+    assert "Bins: ring the council" in text
+    assert [(r["post_id"], r["emoji"]) for r in state["reactions"]] == [(first_post, "👍")]
+    assert sorted(m["role"] for m in state["members"]) == ["member", "organiser"]
+
+
+def test_uninvited_laptop_reads_until_admitted(tmp_path: Path) -> None:
+    a, b = Laptop(tmp_path / "A"), Laptop(tmp_path / "B")
+    group = a.json("group", "create", "Allotment Society")["id"]
+    discussion = a.json("discussion", "start", group, "Water butts", "Who has a spare butt?")["id"]
+    a.ok("bundle", "export", group, tmp_path / "a1.moot")
+
+    imported = b.json("bundle", "import", tmp_path / "a1.moot")
+    assert imported["can_write"] is False
+    assert imported["role"] == "removed"
+    device = b.json("whoami")["device"]
+    assert device in imported["message"]
+
+    # Read-only: the thread and search work ...
+    (post,) = b.json("thread", discussion)
+    assert post["body"] == "Who has a spare butt?"
+    hits = b.json("search", group, "spare")
+    assert [h["kind"] for h in hits] == ["post"]
+    assert hits[0]["discussion_id"] == discussion
+    assert "[spare]" in hits[0]["snippet"]
+    # ... writing does not, and says who can change that.
+    line = b.refused("reply", discussion, "I have one.")
+    assert "organiser" in line
+    assert "admit" in line
+    assert device in line
+
+    a.ok("member", "admit", group, device, "--name", "Bob")
+    a.ok("bundle", "export", group, tmp_path / "a2.moot")
+    assert b.json("bundle", "import", tmp_path / "a2.moot")["can_write"] is True
+    b.json("reply", discussion, "I have one.")
+
+    # Importing the same bundle again is harmless.
+    before = b.dump(group)
+    again = b.json("bundle", "import", tmp_path / "a2.moot")
+    assert again["received"] == 0
+    assert b.dump(group) == before
+    state = json.loads(before)
+    assert "I have one." in {p["body"] for p in state["posts"]}
+    assert {m["device"]: m["display_name"] for m in state["members"]}[device] == "Bob"
+
+
+# --- one organiser's laptop, for the smaller checks ------------------------------------
+
+
+@dataclass
+class World:
+    a: Laptop  # the organiser
+    b: Laptop  # a reader holding an older bundle of the group
+    group: str
+    discussion: str
+    poll: str
+    bundle: Path  # a good bundle from A with changes B has not seen
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    root = tmp_path_factory.mktemp("world")
+    a, b = Laptop(root / "A"), Laptop(root / "B")
+    group = a.json("group", "create", "Parish Council")["id"]
+    discussion = a.json("discussion", "start", group, "Bins", "The bins were missed again.")["id"]
+    poll = a.json("poll", "create", discussion, "Complain?", "Yes", "No")["id"]
+    a.ok("bundle", "export", group, root / "old.moot")
+    b.ok("bundle", "import", root / "old.moot")
+    a.json("reply", discussion, "I will write to the council.")
+    a.ok("bundle", "export", group, root / "new.moot")
+    yield World(a, b, group, discussion, poll, root / "new.moot")
+
+
+def test_snapshot_reads_what_the_cli_prints(world: World) -> None:
+    # The refusal checks below compare in-process snapshots; they hold the CLI's own
+    # dump and group list.
+    state = snapshot(world.a.data_dir)
+    assert world.a.dump(world.group) == state["dumps"][world.group] + "\n"
+    listed = world.a.json("group", "list")
+    assert listed == [dataclasses.asdict(g) for g in state["groups"]]
+
+
+def test_help_names_every_command(tmp_path: Path) -> None:
+    out = Laptop(tmp_path).ok("--help")
+    for name in _commands():
+        assert name.split()[0] in out
+
+
+def test_readme_lists_every_command() -> None:
+    readme = (REPO / "README.md").read_text()
+    missing = [c for c in _commands() if f"moot {c}" not in readme]
+    assert not missing, f"README.md does not describe: {missing}"
+
+
+def _commands() -> list[str]:
+    """Every command the parser knows, as 'group action' or 'command'."""
+    names = []
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if a.choices and isinstance(a.choices, dict)]
+    for name, p in sub.choices.items():
+        nested = [a for a in p._actions if a.choices and isinstance(a.choices, dict)]
+        if nested:
+            names += [f"{name} {action}" for action in nested[0].choices]
+        else:
+            names.append(name)
+    return names
+
+
+def test_poll_and_vote_round_trip(world: World) -> None:
+    a = world.a
+    poll = a.json("poll", "create", world.discussion, "Meet on?", "Monday", "Thursday")["id"]
+    a.ok("vote", poll, "thursday")
+    shown = a.json("poll", "show", poll)
+    assert shown["options"] == ["Monday", "Thursday"]
+    assert shown["counts"] == [0, 1]
+    assert shown["my_choices"] == [1]
+    a.ok("vote", poll, "1")  # by number: changes the vote, one per member
+    shown = a.json("poll", "show", poll)
+    assert (shown["counts"], shown["voters"]) == ([1, 0], 1)
+
+
+def test_search_json_has_snippets(world: World) -> None:
+    hits = world.a.json("search", world.group, "bins")
+    assert {h["kind"] for h in hits} == {"discussion", "post"}
+    assert all(h["discussion_id"] == world.discussion for h in hits)
+    assert all(re.search(r"\[bins\]", h["snippet"], re.IGNORECASE) for h in hits)
+
+
+# --- bad input: one line on stderr, non-zero exit, nothing changed --------------------
+
+
+def _not_a_bundle(w: World, tmp: Path) -> Path:
+    path = tmp / "notes.txt"
+    path.write_text("Minutes of the last meeting\n")
+    return path
+
+
+def _cut_short(w: World, tmp: Path) -> Path:
+    raw = w.bundle.read_bytes()
+    path = tmp / "cut.moot"
+    path.write_bytes(raw[: len(raw) // 2])
+    return path
+
+
+def _missing_lines(w: World, tmp: Path) -> Path:
+    return write_lines(tmp / "short.moot", bundle_lines(w.bundle)[:-2])
+
+
+def _tampered(w: World, tmp: Path) -> Path:
+    lines = bundle_lines(w.bundle)
+    i = next(i for i, line in enumerate(lines) if b"I will write" in line)
+    lines[i] = lines[i].replace(b"I will write", b"I will wrote")
+    return write_lines(tmp / "tampered.moot", lines)
+
+
+def _bad_op_signature(w: World, tmp: Path) -> Path:
+    lines = bundle_lines(w.bundle)
+    op = json.loads(lines[-2])  # the newest op: A's reply, which B does not hold
+    assert op["payload"]["body"] == "I will write to the council."
+    op["sig"] = flip_hex(op["sig"])
+    lines[-2] = _line(op)
+    return write_lines(tmp / "forged.moot", reseal(lines))
+
+
+BAD_IMPORTS = {
+    "not a bundle": (_not_a_bundle, ["is not a Moot bundle"]),
+    "truncated file": (_cut_short, ["truncated"]),
+    "missing lines": (_missing_lines, ["truncated"]),
+    "tampered op body": (_tampered, ["has been altered"]),
+    # The resealed file is in order; the op inside it is forged, and is refused as such.
+    "bad op signature": (_bad_op_signature, ["refused", "signature that does not verify"]),
+}
+
+
+@pytest.mark.parametrize("case", BAD_IMPORTS)
+def test_bad_bundle_is_refused_and_changes_nothing(
+    world: World, tmp_path: Path, case: str
+) -> None:
+    make, expected = BAD_IMPORTS[case]
+    path = make(world, tmp_path)
+    before = snapshot(world.b.data_dir)
+    line = world.b.refused("bundle", "import", path)
+    assert all(words in line for words in expected), line
+    assert snapshot(world.b.data_dir) == before
+
+
+BAD_COMMANDS: dict[str, tuple[list[str], str]] = {
+    "empty title": (["discussion", "start", "{group}", "   ", "Body"], "title cannot be empty"),
+    "empty reply": (["reply", "{discussion}", ""], "reply cannot be empty"),
+    "unknown discussion": (["reply", "01a2-no-such-discussion", "Hello"], "No discussion"),
+    "unknown group": (["search", "01a2-no-such-group", "bins"], "No group"),
+    "unknown option": (["vote", "{poll}", "Maybe"], "no option 'Maybe'"),
+    "option out of range": (["vote", "{poll}", "3"], "no option '3'"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_COMMANDS)
+def test_bad_command_is_refused_and_changes_nothing(world: World, case: str) -> None:
+    template, expected = BAD_COMMANDS[case]
+    ids = {"group": world.group, "discussion": world.discussion, "poll": world.poll}
+    args = [arg.format(**ids) for arg in template]
+    before = snapshot(world.a.data_dir)
+    line = world.a.refused(*args)
+    assert expected in line
+    assert snapshot(world.a.data_dir) == before
