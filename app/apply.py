@@ -38,15 +38,19 @@ class IngestResult:
 
 
 class Applier:
-    """Per-transaction state of the apply loop: role timelines and small caches."""
+    """Per-transaction state of the apply loop: role timelines, caches and write buffers."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         self.timelines: dict[str, Timeline] = {}
-        self.latest_by_device: dict[tuple[str, str], int] = {}
+        self.latest_in_batch: dict[tuple[str, str], int] = {}
         self.exists_cache: dict[tuple[str, str], tuple[int, str] | None] = {}
         self.to_rebuild: set[str] = set()
         self.rebuilding = False
+        self._next_n: int | None = None
+        # Written once at the end of a batch rather than once per op.
+        self.search_rows: dict[int, tuple[str, str, str]] = {}
+        self.activity: dict[str, int] = {}
 
     def timeline(self, group: str) -> Timeline:
         tl = self.timelines.get(group)
@@ -57,22 +61,19 @@ class Applier:
     def rank(self, op: Op) -> int:
         return self.timeline(op.group).rank_at(op.device, op.order)
 
-    def note_applied(self, op: Op) -> None:
-        key = (op.group, op.device)
-        if op.hlc > self.latest_applied(key):
-            self.latest_by_device[key] = op.hlc
-
-    def latest_applied(self, key: tuple[str, str]) -> int:
-        if key not in self.latest_by_device:
-            row = self.db.execute(
-                "SELECT MAX(hlc) FROM ops WHERE group_id = ? AND device = ? AND state = 1", key
-            ).fetchone()
-            self.latest_by_device[key] = row[0] or 0
-        return self.latest_by_device[key]
-
     def role_changed_in_past(self, group: str, device: str, hlc: int) -> None:
         """A role change at ``hlc`` may void or revive ops the device wrote after it."""
-        if not self.rebuilding and self.latest_applied((group, device)) >= hlc:
+        if self.rebuilding:
+            return
+        later = (
+            self.latest_in_batch.get((group, device), 0) >= hlc
+            or self.db.execute(
+                "SELECT 1 FROM ops WHERE group_id = ? AND device = ? AND hlc >= ? AND state = 1"
+                " LIMIT 1",
+                (group, device, hlc),
+            ).fetchone()
+        )
+        if later:
             self.to_rebuild.add(group)
 
     def find(self, table: str, entity_id: str, group: str) -> tuple[int, str] | None:
@@ -81,8 +82,7 @@ class Applier:
         hit = self.exists_cache.get(ck)
         if hit is None:
             row = self.db.execute(
-                f"SELECT n, created_by, group_id FROM {table} WHERE id = ?",
-                (entity_id,),
+                f"SELECT n, created_by, group_id FROM {table} WHERE id = ?", (entity_id,)
             ).fetchone()
             if row is None or row[2] != group:
                 return None
@@ -92,14 +92,42 @@ class Applier:
     def remember(self, table: str, entity_id: str, n: int, created_by: str) -> None:
         self.exists_cache[(table, entity_id)] = (n, created_by)
 
+    def next_n(self) -> int:
+        """Row numbers for searchable rows from one counter, so search rowids only rise."""
+        if self._next_n is None:
+            self._next_n = 1 + max(
+                self.db.execute(f"SELECT COALESCE(MAX(n), 0) FROM {t}").fetchone()[0]
+                for t in ("discussions", "posts", "notes")
+            )
+        n = self._next_n
+        self._next_n += 1
+        return n
+
     def try_apply(self, op: Op) -> str | None:
         """Apply one op; None if it took effect, else the reason it waits."""
         if op.payload is None and (op.kind, op.action) not in ERASABLE:
             return "its content was erased"
         reason = HANDLERS[(op.kind, op.action)](self, op)
         if reason is None:
-            self.note_applied(op)
+            key = (op.group, op.device)
+            if op.hlc > self.latest_in_batch.get(key, 0):
+                self.latest_in_batch[key] = op.hlc
         return reason
+
+    def flush(self) -> None:
+        """Write what was buffered during the batch: search rows and last activity."""
+        if self.search_rows:
+            self.db.executemany(
+                "INSERT INTO search (rowid, title, body, group_id) VALUES (?,?,?,?)",
+                [(rowid, *row) for rowid, row in sorted(self.search_rows.items())],
+            )
+            self.search_rows.clear()
+        if self.activity:
+            self.db.executemany(
+                "UPDATE discussions SET last_activity_hlc = MAX(last_activity_hlc, ?) WHERE id = ?",
+                [(hlc, disc) for disc, hlc in self.activity.items()],
+            )
+            self.activity.clear()
 
 
 def ingest(
@@ -183,6 +211,7 @@ def _apply_in_order(applier: Applier, ops: Sequence[Op], reasons: dict[str, str]
         if len(still) == len(pending):
             break
         pending = still
+    applier.flush()
     return states
 
 
@@ -233,7 +262,7 @@ def _waiting_ops(db: sqlite3.Connection, groups: set[str]) -> list[Op]:
 
 
 def _op_row(op: Op, state: int) -> tuple[object, ...]:
-    payload = None if op.payload is None else json.dumps(op.payload, separators=(",", ":"))
+    payload = op.payload_json
     return (
         op.id,
         op.group,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +21,6 @@ from app.schema import SEARCH_KINDS, SEARCH_STRIDE
 from app.text_crdt import apply_update, render
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from app.apply import Applier
 
 Handler = Callable[["Applier", Op], "str | None"]
@@ -54,17 +53,20 @@ def clear_group(db: sqlite3.Connection, group: str) -> None:
         db.execute(f"DELETE FROM {table} WHERE {column} = ?", (group,))
 
 
-def _index(db: sqlite3.Connection, kind: str, n: int, group: str, title: str, body: str) -> None:
+def _index(
+    a: Applier, kind: str, n: int, group: str, title: str, body: str, *, new: bool = False
+) -> None:
+    """Queue the row's search entry; an entity indexed before loses its old entry first."""
     rowid = n * SEARCH_STRIDE + SEARCH_KINDS[kind]
-    db.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
-    db.execute(
-        "INSERT INTO search (rowid, title, body, group_id) VALUES (?,?,?,?)",
-        (rowid, title, body, group),
-    )
+    if not new and rowid not in a.search_rows:
+        a.db.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
+    a.search_rows[rowid] = (title, body, group)
 
 
-def _unindex(db: sqlite3.Connection, kind: str, n: int) -> None:
-    db.execute("DELETE FROM search WHERE rowid = ?", (n * SEARCH_STRIDE + SEARCH_KINDS[kind],))
+def _unindex(a: Applier, kind: str, n: int) -> None:
+    rowid = n * SEARCH_STRIDE + SEARCH_KINDS[kind]
+    a.search_rows.pop(rowid, None)
+    a.db.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
 
 
 def _lww(
@@ -283,15 +285,15 @@ def discussion_create(a: Applier, op: Op) -> str | None:
     if a.find("categories", op.fields["category_id"], op.group) is None:
         return "its category has not arrived"
     title = op.fields["title"]
-    cur = a.db.execute(
-        "INSERT INTO discussions (id, group_id, category_id, title, pinned, locked, resolved,"
+    n = a.next_n()
+    a.db.execute(
+        "INSERT INTO discussions (n, id, group_id, category_id, title, pinned, locked, resolved,"
         " deleted, created_by, created_hlc, last_activity_hlc, clocks)"
-        " VALUES (?,?,?,?,0,0,0,0,?,?,?,'{}')",
-        (op.entity, op.group, op.fields["category_id"], title, op.device, op.hlc, op.hlc),
+        " VALUES (?,?,?,?,?,0,0,0,0,?,?,?,'{}')",
+        (n, op.entity, op.group, op.fields["category_id"], title, op.device, op.hlc, op.hlc),
     )
-    n = cur.lastrowid or 0
     a.remember("discussions", op.entity, n, op.device)
-    _index(a.db, "discussion", n, op.group, title, "")
+    _index(a, "discussion", n, op.group, title, "", new=True)
     return None
 
 
@@ -320,9 +322,9 @@ def discussion_update(a: Applier, op: Op) -> str | None:
             "SELECT title, deleted FROM discussions WHERE n = ?", (n,)
         ).fetchone()
         if deleted:
-            _unindex(a.db, "discussion", n)
+            _unindex(a, "discussion", n)
         else:
-            _index(a.db, "discussion", n, op.group, title, "")
+            _index(a, "discussion", n, op.group, title, "")
     return None
 
 
@@ -339,20 +341,19 @@ def post_create(a: Applier, op: Op) -> str | None:
     reply_to = f.get("reply_to")
     if reply_to is not None and a.find("posts", reply_to, op.group) is None:
         return "the post it answers has not arrived"
-    if a.find("posts", op.entity, op.group) is not None:
+    n = a.next_n()
+    try:
+        a.db.execute(
+            "INSERT INTO posts (n, id, group_id, discussion_id, reply_to, body, deleted,"
+            " created_by, created_hlc, clocks) VALUES (?,?,?,?,?,?,0,?,?,'{}')",
+            (n, op.entity, op.group, discussion, reply_to, f["body"], op.device, op.hlc),
+        )
+    except sqlite3.IntegrityError:
         return "the post exists already"
-    cur = a.db.execute(
-        "INSERT INTO posts (id, group_id, discussion_id, reply_to, body, deleted, created_by,"
-        " created_hlc, clocks) VALUES (?,?,?,?,?,0,?,?,'{}')",
-        (op.entity, op.group, discussion, reply_to, f["body"], op.device, op.hlc),
-    )
-    n = cur.lastrowid or 0
     a.remember("posts", op.entity, n, op.device)
-    _index(a.db, "post", n, op.group, "", f["body"])
-    a.db.execute(
-        "UPDATE discussions SET last_activity_hlc = MAX(last_activity_hlc, ?) WHERE id = ?",
-        (op.hlc, discussion),
-    )
+    _index(a, "post", n, op.group, "", f["body"], new=True)
+    if op.hlc > a.activity.get(discussion, 0):
+        a.activity[discussion] = op.hlc
     return None
 
 
@@ -370,9 +371,9 @@ def post_update(a: Applier, op: Op) -> str | None:
     if won:
         body, deleted = a.db.execute("SELECT body, deleted FROM posts WHERE n = ?", (n,)).fetchone()
         if deleted:
-            _unindex(a.db, "post", n)
+            _unindex(a, "post", n)
         else:
-            _index(a.db, "post", n, op.group, "", body)
+            _index(a, "post", n, op.group, "", body)
     return None
 
 
@@ -475,14 +476,14 @@ def note_create(a: Applier, op: Op) -> str | None:
         return "the note exists already"
     state = apply_update(None, op.fields["update"])
     text = render(state)
-    cur = a.db.execute(
-        "INSERT INTO notes (id, group_id, title, text, ydoc, deleted, created_by, created_hlc,"
-        " clocks) VALUES (?,?,?,?,?,0,?,?,'{}')",
-        (op.entity, op.group, op.fields["title"], text, state, op.device, op.hlc),
+    n = a.next_n()
+    a.db.execute(
+        "INSERT INTO notes (n, id, group_id, title, text, ydoc, deleted, created_by, created_hlc,"
+        " clocks) VALUES (?,?,?,?,?,?,0,?,?,'{}')",
+        (n, op.entity, op.group, op.fields["title"], text, state, op.device, op.hlc),
     )
-    n = cur.lastrowid or 0
     a.remember("notes", op.entity, n, op.device)
-    _index(a.db, "note", n, op.group, op.fields["title"], text)
+    _index(a, "note", n, op.group, op.fields["title"], text, new=True)
     return None
 
 
@@ -500,7 +501,7 @@ def note_edit(a: Applier, op: Op) -> str | None:
     text = render(state)
     a.db.execute("UPDATE notes SET ydoc = ?, text = ? WHERE n = ?", (state, text, n))
     if not deleted:
-        _index(a.db, "note", n, op.group, title, text)
+        _index(a, "note", n, op.group, title, text)
     return None
 
 
@@ -520,9 +521,9 @@ def note_update(a: Applier, op: Op) -> str | None:
             "SELECT title, text, deleted FROM notes WHERE n = ?", (n,)
         ).fetchone()
         if deleted:
-            _unindex(a.db, "note", n)
+            _unindex(a, "note", n)
         else:
-            _index(a.db, "note", n, op.group, title, text)
+            _index(a, "note", n, op.group, title, text)
     return None
 
 

@@ -17,11 +17,13 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from app.canonical import canonical_bytes
+from app.canonical import canonical_bytes, canonical_json
 from app.errors import InvalidOp
 
 FORMAT = 1
 _HEX = frozenset("0123456789abcdef")
+# One encoder, made once: json.dumps with options builds a new one on every call.
+_compact = json.JSONEncoder(separators=(",", ":")).encode
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,10 @@ class Op:
     payload_hash: str
     sig: str
     payload: dict[str, Any] | None = field(default=None, compare=False)
+    # Caches, filled on first use: the envelope hash and the payload's canonical JSON.
+    # Not init fields, so dataclasses.replace() never carries a stale cache over.
+    _hash: str | None = field(default=None, init=False, compare=False, repr=False)
+    _payload_json: str | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
     def order(self) -> tuple[int, str]:
@@ -60,7 +66,16 @@ class Op:
 
     @property
     def hash(self) -> str:
-        return hashlib.sha256(self.envelope_bytes()).hexdigest()
+        if self._hash is None:
+            object.__setattr__(self, "_hash", hashlib.sha256(self.envelope_bytes()).hexdigest())
+        return self._hash  # type: ignore[return-value]
+
+    @property
+    def payload_json(self) -> str | None:
+        """The payload as canonical JSON text (what its hash is taken over)."""
+        if self._payload_json is None and self.payload is not None:
+            object.__setattr__(self, "_payload_json", canonical_json(self.payload))
+        return self._payload_json
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -95,14 +110,17 @@ def envelope_bytes(
     action: str,
     payload_hash: str,
 ) -> bytes:
-    return json.dumps(
-        [FORMAT, op_id, group, device, seq, prev, hlc, kind, entity, action, payload_hash],
-        separators=(",", ":"),
+    return _compact(
+        [FORMAT, op_id, group, device, seq, prev, hlc, kind, entity, action, payload_hash]
     ).encode()
 
 
 def payload_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_bytes(payload)).hexdigest()
+
+
+def _hash_text(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def sign_op(
@@ -119,22 +137,16 @@ def sign_op(
     action: str,
     payload: dict[str, Any],
 ) -> Op:
-    p_hash = payload_hash(payload)
+    text = canonical_json(payload)
+    p_hash = _hash_text(text)
     env = envelope_bytes(op_id, group, device, seq, prev, hlc, kind, entity, action, p_hash)
-    return Op(
-        op_id,
-        group,
-        device,
-        seq,
-        prev,
-        hlc,
-        kind,
-        entity,
-        action,
-        p_hash,
-        key.sign(env).hex(),
-        payload,
-    )
+    op = Op(
+        op_id, group, device, seq, prev, hlc, kind, entity, action, p_hash,
+        key.sign(env).hex(), payload,
+    )  # fmt: skip
+    object.__setattr__(op, "_hash", hashlib.sha256(env).hexdigest())
+    object.__setattr__(op, "_payload_json", text)
+    return op
 
 
 _WIRE_TYPES: tuple[tuple[str, type | tuple[type, ...]], ...] = (
@@ -172,9 +184,10 @@ def op_from_wire(data: Any) -> Op:
         raise InvalidOp("op field 'sig' is not a signature")
     if data["seq"] < 1 or (data["seq"] == 1) != (prev is None):
         raise InvalidOp("op sequence number and previous-op link disagree")
-    if payload is not None and payload_hash(payload) != data["payload_hash"]:
+    text = None if payload is None else canonical_json(payload)
+    if text is not None and _hash_text(text) != data["payload_hash"]:
         raise InvalidOp(f"op {data['id']} payload does not match its hash")
-    return Op(
+    op = Op(
         data["id"],
         data["group"],
         device,
@@ -188,6 +201,8 @@ def op_from_wire(data: Any) -> Op:
         sig,
         payload,
     )
+    object.__setattr__(op, "_payload_json", text)
+    return op
 
 
 def verify_signature(op: Op) -> bool:

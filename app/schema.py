@@ -66,6 +66,7 @@ class OpRow(Base):
     __table_args__ = (
         UniqueConstraint("group_id", "device", "seq", name="uq_ops_chain"),
         Index("ix_ops_group_state", "group_id", "state"),
+        Index("ix_ops_device_hlc", "group_id", "device", "hlc"),
     )
 
 

@@ -96,6 +96,7 @@ def _make_engine(path: Path) -> Engine:
         dbapi_conn.execute("PRAGMA synchronous=NORMAL")
         dbapi_conn.execute("PRAGMA foreign_keys=ON")
         dbapi_conn.execute("PRAGMA busy_timeout=10000")
+        dbapi_conn.execute("PRAGMA cache_size=-32768")  # 32 MiB: big imports stay in memory
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

@@ -83,5 +83,3 @@ def writing(store: Store) -> Iterator[Writer]:
         writer = Writer(store, db)
         yield writer
     store.notify(writer.groups)
-
-
