@@ -9,7 +9,6 @@ what the removed device wrote since), the group is rebuilt from its log in order
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,11 +18,12 @@ from app.errors import InvalidOp
 from app.materialise import HANDLERS, clear_group
 from app.op_schema import validate
 from app.ops import Known, Op, verify_runs
+from app.personal import PERSONAL_OPS, Sealer
 from app.timeline import Timeline
 
 WAITING, APPLIED = 0, 1
 # Only personal data is ever erased; an erased profile edit still counts, as a no-op.
-ERASABLE = frozenset({("member", "update")})
+ERASABLE = PERSONAL_OPS
 _CHUNK = 500
 
 
@@ -40,8 +40,9 @@ class IngestResult:
 class Applier:
     """Per-transaction state of the apply loop: role timelines, caches and write buffers."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, sealer: Sealer) -> None:
         self.db = db
+        self.sealer = sealer
         self.timelines: dict[str, Timeline] = {}
         self.latest_in_batch: dict[tuple[str, str], int] = {}
         self.exists_cache: dict[tuple[str, str], tuple[int, str] | None] = {}
@@ -134,6 +135,7 @@ def ingest(
     db: sqlite3.Connection,
     ops: Iterable[Op],
     *,
+    sealer: Sealer,
     trusted: bool = False,
     now_ms: int | None = None,
 ) -> IngestResult:
@@ -157,21 +159,22 @@ def ingest(
     groups = {op.group for op in fresh}
     result.groups = groups
 
-    applier = Applier(db)
-    waiting_before = _waiting_ops(db, groups)
+    applier = Applier(db, sealer)
+    waiting_before = _waiting_ops(db, groups, sealer)
     states = _apply_in_order(applier, [*fresh, *waiting_before], result.reasons)
 
     db.executemany(
         "INSERT INTO ops (id, group_id, device, seq, prev, hlc, kind, entity, action, payload,"
         " payload_hash, sig, hash, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [_op_row(op, states[op.id]) for op in fresh],
+        [_op_row(op, states[op.id], sealer) for op in fresh],
     )
+    erase_personal_payloads(db, groups)
     revived = [(op.id,) for op in waiting_before if states[op.id] == APPLIED]
     db.executemany("UPDATE ops SET state = 1 WHERE id = ?", revived)
     result.applied = sum(1 for s in states.values() if s == APPLIED)
     result.waiting = sum(1 for op in fresh if states[op.id] == WAITING)
     for group in applier.to_rebuild:
-        rebuild_group(db, group)
+        rebuild_group(db, group, sealer)
     if applier.to_rebuild:
         result.waiting = db.execute(
             f"SELECT COUNT(*) FROM ops WHERE state = 0 AND id IN ({','.join('?' * len(fresh))})",
@@ -180,18 +183,40 @@ def ingest(
     return result
 
 
-def rebuild_group(db: sqlite3.Connection, group: str) -> None:
+def rebuild_group(db: sqlite3.Connection, group: str, sealer: Sealer) -> None:
     """Forget the group's materialised state and apply its whole log again, in order."""
     clear_group(db, group)
     db.execute("UPDATE ops SET state = 0 WHERE group_id = ?", (group,))
-    ops = [row_to_op(r) for r in db.execute("SELECT * FROM ops WHERE group_id = ?", (group,))]
-    applier = Applier(db)
+    ops = [
+        row_to_op(r, sealer) for r in db.execute("SELECT * FROM ops WHERE group_id = ?", (group,))
+    ]
+    applier = Applier(db, sealer)
     applier.rebuilding = True
     states = _apply_in_order(applier, ops, {})
     db.executemany(
         "UPDATE ops SET state = 1 WHERE id = ?",
         [(op_id,) for op_id, s in states.items() if s == APPLIED],
     )
+    erase_personal_payloads(db, {group})
+
+
+def erase_personal_payloads(db: sqlite3.Connection, groups: set[str]) -> None:
+    """Blank the stored payloads of contact details that a member's erasure covers.
+
+    The erasure's stamp is kept on the member row (``clocks.erased``), so contact ops
+    older than it are blanked whenever they arrive, before or after the erasure.
+    """
+    for group in groups:
+        db.execute(
+            "UPDATE ops SET payload = NULL WHERE group_id = ? AND kind = 'member'"
+            " AND action = 'contact' AND payload IS NOT NULL AND EXISTS (SELECT 1 FROM members m"
+            " WHERE m.group_id = ops.group_id AND m.device = ops.entity"
+            " AND json_extract(m.clocks, '$.erased') IS NOT NULL"
+            " AND (ops.hlc < json_extract(m.clocks, '$.erased[0]')"
+            "  OR (ops.hlc = json_extract(m.clocks, '$.erased[0]')"
+            "      AND ops.device < json_extract(m.clocks, '$.erased[1]'))))",
+            (group,),
+        )
 
 
 def _apply_in_order(applier: Applier, ops: Sequence[Op], reasons: dict[str, str]) -> dict[str, int]:
@@ -253,16 +278,16 @@ def _known_neighbours(db: sqlite3.Connection, ops: Sequence[Op]) -> Known:
     return known
 
 
-def _waiting_ops(db: sqlite3.Connection, groups: set[str]) -> list[Op]:
+def _waiting_ops(db: sqlite3.Connection, groups: set[str], sealer: Sealer) -> list[Op]:
     ops: list[Op] = []
     for group in groups:
         rows = db.execute("SELECT * FROM ops WHERE group_id = ? AND state = 0", (group,))
-        ops.extend(row_to_op(r) for r in rows)
+        ops.extend(row_to_op(r, sealer) for r in rows)
     return ops
 
 
-def _op_row(op: Op, state: int) -> tuple[object, ...]:
-    payload = op.payload_json
+def _op_row(op: Op, state: int, sealer: Sealer) -> tuple[object, ...]:
+    payload = sealer.payload_to_db(op.kind, op.action, op.payload_json)
     return (
         op.id,
         op.group,
@@ -281,8 +306,8 @@ def _op_row(op: Op, state: int) -> tuple[object, ...]:
     )
 
 
-def row_to_op(row: sqlite3.Row) -> Op:
-    payload = row["payload"]
+def row_to_op(row: sqlite3.Row, sealer: Sealer) -> Op:
+    payload = sealer.payload_from_db(row["payload"])
     return Op(
         row["id"],
         row["group_id"],
@@ -295,5 +320,5 @@ def row_to_op(row: sqlite3.Row) -> Op:
         row["action"],
         row["payload_hash"],
         row["sig"],
-        None if payload is None else json.loads(payload),
+        payload,
     )

@@ -12,6 +12,7 @@ import sqlite3
 from typing import Any
 
 from app.canonical import canonical_json
+from app.personal import Sealer
 from app.services.common import require_group
 from app.store import Store
 
@@ -19,7 +20,7 @@ from app.store import Store
 _TABLES: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
     "categories": ("id, name, position, deleted", "id", (), ("deleted",)),
     "members": (
-        "device, role, display_name, bio, interests, contact, joined_hlc",
+        "device, role, display_name, bio, interests, contact, contact_consent, joined_hlc",
         "device",
         ("interests",),
         (),
@@ -56,7 +57,7 @@ _TABLES: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-def group_state(db: sqlite3.Connection, group_id: str) -> dict[str, Any]:
+def group_state(db: sqlite3.Connection, group_id: str, sealer: Sealer) -> dict[str, Any]:
     require_group(db, group_id)
     group = db.execute(
         "SELECT id, name, description, colour, emblem, founder FROM groups WHERE id = ?",
@@ -76,6 +77,8 @@ def group_state(db: sqlite3.Connection, group_id: str) -> dict[str, Any]:
                 item[col] = json.loads(item[col])
             for col in bool_cols:
                 item[col] = bool(item[col])
+            if "contact" in item:  # sealed with this laptop's key: show the shared value
+                item["contact"] = sealer.unseal(item["contact"])
             items.append(item)
         state[table] = items
     return state
@@ -83,4 +86,4 @@ def group_state(db: sqlite3.Connection, group_id: str) -> dict[str, Any]:
 
 def dump(*, store: Store, group_id: str) -> str:
     with store.read() as db:
-        return canonical_json(group_state(db, group_id))
+        return canonical_json(group_state(db, group_id, store.sealer))

@@ -191,6 +191,50 @@ def member_update(a: Applier, op: Op) -> str | None:
     return None
 
 
+def _member_n(a: Applier, op: Op) -> int | None:
+    row = a.db.execute(
+        "SELECT n FROM members WHERE group_id = ? AND device = ?", (op.group, op.entity)
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def member_contact(a: Applier, op: Op) -> str | None:
+    """A member's own contact details and who may see them; sealed in the row."""
+    if a.rank(op) < MEMBER:
+        return NOT_MEMBER
+    if op.entity != op.device:
+        return "members set only their own contact details"
+    n = _member_n(a, op)
+    if n is None:
+        return "no such member (yet)"
+    if op.payload is None:
+        return None  # erased: it still counts, as nothing
+    f = op.fields
+    _lww(a, "members", n, op, {"contact": a.sealer.seal(f["contact"]),
+                               "contact_consent": f["consent"]}, base=[0, ""])  # fmt: skip
+    return None
+
+
+def member_erase(a: Applier, op: Op) -> str | None:
+    """Erase a member's contact details: on every laptop, in the rows and in the log."""
+    rank = a.rank(op)
+    if rank < MEMBER:
+        return NOT_MEMBER
+    if op.entity != op.device and rank < ORGANISER:
+        return "only the member or an organiser erases contact details"
+    n = _member_n(a, op)
+    if n is None:
+        return "no such member (yet)"
+    # Consent goes with the details it covered, so every laptop agrees on both.
+    _lww(a, "members", n, op, {"contact": "", "contact_consent": "organisers"}, base=[0, ""])
+    (clocks_json,) = a.db.execute("SELECT clocks FROM members WHERE n = ?", (n,)).fetchone()
+    clocks = json.loads(clocks_json)
+    if list(op.order) > clocks.get("erased", [0, ""]):
+        clocks["erased"] = list(op.order)
+        a.db.execute("UPDATE members SET clocks = ? WHERE n = ?", (json.dumps(clocks), n))
+    return None
+
+
 def invite_create(a: Applier, op: Op) -> str | None:
     if a.rank(op) < ORGANISER:
         return NOT_ORGANISER
@@ -552,6 +596,8 @@ HANDLERS: dict[tuple[str, str], Handler] = {
     ("group", "update"): group_update,
     ("member", "set_role"): member_set_role,
     ("member", "update"): member_update,
+    ("member", "contact"): member_contact,
+    ("member", "erase"): member_erase,
     ("invite", "create"): invite_create,
     ("invite", "update"): invite_update,
     ("invite", "redeem"): invite_redeem,

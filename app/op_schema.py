@@ -13,6 +13,7 @@ from app.errors import InvalidOp
 from app.ops import Op
 
 ROLES = ("member", "clerk", "organiser")
+CONSENTS = ("nobody", "organisers", "members")  # who may see a member's contact details
 ROLE_RANK = {"removed": 0, "member": 1, "clerk": 2, "organiser": 3}
 FOLLOW_STATES = ("following", "muted", "none")
 FOLLOW_TARGETS = ("discussion", "category")
@@ -91,13 +92,10 @@ SPECS: dict[tuple[str, str], Spec] = {
     ("member", "set_role"): ({"role": _role_or_removed}, {"display_name": _text(100)}),
     ("member", "update"): (
         {},
-        {
-            "display_name": _text(100),
-            "bio": _text(5000),
-            "interests": _str_list,
-            "contact": _text(2000),
-        },
+        {"display_name": _text(100), "bio": _text(5000), "interests": _str_list},
     ),
+    ("member", "contact"): ({"contact": _text(2000), "consent": _oneof(*CONSENTS)}, {}),
+    ("member", "erase"): ({}, {}),
     ("invite", "create"): ({"role": _role, "token_hash": _id, "expires_ms": _int}, {}),
     ("invite", "update"): ({}, {"revoked": _bool}),
     ("invite", "redeem"): ({"token": _id}, {"display_name": _text(100)}),

@@ -101,7 +101,8 @@ class Member(Base):
     display_name: Mapped[str] = mapped_column(String, server_default="")
     bio: Mapped[str] = mapped_column(Text, server_default="")
     interests: Mapped[str] = mapped_column(Text, server_default="[]")
-    contact: Mapped[str] = mapped_column(Text, server_default="")  # personal data
+    contact: Mapped[str] = mapped_column(Text, server_default="")  # personal data, sealed
+    contact_consent: Mapped[str] = mapped_column(String, server_default="organisers")
     joined_hlc: Mapped[int] = mapped_column(BigInteger)
     created_hlc: Mapped[int] = mapped_column(BigInteger)
     created_by: Mapped[str] = mapped_column(String)

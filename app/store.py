@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from app import migrate
 from app.clock import HybridClock
 from app.identity import DeviceIdentity, load_or_create
+from app.personal import Sealer
 from app.settings import ProfileSettings, default_data_dir, keyring_wanted
 
 
@@ -33,6 +34,7 @@ class Store:
         self.identity: DeviceIdentity = load_or_create(
             settings.data_dir, use_keyring=settings.use_keyring
         )
+        self.sealer = Sealer.for_profile(settings.data_dir, use_keyring=settings.use_keyring)
         with self.read() as db:
             last = db.execute("SELECT MAX(hlc) FROM ops").fetchone()[0]
         self.clock = HybridClock(last or 0)

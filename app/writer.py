@@ -59,7 +59,7 @@ class Writer:
             payload=fields,
         )
         validate(op)
-        result = ingest(self.db, [op], trusted=True)
+        result = ingest(self.db, [op], sealer=self.store.sealer, trusted=True)
         if op.id in result.reasons:
             raise NotAllowed(self._explain(result.reasons[op.id]))
         self.db.execute("INSERT INTO outbox (op_id) VALUES (?)", (op.id,))

@@ -492,14 +492,14 @@ def _batches(ops: Sequence[Op], size: int) -> Iterator[Sequence[Op]]:
 
 def apply_one_call(store: Store, ops: Sequence[Op]) -> IngestResult:
     with store.write() as db:
-        return ingest(db, ops)
+        return ingest(db, ops, sealer=store.sealer)
 
 
 def apply_batches_one_txn(store: Store, ops: Sequence[Op], size: int) -> IngestResult:
     total = IngestResult()
     with store.write() as db:
         for batch in _batches(ops, size):
-            _merge(total, ingest(db, batch))
+            _merge(total, ingest(db, batch, sealer=store.sealer))
     return total
 
 
@@ -507,7 +507,7 @@ def apply_batches_txn_each(store: Store, ops: Sequence[Op], size: int) -> Ingest
     total = IngestResult()
     for batch in _batches(ops, size):
         with store.write() as db:
-            _merge(total, ingest(db, batch))
+            _merge(total, ingest(db, batch, sealer=store.sealer))
     return total
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from app.clock import wall_ms
 from app.errors import InvalidInput, NotFound
 from app.ids import uuid7
-from app.op_schema import ROLES
+from app.op_schema import CONSENTS, ROLES
 from app.services.common import clean_title, require_group
 from app.services.groups import my_name
 from app.store import Store
@@ -27,6 +27,7 @@ class MemberView:
     bio: str
     interests: list[str]
     joined_hlc: int
+    contact: str | None  # None where the member has not let this viewer see it
 
 
 @dataclass(frozen=True)
@@ -89,15 +90,50 @@ def update_profile(*, store: Store, group_id: str, **fields: object) -> None:
 
 
 def list_members(*, store: Store, group_id: str) -> list[MemberView]:
+    """The group's members; contact details only as far as each member consented."""
+    viewer = my_role(store=store, group_id=group_id)
     with store.read() as db:
         require_group(db, group_id)
         rows = db.execute(
-            "SELECT device, display_name, role, bio, interests, joined_hlc FROM members"
-            " WHERE group_id = ? AND role != 'removed'"
+            "SELECT device, display_name, role, bio, interests, joined_hlc, contact,"
+            " contact_consent FROM members WHERE group_id = ? AND role != 'removed'"
             " ORDER BY display_name COLLATE NOCASE, device",
             (group_id,),
         ).fetchall()
-    return [MemberView(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+    views = []
+    for r in rows:
+        shown = r[0] == store.device_id or _consents(r[7], viewer)
+        contact = store.sealer.unseal(r[6]) if shown else None
+        views.append(MemberView(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], contact))
+    return views
+
+
+def _consents(consent: str, viewer_role: str) -> bool:
+    if consent == "members":
+        return viewer_role != "removed"
+    return consent == "organisers" and viewer_role == "organiser"
+
+
+def set_contact(*, store: Store, group_id: str, contact: str, consent: str = "organisers") -> None:
+    """Share this member's contact details with the group, seen only as they consent."""
+    if consent not in CONSENTS:
+        raise InvalidInput(f"Unknown consent {consent!r}; use one of: {', '.join(CONSENTS)}.")
+    if len(contact) > 2000:
+        raise InvalidInput("Contact details are too long (at most 2,000 characters).")
+    with store.read() as db:
+        require_group(db, group_id)
+    with writing(store) as w:
+        w.emit(group_id, "member", store.device_id, "contact",
+               {"contact": contact.strip(), "consent": consent})  # fmt: skip
+
+
+def erase_contact(*, store: Store, group_id: str, device: str | None = None) -> None:
+    """Erase a member's contact details everywhere, the copies in the log included."""
+    target = store.device_id if device is None else _check_device(device)
+    with store.read() as db:
+        require_group(db, group_id)
+    with writing(store) as w:
+        w.emit(group_id, "member", target, "erase", {})
 
 
 def my_role(*, store: Store, group_id: str) -> str:

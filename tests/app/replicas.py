@@ -12,7 +12,7 @@ from app.store import Store
 
 def ops_of(store: Store) -> list[Op]:
     with store.read() as db:
-        return [row_to_op(r) for r in db.execute("SELECT * FROM ops ORDER BY n")]
+        return [row_to_op(r, store.sealer) for r in db.execute("SELECT * FROM ops ORDER BY n")]
 
 
 def deliver(ops: Sequence[Op], to: Store, *, batch: int | None = None) -> None:
@@ -21,7 +21,7 @@ def deliver(ops: Sequence[Op], to: Store, *, batch: int | None = None) -> None:
     for i in range(0, len(ops), size):
         chunk = ops[i : i + size]
         with to.write() as db:
-            result = ingest(db, chunk)
+            result = ingest(db, chunk, sealer=to.sealer)
         to.clock.observe(result.max_hlc)
 
 

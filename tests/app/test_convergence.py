@@ -152,7 +152,15 @@ def _act(world: World, store: Store, action: int) -> None:
             state=rnd.choice(["following", "muted", "none"]),
         )
     elif action == 9:
-        groups.update_group(store=store, group_id=group, description=world.text())
+        choice = rnd.random()
+        if choice < 0.4:
+            groups.update_group(store=store, group_id=group, description=world.text())
+        elif choice < 0.8:
+            consent = rnd.choice(["nobody", "organisers", "members"])
+            members.set_contact(store=store, group_id=group, contact=world.text(), consent=consent)
+        else:
+            target = rnd.choice(world.stores).device_id
+            members.erase_contact(store=store, group_id=group, device=target)
 
 
 @settings(
@@ -211,5 +219,5 @@ def _check(world: World) -> None:
     # Applying the whole log again from scratch gives the same state as incremental merging.
     first = world.stores[0]
     with first.write() as db:
-        rebuild_group(db, world.group)
+        rebuild_group(db, world.group, first.sealer)
     assert dump(store=first, group_id=world.group) == dumps[0]

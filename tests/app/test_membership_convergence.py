@@ -112,5 +112,5 @@ def _check(stores: list[Store], group: str) -> None:
         differ = {k: (state[k], theirs[k]) for k in state if state[k] != theirs[k]}
         assert not differ, f"replicas disagree after seeing the same ops: {differ}"
     with stores[0].write() as db:
-        rebuild_group(db, group)
+        rebuild_group(db, group, stores[0].sealer)
     assert dump(store=stores[0], group_id=group) == dumps[0], "incremental merge != rebuild"

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from app import migrate
 from app.apply import ingest
 from app.dump import dump
+from app.personal import Sealer
 from app.services import discussions, groups, notes
 from app.settings import DB_FILE
 from app.store import Store, open_store
@@ -28,7 +29,7 @@ def _old_profile(folder: Path, source: Store) -> None:
     db = sqlite3.connect(folder / DB_FILE)
     db.row_factory = sqlite3.Row
     with db:
-        ingest(db, ops_of(source))
+        ingest(db, ops_of(source), sealer=Sealer.generate())
     db.close()
 
 
@@ -67,5 +68,5 @@ def test_every_revision_downgrades_and_upgrades_cleanly(tmp_path: Path) -> None:
         conn.commit()
         migrate.upgrade(conn)
         conn.commit()
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
     engine.dispose()

@@ -1,0 +1,69 @@
+"""Where a profile's secrets live: the OS keyring where there is one, else a private file.
+
+Each secret is one line of text under a name ('device' for the signing key, 'data' for
+the key that seals personal data). The file fallback is created readable by the user
+alone, from the start, never widened then narrowed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+KEYRING_SERVICE = "moot"
+
+
+def load_or_create(data_dir: Path, name: str, make: Callable[[], str], *, use_keyring: bool) -> str:
+    """The named secret of this profile, made with ``make`` and stored the first time."""
+    account = f"{name}-key-" + hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    secret = _keyring_get(account) if use_keyring else None
+    if secret is None:
+        secret = _file_get(data_dir / f"{name}.key")
+    if secret is not None:
+        return secret
+    secret = make()
+    if not (use_keyring and _keyring_set(account, secret)):
+        _file_set(data_dir / f"{name}.key", secret)
+    return secret
+
+
+def _keyring_get(account: str) -> str | None:
+    try:
+        import keyring
+
+        secret: str | None = keyring.get_password(KEYRING_SERVICE, account)
+    except Exception as exc:  # a broken keyring backend must not stop the app opening
+        log.info("OS keyring not usable (%s); using the key file", exc)
+        return None
+    return secret
+
+
+def _keyring_set(account: str, secret: str) -> bool:
+    try:
+        import keyring
+        from keyring.backends.fail import Keyring as FailKeyring
+
+        if isinstance(keyring.get_keyring(), FailKeyring):
+            return False
+        keyring.set_password(KEYRING_SERVICE, account, secret)
+    except Exception as exc:  # no secret service running, locked keychain, ...
+        log.info("OS keyring not usable (%s); using the key file", exc)
+        return False
+    return True
+
+
+def _file_get(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    return path.read_text().strip()
+
+
+def _file_set(path: Path, secret: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(secret + "\n")
