@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from app.clock import physical_ms
 from app.op_schema import ROLE_RANK
 from app.ops import Op
-from app.schema import SEARCH_KINDS, SEARCH_STRIDE
+from app.search_rows import search_rowid
 from app.text_crdt import apply_update, render
 
 if TYPE_CHECKING:
@@ -57,14 +57,14 @@ def _index(
     a: Applier, kind: str, n: int, group: str, title: str, body: str, *, new: bool = False
 ) -> None:
     """Queue the row's search entry; an entity indexed before loses its old entry first."""
-    rowid = n * SEARCH_STRIDE + SEARCH_KINDS[kind]
+    rowid = search_rowid(kind, n)
     if not new and rowid not in a.search_rows:
         a.db.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
     a.search_rows[rowid] = (title, body, group)
 
 
 def _unindex(a: Applier, kind: str, n: int) -> None:
-    rowid = n * SEARCH_STRIDE + SEARCH_KINDS[kind]
+    rowid = search_rowid(kind, n)
     a.search_rows.pop(rowid, None)
     a.db.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
 

@@ -262,7 +262,4 @@ class ReadMark(Base):
     read_hlc: Mapped[int] = mapped_column(BigInteger)
 
 
-# The search index is an FTS5 table made by the migrations; its rowid is the
-# entity's ``n`` times SEARCH_KINDS plus the kind's number.
-SEARCH_KINDS = {"discussion": 1, "post": 2, "note": 3}
-SEARCH_STRIDE = 4
+# The search index is an FTS5 table made by the migrations; see app.search_rows.

@@ -28,9 +28,9 @@ from app.apply import IngestResult, ingest, row_to_op
 from app.errors import BundleError, ClockError, InvalidOp, NotAllowed
 from app.ops import Op, op_from_wire
 from app.services.common import require_group
-from app.services.members import Invitation, create_invitation, my_role, redeem_with
+from app.services.members import Invitation, invite_with, my_role, redeem_with
 from app.store import Store
-from app.writer import Writer
+from app.writer import Writer, writing
 
 MAGIC = "moot-bundle"
 VERSION = 1
@@ -65,18 +65,31 @@ class Bundle:
 def export_bundle(
     *, store: Store, group_id: str, path: Path, invite_role: str | None = None
 ) -> ExportResult:
-    """Write every op of the group to ``path``; with ``invite_role``, a one-use invitation too."""
-    invitation = None
-    if invite_role is not None:
-        invitation = create_invitation(store=store, group_id=group_id, role=invite_role)
-    with store.read() as db:
-        require_group(db, group_id)
+    """Write every op of the group to ``path``; with ``invite_role``, a one-use invitation too.
+
+    The invitation, the file and the commit are one unit of work: if the file cannot be
+    written, the invitation was never made; the file appears under its name only once
+    the invitation is committed.
+    """
+    with writing(store) as w:
+        require_group(w.db, group_id)
+        invitation = None
+        if invite_role is not None:
+            invitation = invite_with(w, group_id=group_id, role=invite_role)
         ops = [
-            row_to_op(r)
-            for r in db.execute(
+            row_to_op(r, store.sealer)
+            for r in w.db.execute(
                 "SELECT * FROM ops WHERE group_id = ? ORDER BY hlc, device", (group_id,)
             )
         ]
+        tmp = _write_beside(path, _bundle_lines(store, group_id, ops, invitation))
+    _move_into_place(tmp, path)
+    return ExportResult(path, len(ops), invitation)
+
+
+def _bundle_lines(
+    store: Store, group_id: str, ops: list[Op], invitation: Invitation | None
+) -> list[bytes]:
     header = {
         "format": MAGIC,
         "version": VERSION,
@@ -95,8 +108,7 @@ def export_bundle(
     digest = hashlib.sha256(b"".join(lines)).digest()
     trailer = {"sha256": digest.hex(), "signature": store.identity.key.sign(digest).hex()}
     lines.append(_line(trailer))
-    _write_atomically(path, lines)
-    return ExportResult(path, len(ops), invitation)
+    return lines
 
 
 def read_bundle(path: Path) -> Bundle:
@@ -154,7 +166,7 @@ def import_bundle(*, store: Store, path: Path) -> ImportResult:
     joined_as = refused = None
     try:
         with store.write() as db:
-            result: IngestResult = ingest(db, bundle.ops)
+            result: IngestResult = ingest(db, bundle.ops, sealer=store.sealer)
             store.clock.observe(result.max_hlc)
             if bundle.invitation is not None and not _is_member(db, store, bundle.group_id):
                 joined_as, refused = _try_redeem(Writer(store, db), bundle.invitation)
@@ -215,8 +227,8 @@ def _parse(line: bytes, path: Path) -> Any:
         raise BundleError(f"{path} is damaged: a line is not valid JSON.") from None
 
 
-def _write_atomically(path: Path, lines: list[bytes]) -> None:
-    """Write beside the target and rename, so a full disk never leaves half a bundle."""
+def _write_beside(path: Path, lines: list[bytes]) -> str:
+    """Write to a temporary file beside the target, so a full disk never leaves half a bundle."""
     path = Path(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".moot-bundle-", dir=path.parent or Path("."))
@@ -226,6 +238,14 @@ def _write_atomically(path: Path, lines: list[bytes]) -> None:
         with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
             for line in lines:
                 gz.write(line)
+    except OSError as exc:
+        os.unlink(tmp)
+        raise BundleError(f"Could not write {path}: {exc.strerror}; nothing was written.") from None
+    return tmp
+
+
+def _move_into_place(tmp: str, path: Path) -> None:
+    try:
         os.replace(tmp, path)
     except OSError as exc:
         os.unlink(tmp)

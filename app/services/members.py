@@ -149,10 +149,15 @@ def create_invitation(
     *, store: Store, group_id: str, role: str = "member", days: int = 30
 ) -> Invitation:
     """A one-use invitation; only the hash of its token goes into the group's log."""
+    with writing(store) as w:
+        require_group(w.db, group_id)
+        return invite_with(w, group_id=group_id, role=role, days=days)
+
+
+def invite_with(w: Writer, *, group_id: str, role: str = "member", days: int = 30) -> Invitation:
+    """Make an invitation inside a unit of work the caller holds (a bundle export, say)."""
     if not 1 <= days <= 365:
         raise InvalidInput("An invitation lasts between 1 and 365 days.")
-    with store.read() as db:
-        require_group(db, group_id)
     token = secrets.token_urlsafe(24)
     invite_id = uuid7()
     fields = {
@@ -160,8 +165,7 @@ def create_invitation(
         "token_hash": hashlib.sha256(token.encode()).hexdigest(),
         "expires_ms": wall_ms() + days * DAY_MS,
     }
-    with writing(store) as w:
-        w.emit(group_id, "invite", invite_id, "create", fields)
+    w.emit(group_id, "invite", invite_id, "create", fields)
     return Invitation(group_id, invite_id, token, role)
 
 

@@ -6,7 +6,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from app.schema import SEARCH_KINDS, SEARCH_STRIDE
+from app.search_rows import SEARCH_KINDS, SEARCH_STRIDE
 from app.services.common import require_group
 from app.store import Store
 

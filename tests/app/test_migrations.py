@@ -70,3 +70,9 @@ def test_every_revision_downgrades_and_upgrades_cleanly(tmp_path: Path) -> None:
         conn.commit()
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
     engine.dispose()
+
+
+def test_head_names_the_newest_revision() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory.from_config(migrate.alembic_config()).get_current_head() == migrate.HEAD

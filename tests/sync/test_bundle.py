@@ -29,7 +29,9 @@ DAY_MS = 86_400_000
 
 def ops_of(store: Store) -> list[Op]:
     with store.read() as db:
-        return [row_to_op(r) for r in db.execute("SELECT * FROM ops ORDER BY hlc, device")]
+        return [
+            row_to_op(r, store.sealer) for r in db.execute("SELECT * FROM ops ORDER BY hlc, device")
+        ]
 
 
 def state(store: Store) -> dict[str, Any]:
@@ -120,9 +122,7 @@ def test_import_is_idempotent(make_store: MakeStore, tmp_path: Path) -> None:
     assert state(a) == mine
 
 
-def test_bundles_in_either_order_give_the_same_state(
-    make_store: MakeStore, tmp_path: Path
-) -> None:
+def test_bundles_in_either_order_give_the_same_state(make_store: MakeStore, tmp_path: Path) -> None:
     a, b = make_store("a"), make_store("b")
     group, discussion, post, note = start(a)
     assert carry(a, b, group, tmp_path / "invite.moot", invite="member").joined_as == "member"
@@ -193,8 +193,9 @@ def test_when_two_laptops_use_one_invitation_the_earlier_wins_everywhere(
         assert import_bundle(store=store, path=invite).joined_as == "member"
         discussions.reply(store=store, discussion_id=discussion, body=body)
 
-    import_bundle(store=a, path=export_bundle(store=b, group_id=group, path=tmp_path / "b.moot").path)
-    import_bundle(store=a, path=export_bundle(store=c, group_id=group, path=tmp_path / "c.moot").path)
+    for store in (b, c):
+        sent = export_bundle(store=store, group_id=group, path=tmp_path / f"{store.device_id}.moot")
+        import_bundle(store=a, path=sent.path)
     back = export_bundle(store=a, group_id=group, path=tmp_path / "a.moot").path
     results = {s.device_id: import_bundle(store=s, path=back) for s in (b, c)}
 
@@ -212,7 +213,8 @@ def test_when_two_laptops_use_one_invitation_the_earlier_wins_everywhere(
     assert members.get(winner) == "member"
     assert members.get(loser.device_id, "removed") == "removed"
     bodies = {p["body"] for p in final["posts"]}
-    won_body, lost_body = ("From B.", "From C.") if winner == b.device_id else ("From C.", "From B.")
+    won_body = "From B." if winner == b.device_id else "From C."
+    lost_body = "From C." if winner == b.device_id else "From B."
     assert won_body in bodies
     assert lost_body not in bodies
     with pytest.raises(NotAllowed):
@@ -227,16 +229,20 @@ def files_in(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("invite", [None, "member"])
-def test_export_to_a_missing_folder_writes_and_changes_nothing(
-    make_store: MakeStore, tmp_path: Path, invite: str | None
+@pytest.mark.parametrize("where", ["missing folder", "file for a folder"])
+def test_export_to_an_unwritable_place_writes_and_changes_nothing(
+    make_store: MakeStore, tmp_path: Path, invite: str | None, where: str
 ) -> None:
     a = make_store("a")
     group, *_ = start(a)
+    stick = tmp_path / "stick"
+    if where == "file for a folder":
+        stick.write_text("not a folder")
     before = state(a)
-    target = tmp_path / "no-such-stick" / "a.moot"
-    with pytest.raises(BundleError, match="no-such-stick"):
-        export_bundle(store=a, group_id=group, path=target, invite_role=invite)
-    assert not target.parent.exists()
+    with pytest.raises(BundleError, match="stick"):
+        export_bundle(store=a, group_id=group, path=stick / "a.moot", invite_role=invite)
+    assert stick.exists() == (where == "file for a folder")
+    assert stick.is_dir() is False
     # A refused export leaves no invitation behind either: nobody could ever redeem it.
     assert state(a) == before
 

@@ -6,6 +6,7 @@ few stories rather than one process per assertion.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import gzip
 import hashlib
@@ -14,7 +15,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,8 +24,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.dump import dump
-from app.services.groups import list_groups
+from app.services import discussions, groups, polls
 from app.store import open_store
+from sync.bundle import export_bundle, import_bundle
 from ui.cli import build_parser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,13 +83,13 @@ def snapshot(data_dir: Path) -> dict[str, Any]:
     """
     store = open_store(data_dir, use_keyring=False)
     try:
-        groups = list_groups(store=store)
+        listed = groups.list_groups(store=store)
         with store.read() as db:
             ops = [tuple(r) for r in db.execute("SELECT id, hash, state FROM ops ORDER BY id")]
             outbox = [r[0] for r in db.execute("SELECT op_id FROM outbox ORDER BY op_id")]
         return {
-            "groups": groups,
-            "dumps": {g.id: dump(store=store, group_id=g.id) for g in groups},
+            "groups": listed,
+            "dumps": {g.id: dump(store=store, group_id=g.id) for g in listed},
             "ops": ops,
             "outbox": outbox,
         }
@@ -111,10 +112,10 @@ def write_lines(path: Path, lines: list[bytes]) -> Path:
 def reseal(lines: list[bytes]) -> list[bytes]:
     """Re-sign a bundle's trailer with a fresh key named as exporter, as a forger would."""
     key = Ed25519PrivateKey.generate()
-    header = json.loads(lines[0])
-    header["exporter"] = key.public_key().public_bytes(
+    public = key.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    ).hex()
+    )
+    header = json.loads(lines[0]) | {"exporter": public.hex()}
     body = [_line(header), *lines[1:-1]]
     digest = hashlib.sha256(b"".join(line + b"\n" for line in body)).digest()
     return [*body, _line({"sha256": digest.hex(), "signature": key.sign(digest).hex()})]
@@ -227,17 +228,31 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    # Built in process, as the CLI would build it, to save a dozen process starts;
+    # the checks that use it go through the CLI.
     root = tmp_path_factory.mktemp("world")
     a, b = Laptop(root / "A"), Laptop(root / "B")
-    group = a.json("group", "create", "Parish Council")["id"]
-    discussion = a.json("discussion", "start", group, "Bins", "The bins were missed again.")["id"]
-    poll = a.json("poll", "create", discussion, "Complain?", "Yes", "No")["id"]
-    a.ok("bundle", "export", group, root / "old.moot")
-    b.ok("bundle", "import", root / "old.moot")
-    a.json("reply", discussion, "I will write to the council.")
-    a.ok("bundle", "export", group, root / "new.moot")
-    yield World(a, b, group, discussion, poll, root / "new.moot")
+    store_a = open_store(a.data_dir, use_keyring=False)
+    store_b = open_store(b.data_dir, use_keyring=False)
+    try:
+        group = groups.create_group(store=store_a, name="Parish Council")
+        discussion, _ = discussions.start_discussion(
+            store=store_a, group_id=group, title="Bins", body="The bins were missed again."
+        )
+        poll = polls.create_poll(
+            store=store_a, discussion_id=discussion, question="Complain?", options=["Yes", "No"]
+        )
+        export_bundle(store=store_a, group_id=group, path=root / "old.moot")
+        import_bundle(store=store_b, path=root / "old.moot")
+        discussions.reply(
+            store=store_a, discussion_id=discussion, body="I will write to the council."
+        )
+        export_bundle(store=store_a, group_id=group, path=root / "new.moot")
+    finally:
+        store_a.close()
+        store_b.close()
+    return World(a, b, group, discussion, poll, root / "new.moot")
 
 
 def test_snapshot_reads_what_the_cli_prints(world: World) -> None:
@@ -262,17 +277,19 @@ def test_readme_lists_every_command() -> None:
 
 
 def _commands() -> list[str]:
-    """Every command the parser knows, as 'group action' or 'command'."""
+    """Every command the parser knows, as 'command' or 'group action'."""
     names = []
-    parser = build_parser()
-    (sub,) = [a for a in parser._actions if a.choices and isinstance(a.choices, dict)]
-    for name, p in sub.choices.items():
-        nested = [a for a in p._actions if a.choices and isinstance(a.choices, dict)]
-        if nested:
-            names += [f"{name} {action}" for action in nested[0].choices]
-        else:
-            names.append(name)
+    for name, parser in _subparsers(build_parser()).items():
+        actions = _subparsers(parser)
+        names += [f"{name} {action}" for action in actions] if actions else [name]
     return names
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
 
 
 def test_poll_and_vote_round_trip(world: World) -> None:
@@ -342,9 +359,7 @@ BAD_IMPORTS = {
 
 
 @pytest.mark.parametrize("case", BAD_IMPORTS)
-def test_bad_bundle_is_refused_and_changes_nothing(
-    world: World, tmp_path: Path, case: str
-) -> None:
+def test_bad_bundle_is_refused_and_changes_nothing(world: World, tmp_path: Path, case: str) -> None:
     make, expected = BAD_IMPORTS[case]
     path = make(world, tmp_path)
     before = snapshot(world.b.data_dir)
@@ -360,13 +375,23 @@ BAD_COMMANDS: dict[str, tuple[list[str], str]] = {
     "unknown group": (["search", "01a2-no-such-group", "bins"], "No group"),
     "unknown option": (["vote", "{poll}", "Maybe"], "no option 'Maybe'"),
     "option out of range": (["vote", "{poll}", "3"], "no option '3'"),
+    "export to a missing folder": (["bundle", "export", "{group}", "{nowhere}"], "Cannot write"),
+    "export with an invitation to a missing folder": (
+        ["bundle", "export", "{group}", "{nowhere}", "--invite", "member"],
+        "Cannot write",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", BAD_COMMANDS)
 def test_bad_command_is_refused_and_changes_nothing(world: World, case: str) -> None:
     template, expected = BAD_COMMANDS[case]
-    ids = {"group": world.group, "discussion": world.discussion, "poll": world.poll}
+    ids = {
+        "group": world.group,
+        "discussion": world.discussion,
+        "poll": world.poll,
+        "nowhere": str(world.bundle.parent / "no-such-stick" / "a.moot"),
+    }
     args = [arg.format(**ids) for arg in template]
     before = snapshot(world.a.data_dir)
     line = world.a.refused(*args)

@@ -1,0 +1,116 @@
+"""The house keeps its shape: ``app`` and ``sync`` work with no Qt, and imports point one way.
+
+ui -> sync -> app, and ui -> app: the core imports neither Qt, the network library,
+nor the layers above it; sync imports no Qt and nothing from the UI.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Run in a fresh interpreter, where PySide6 cannot be imported at all.
+NO_QT = r"""
+import importlib
+import importlib.abc
+import pkgutil
+import sys
+
+
+class NoQt(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "PySide6" or name.startswith("PySide6."):
+            raise ImportError(f"{name} is blocked: this check runs with no Qt")
+        return None
+
+
+sys.meta_path.insert(0, NoQt())
+names = []
+for package in ("app", "sync"):
+    module = importlib.import_module(package)
+    names.append(package)
+    for info in pkgutil.walk_packages(module.__path__, prefix=package + "."):
+        # Alembic's migration scripts run only inside Alembic, on a connection it hands over.
+        if not info.name.startswith("app.migrations"):
+            names.append(info.name)
+names += ["ui.cli", "ui.main"]
+for name in names:
+    importlib.import_module(name)
+assert not any(m == "PySide6" or m.startswith("PySide6.") for m in sys.modules)
+print("\n".join(names))
+"""
+
+
+def test_app_sync_and_cli_import_without_qt() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", NO_QT],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    imported = set(proc.stdout.split())
+    # The walk really found the packages' modules, not just their __init__.
+    assert {"app.store", "app.services.discussions", "sync.bundle", "ui.cli"} <= imported
+    expected = {_module_name(p) for p in _sources("app") + _sources("sync")}
+    assert expected <= imported
+
+
+FORBIDDEN = {
+    "app": ("requests", "PySide6", "ui", "sync"),
+    "sync": ("PySide6", "ui"),
+}
+
+
+def _sources(package: str) -> list[Path]:
+    return sorted(
+        p for p in (REPO / package).rglob("*.py") if "migrations" not in p.relative_to(REPO).parts
+    )
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    """Every module an import statement in the file names, absolute, with its line."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    package = _module_name(path).split(".")
+    if path.name != "__init__.py":
+        package.pop()
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            found.append((node.lineno, module))
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_imports_point_one_way(package: str) -> None:
+    files = list((REPO / package).rglob("*.py"))  # migrations included
+    assert files
+    wrong = [
+        f"{path.relative_to(REPO)}:{line} imports {module}"
+        for path in files
+        for line, module in _imports(path)
+        if module.split(".")[0] in FORBIDDEN[package]
+    ]
+    assert not wrong, "\n".join(wrong)
