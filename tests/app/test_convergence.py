@@ -25,7 +25,7 @@ from app.dump import dump
 from app.errors import MootError
 from app.services import discussions, follows, groups, members, notes, polls
 from app.store import Store, open_store
-from tests.app.replicas import deliver, deliver_shuffled, ops_of, sync_all
+from tests.support import deliver, deliver_shuffled, ops_of, sync_all
 
 WORDS = ("bins", "hedge", "lamp", "fete", "bus", "pond", "hall", "verge", "bench", "gate")
 EMOJI = ("👍", "🎉", "❤️")

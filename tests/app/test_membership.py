@@ -11,7 +11,7 @@ from app.dump import dump
 from app.errors import NotAllowed
 from app.services import discussions, groups, members
 from app.store import Store
-from tests.app.replicas import deliver, ops_of
+from tests.support import deliver, ops_of
 
 MakeStore = Callable[[str], Store]
 

@@ -25,7 +25,7 @@ from app.errors import MootError
 from app.services import discussions, groups, members
 from app.services.members import Invitation
 from app.store import Store, open_store
-from tests.app.replicas import deliver, deliver_shuffled, ops_of, sync_all
+from tests.support import deliver, deliver_shuffled, ops_of, sync_all
 
 
 def _setup(stores: list[Store]) -> tuple[str, str]:

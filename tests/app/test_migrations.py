@@ -15,7 +15,7 @@ from app.personal import Sealer
 from app.services import discussions, groups, notes
 from app.settings import DB_FILE
 from app.store import Store, open_store
-from tests.app.replicas import ops_of
+from tests.support import ops_of
 
 
 def _old_profile(folder: Path, source: Store) -> None:

@@ -12,7 +12,7 @@ from app.errors import NotAllowed
 from app.services import groups, members
 from app.settings import DB_FILE
 from app.store import Store
-from tests.app.replicas import deliver, ops_of
+from tests.support import deliver, ops_of
 
 MakeStore = Callable[[str], Store]
 PHONE = "07700 900123, 4 Mill Lane"

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from app.apply import row_to_op
 from app.clock import pack, wall_ms
 from app.dump import dump
 from app.errors import BundleError, NotAllowed
@@ -22,30 +21,10 @@ from app.services import discussions, groups, notes
 from app.services.members import my_role
 from app.store import Store
 from sync.bundle import MAGIC, VERSION, export_bundle, import_bundle, read_bundle
+from tests.support import ops_of, snapshot
 
 MakeStore = Callable[[str], Store]
 DAY_MS = 86_400_000
-
-
-def ops_of(store: Store) -> list[Op]:
-    with store.read() as db:
-        return [
-            row_to_op(r, store.sealer) for r in db.execute("SELECT * FROM ops ORDER BY hlc, device")
-        ]
-
-
-def state(store: Store) -> dict[str, Any]:
-    """What an import that is refused must leave alone: groups, dumps, the log, the outbox."""
-    listed = groups.list_groups(store=store)
-    with store.read() as db:
-        log = [tuple(r) for r in db.execute("SELECT id, hash, state FROM ops ORDER BY id")]
-        outbox = [r[0] for r in db.execute("SELECT op_id FROM outbox ORDER BY op_id")]
-    return {
-        "groups": listed,
-        "dumps": {g.id: dump(store=store, group_id=g.id) for g in listed},
-        "log": log,
-        "outbox": outbox,
-    }
 
 
 def start(store: Store) -> tuple[str, str, str, str]:
@@ -112,14 +91,14 @@ def test_import_is_idempotent(make_store: MakeStore, tmp_path: Path) -> None:
     group, *_ = start(a)
     path = tmp_path / "a.moot"
     carry(a, b, group, path)
-    before = state(b)
+    before = snapshot(b)
     again = import_bundle(store=b, path=path)
     assert (again.received, again.waiting) == (0, 0)
-    assert state(b) == before
+    assert snapshot(b) == before
     # Its own bundle back is nothing new to the exporter either.
-    mine = state(a)
+    mine = snapshot(a)
     assert import_bundle(store=a, path=path).received == 0
-    assert state(a) == mine
+    assert snapshot(a) == mine
 
 
 def test_bundles_in_either_order_give_the_same_state(make_store: MakeStore, tmp_path: Path) -> None:
@@ -170,13 +149,13 @@ def test_a_used_invitation_is_refused(make_store: MakeStore, tmp_path: Path) -> 
 
     # C first hears (from B) that the invitation was used, then tries to use it.
     carry(b, c, group, tmp_path / "b.moot")
-    before = state(c)
+    before = snapshot(c)
     result = import_bundle(store=c, path=invite)
     assert result.joined_as is None
     assert result.invitation_refused is not None
     assert "already used" in result.invitation_refused
     assert result.role == my_role(store=c, group_id=group) == "removed"
-    assert state(c) == before
+    assert snapshot(c) == before
     with pytest.raises(NotAllowed, match="organiser"):
         discussions.reply(store=c, discussion_id=discussion, body="Me too?")
 
@@ -238,13 +217,13 @@ def test_export_to_an_unwritable_place_writes_and_changes_nothing(
     stick = tmp_path / "stick"
     if where == "file for a folder":
         stick.write_text("not a folder")
-    before = state(a)
+    before = snapshot(a)
     with pytest.raises(BundleError, match="stick"):
         export_bundle(store=a, group_id=group, path=stick / "a.moot", invite_role=invite)
     assert stick.exists() == (where == "file for a folder")
     assert stick.is_dir() is False
     # A refused export leaves no invitation behind either: nobody could ever redeem it.
-    assert state(a) == before
+    assert snapshot(a) == before
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores modes")
@@ -271,7 +250,7 @@ def test_disk_full_leaves_no_partial_file(
     folder = tmp_path / "stick"
     folder.mkdir()
     (folder / "a.moot").write_bytes(b"last week's bundle")
-    before = state(a)
+    before = snapshot(a)
 
     real_write = gzip.GzipFile.write
     calls = 0
@@ -291,7 +270,7 @@ def test_disk_full_leaves_no_partial_file(
     # The old file is untouched and no temporary file is left beside it.
     assert files_in(folder) == ["a.moot"]
     assert (folder / "a.moot").read_bytes() == b"last week's bundle"
-    assert state(a) == before
+    assert snapshot(a) == before
 
 
 # --- reading bundles: refuse what cannot be trusted ------------------------------------
@@ -320,12 +299,12 @@ def test_ops_stamped_days_ahead_are_refused(make_store: MakeStore, tmp_path: Pat
     path = write_bundle(tmp_path / "fast.moot", a, group, [*ops_of(a), future])
     assert len(read_bundle(path).ops) == len(ops_of(a)) + 1  # a sound file ...
 
-    before, clock = state(b), b.clock.last
+    before, clock = snapshot(b), b.clock.last
     with pytest.raises(BundleError, match="clock") as refused:
         import_bundle(store=b, path=path)  # ... holding a change from the future
     assert "3 days ahead" in str(refused.value)
     assert "nothing was changed" in str(refused.value)
-    assert state(b) == before
+    assert snapshot(b) == before
     assert b.clock.last == clock
 
     fresh = make_store("fresh")

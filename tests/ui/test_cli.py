@@ -23,10 +23,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from app.dump import dump
 from app.services import discussions, groups, polls
 from app.store import open_store
 from sync.bundle import export_bundle, import_bundle
+from tests.support import snapshot as profile_snapshot
 from ui.cli import build_parser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -75,24 +75,10 @@ class Laptop:
 
 
 def snapshot(data_dir: Path) -> dict[str, Any]:
-    """Everything a refused command must leave alone.
-
-    The same ``dump`` and group list the CLI prints (read in-process, to keep the
-    number of processes down), plus the op log and outbox, which ``dump`` leaves out:
-    a refused import must not leave even waiting ops behind.
-    """
+    """Everything a refused command must leave alone (read in-process: fewer processes)."""
     store = open_store(data_dir, use_keyring=False)
     try:
-        listed = groups.list_groups(store=store)
-        with store.read() as db:
-            ops = [tuple(r) for r in db.execute("SELECT id, hash, state FROM ops ORDER BY id")]
-            outbox = [r[0] for r in db.execute("SELECT op_id FROM outbox ORDER BY op_id")]
-        return {
-            "groups": listed,
-            "dumps": {g.id: dump(store=store, group_id=g.id) for g in listed},
-            "ops": ops,
-            "outbox": outbox,
-        }
+        return profile_snapshot(store)
     finally:
         store.close()
 

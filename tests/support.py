@@ -1,18 +1,22 @@
-"""Helpers for tests that run several replicas of one group and pass ops between them."""
+"""Helpers shared by the tests: replicas passing ops between them, and profile snapshots."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from typing import Any
 
 from app.apply import ingest, row_to_op
+from app.dump import dump
 from app.ops import Op
+from app.services import groups
 from app.store import Store
 
 
 def ops_of(store: Store) -> list[Op]:
     with store.read() as db:
-        return [row_to_op(r, store.sealer) for r in db.execute("SELECT * FROM ops ORDER BY n")]
+        rows = db.execute("SELECT * FROM ops ORDER BY hlc, device")
+        return [row_to_op(r, store.sealer) for r in rows]
 
 
 def deliver(ops: Sequence[Op], to: Store, *, batch: int | None = None) -> None:
@@ -41,3 +45,21 @@ def sync_all(stores: Sequence[Store], rnd: random.Random) -> None:
         rnd.shuffle(pairs)
         for a, b in pairs:
             deliver_shuffled(a, b, rnd)
+
+
+def snapshot(store: Store) -> dict[str, Any]:
+    """All a refused change must leave alone: groups, their dumps, the op log, the outbox.
+
+    ``dump`` leaves out ops still waiting; the log here does not, so a refusal may not
+    leave even a waiting op behind.
+    """
+    listed = groups.list_groups(store=store)
+    with store.read() as db:
+        log = [tuple(r) for r in db.execute("SELECT id, hash, state FROM ops ORDER BY id")]
+        outbox = [r[0] for r in db.execute("SELECT op_id FROM outbox ORDER BY op_id")]
+    return {
+        "groups": listed,
+        "dumps": {g.id: dump(store=store, group_id=g.id) for g in listed},
+        "log": log,
+        "outbox": outbox,
+    }
