@@ -22,8 +22,7 @@ from app.personal import PERSONAL_OPS, Sealer
 from app.timeline import Timeline
 
 WAITING, APPLIED = 0, 1
-# Only personal data is ever erased; an erased profile edit still counts, as a no-op.
-ERASABLE = PERSONAL_OPS
+
 _CHUNK = 500
 
 
@@ -45,7 +44,8 @@ class Applier:
         self.sealer = sealer
         self.timelines: dict[str, Timeline] = {}
         self.latest_in_batch: dict[tuple[str, str], int] = {}
-        self.exists_cache: dict[tuple[str, str], tuple[int, str] | None] = {}
+        # (table, id) -> (n, created_by, group, created_hlc) of rows looked up or made
+        self.rows: dict[tuple[str, str], tuple[int, str, str, int]] = {}
         self.to_rebuild: set[str] = set()
         self.rebuilding = False
         self._next_n: int | None = None
@@ -62,6 +62,11 @@ class Applier:
     def rank(self, op: Op) -> int:
         return self.timeline(op.group).rank_at(op.device, op.order)
 
+    def rebuild_later(self, group: str) -> None:
+        """Ask for the group to be applied again from its log once this batch is in."""
+        if not self.rebuilding:
+            self.to_rebuild.add(group)
+
     def role_changed_in_past(self, group: str, device: str, hlc: int) -> None:
         """A role change at ``hlc`` may void or revive ops the device wrote after it."""
         if self.rebuilding:
@@ -77,21 +82,29 @@ class Applier:
         if later:
             self.to_rebuild.add(group)
 
-    def find(self, table: str, entity_id: str, group: str) -> tuple[int, str] | None:
-        """(n, created_by) of an entity of this group, or None if it is not here (yet)."""
-        ck = (table, entity_id)
-        hit = self.exists_cache.get(ck)
-        if hit is None:
-            row = self.db.execute(
-                f"SELECT n, created_by, group_id FROM {table} WHERE id = ?", (entity_id,)
-            ).fetchone()
-            if row is None or row[2] != group:
-                return None
-            hit = self.exists_cache[ck] = (row[0], row[1])
-        return hit
+    def find(self, table: str, entity_id: str, op: Op) -> tuple[int, str] | None:
+        """(n, created_by) of what ``op`` refers to, if it is in op's group and older.
 
-    def remember(self, table: str, entity_id: str, n: int, created_by: str) -> None:
-        self.exists_cache[(table, entity_id)] = (n, created_by)
+        Something made later in the total order does not count as there for an op:
+        applying in that order from scratch must give what was applied on arrival.
+        """
+        key = (table, entity_id)
+        row = self.rows.get(key)
+        if row is None:
+            found = self.db.execute(
+                f"SELECT n, created_by, group_id, created_hlc FROM {table} WHERE id = ?",
+                (entity_id,),
+            ).fetchone()
+            if found is None:
+                return None
+            row = self.rows[key] = (found[0], found[1], found[2], found[3])
+        n, created_by, group, created_hlc = row
+        if group != op.group or (created_hlc, created_by) >= op.order:
+            return None
+        return n, created_by
+
+    def remember(self, table: str, entity_id: str, n: int, op: Op) -> None:
+        self.rows[(table, entity_id)] = (n, op.device, op.group, op.hlc)
 
     def next_n(self) -> int:
         """Row numbers for searchable rows from one counter, so search rowids only rise."""
@@ -106,9 +119,12 @@ class Applier:
 
     def try_apply(self, op: Op) -> str | None:
         """Apply one op; None if it took effect, else the reason it waits."""
-        if op.payload is None and (op.kind, op.action) not in ERASABLE:
+        if op.payload is None and (op.kind, op.action) not in PERSONAL_OPS:
             return "its content was erased"
-        reason = HANDLERS[(op.kind, op.action)](self, op)
+        try:
+            reason = HANDLERS[(op.kind, op.action)](self, op)
+        except sqlite3.IntegrityError:
+            reason = "it clashes with something already here"
         if reason is None:
             key = (op.group, op.device)
             if op.hlc > self.latest_in_batch.get(key, 0):
@@ -155,7 +171,6 @@ def ingest(
             check_not_future(op.hlc, now)
         verify_runs(fresh, _known_neighbours(db, fresh))
     result.received = len(fresh)
-    result.max_hlc = max(op.hlc for op in fresh)
     groups = {op.group for op in fresh}
     result.groups = groups
 
@@ -171,19 +186,17 @@ def ingest(
     erase_personal_payloads(db, groups)
     revived = [(op.id,) for op in waiting_before if states[op.id] == APPLIED]
     db.executemany("UPDATE ops SET state = 1 WHERE id = ?", revived)
+    for group in applier.to_rebuild:
+        states.update(rebuild_group(db, group, sealer))
     result.applied = sum(1 for s in states.values() if s == APPLIED)
     result.waiting = sum(1 for op in fresh if states[op.id] == WAITING)
-    for group in applier.to_rebuild:
-        rebuild_group(db, group, sealer)
-    if applier.to_rebuild:
-        result.waiting = db.execute(
-            f"SELECT COUNT(*) FROM ops WHERE state = 0 AND id IN ({','.join('?' * len(fresh))})",
-            [op.id for op in fresh],
-        ).fetchone()[0]
+    # The clock follows only ops that took effect: ops that wait for ever (an outsider's,
+    # say) must not drag it forward.
+    result.max_hlc = max((op.hlc for op in fresh if states[op.id] == APPLIED), default=0)
     return result
 
 
-def rebuild_group(db: sqlite3.Connection, group: str, sealer: Sealer) -> None:
+def rebuild_group(db: sqlite3.Connection, group: str, sealer: Sealer) -> dict[str, int]:
     """Forget the group's materialised state and apply its whole log again, in order."""
     clear_group(db, group)
     db.execute("UPDATE ops SET state = 0 WHERE group_id = ?", (group,))
@@ -198,6 +211,7 @@ def rebuild_group(db: sqlite3.Connection, group: str, sealer: Sealer) -> None:
         [(op_id,) for op_id, s in states.items() if s == APPLIED],
     )
     erase_personal_payloads(db, {group})
+    return states
 
 
 def erase_personal_payloads(db: sqlite3.Connection, groups: set[str]) -> None:
@@ -269,12 +283,12 @@ def _known_neighbours(db: sqlite3.Connection, ops: Sequence[Op]) -> Known:
         for i in range(0, len(seq_list), _CHUNK):
             chunk = seq_list[i : i + _CHUNK]
             rows = db.execute(
-                "SELECT seq, hash, prev FROM ops WHERE group_id = ? AND device = ?"
+                "SELECT seq, hash, prev, hlc FROM ops WHERE group_id = ? AND device = ?"
                 f" AND seq IN ({','.join('?' * len(chunk))})",
                 [group, device, *chunk],
             )
-            for seq, op_hash, prev in rows:
-                known[(group, device, seq)] = (op_hash, prev)
+            for seq, op_hash, prev, hlc in rows:
+                known[(group, device, seq)] = (op_hash, prev, hlc)
     return known
 
 
@@ -304,6 +318,13 @@ def _op_row(op: Op, state: int, sealer: Sealer) -> tuple[object, ...]:
         op.hash,
         state,
     )
+
+
+def read_log(db: sqlite3.Connection, sealer: Sealer, group_id: str | None = None) -> list[Op]:
+    """The ops held (of one group, or all), in the total order."""
+    where, params = ("WHERE group_id = ?", (group_id,)) if group_id else ("", ())
+    rows = db.execute(f"SELECT * FROM ops {where} ORDER BY hlc, device", params)
+    return [row_to_op(r, sealer) for r in rows]
 
 
 def row_to_op(row: sqlite3.Row, sealer: Sealer) -> Op:

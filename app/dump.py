@@ -26,7 +26,7 @@ _TABLES: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
         (),
     ),
     "invitations": (
-        "id, role, token_hash, expires_ms, revoked, used_by, created_by",
+        "id, role, invite_key, expires_ms, revoked, used_by, created_by",
         "id",
         (),
         ("revoked",),

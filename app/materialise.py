@@ -8,13 +8,13 @@ last-writer-wins registers per element; note bodies are text CRDT updates.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from app.clock import physical_ms
+from app.invite_proof import proof_holds
 from app.op_schema import ROLE_RANK
 from app.ops import Op
 from app.search_rows import search_rowid
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 Handler = Callable[["Applier", Op], "str | None"]
 MEMBER, CLERK, ORGANISER = ROLE_RANK["member"], ROLE_RANK["clerk"], ROLE_RANK["organiser"]
 
+MAX_KEY = 2**63
 NOT_MEMBER = "the author is not a member of this group at that time"
 NOT_ORGANISER = "only organisers may do this"
 
@@ -216,12 +217,13 @@ def member_contact(a: Applier, op: Op) -> str | None:
 
 
 def member_erase(a: Applier, op: Op) -> str | None:
-    """Erase a member's contact details: on every laptop, in the rows and in the log."""
-    rank = a.rank(op)
-    if rank < MEMBER:
-        return NOT_MEMBER
-    if op.entity != op.device and rank < ORGANISER:
-        return "only the member or an organiser erases contact details"
+    """Erase a member's contact details: on every laptop, in the rows and in the log.
+
+    Only the member erases their own, and always may, even once removed: what the
+    erasure blanks then never depends on roles that a late op could still change.
+    """
+    if op.entity != op.device:
+        return "members erase only their own contact details"
     n = _member_n(a, op)
     if n is None:
         return "no such member (yet)"
@@ -238,45 +240,51 @@ def member_erase(a: Applier, op: Op) -> str | None:
 def invite_create(a: Applier, op: Op) -> str | None:
     if a.rank(op) < ORGANISER:
         return NOT_ORGANISER
-    if a.find("invitations", op.entity, op.group) is not None:
-        return "the invitation exists already"
     f = op.fields
     cur = a.db.execute(
-        "INSERT INTO invitations (id, group_id, role, token_hash, expires_ms, created_by,"
+        "INSERT INTO invitations (id, group_id, role, invite_key, expires_ms, created_by,"
         " created_hlc, revoked, clocks) VALUES (?,?,?,?,?,?,?,0,'{}')",
-        (op.entity, op.group, f["role"], f["token_hash"], f["expires_ms"], op.device, op.hlc),
+        (op.entity, op.group, f["role"], f["invite_key"], f["expires_ms"], op.device, op.hlc),
     )
-    a.remember("invitations", op.entity, cur.lastrowid or 0, op.device)
+    a.remember("invitations", op.entity, cur.lastrowid or 0, op)
     return None
 
 
 def invite_update(a: Applier, op: Op) -> str | None:
     if a.rank(op) < ORGANISER:
         return NOT_ORGANISER
-    found = a.find("invitations", op.entity, op.group)
+    found = a.find("invitations", op.entity, op)
     if found is None:
         return "no such invitation (yet)"
-    if op.fields.get("revoked") is False:
-        return "a revoked invitation stays revoked"
+    if op.fields.get("revoked") is not True:
+        return "an invitation can only be revoked, and stays revoked"
     n = found[0]
-    used = a.db.execute("SELECT used_by, used_hlc FROM invitations WHERE n = ?", (n,)).fetchone()
-    if used[0] is not None and (used[1], used[0]) > op.order:
-        a.to_rebuild.add(op.group)  # it was used after this revocation: void that use
-    _lww(a, "invitations", n, op, op.fields, base=_created_base(a, "invitations", n))
+    used_by, used_hlc, clocks_json = a.db.execute(
+        "SELECT used_by, used_hlc, clocks FROM invitations WHERE n = ?", (n,)
+    ).fetchone()
+    if used_by is not None and (used_hlc, used_by) > op.order:
+        a.rebuild_later(op.group)  # it was used after this revocation: void that use
+    # The earliest revocation counts: a second one must not reopen the window between.
+    clocks = json.loads(clocks_json)
+    if list(op.order) < clocks.get("revoked", [MAX_KEY, ""]):
+        clocks["revoked"] = list(op.order)
+    a.db.execute(
+        "UPDATE invitations SET revoked = 1, clocks = ? WHERE n = ?", (json.dumps(clocks), n)
+    )
     return None
 
 
 def invite_redeem(a: Applier, op: Op) -> str | None:
-    found = a.find("invitations", op.entity, op.group)
+    found = a.find("invitations", op.entity, op)
     if found is None:
         return "no such invitation (yet)"
     row = a.db.execute(
-        "SELECT role, token_hash, expires_ms, revoked, used_by, used_hlc, clocks"
+        "SELECT role, invite_key, expires_ms, revoked, used_by, used_hlc, clocks"
         " FROM invitations WHERE n = ?",
         (found[0],),
     ).fetchone()
-    role, token_hash, expires_ms, revoked, used_by, used_hlc, clocks = row
-    if hashlib.sha256(op.fields["token"].encode()).hexdigest() != token_hash:
+    role, key, expires_ms, revoked, used_by, used_hlc, clocks = row
+    if not proof_holds(key, op.fields["proof"], op.entity, op.device):
         return "the invitation code is wrong"
     if physical_ms(op.hlc) > expires_ms:
         return "the invitation had expired"
@@ -285,7 +293,7 @@ def invite_redeem(a: Applier, op: Op) -> str | None:
     if used_by is not None:
         if (used_hlc, used_by) < op.order:
             return "the invitation was already used"
-        a.to_rebuild.add(op.group)  # this use came first: the later one is void
+        a.rebuild_later(op.group)  # this use came first: the later one is void
     a.db.execute(
         "UPDATE invitations SET used_by = ?, used_hlc = ? WHERE n = ?",
         (op.device, op.hlc, found[0]),
@@ -300,21 +308,19 @@ def invite_redeem(a: Applier, op: Op) -> str | None:
 def category_create(a: Applier, op: Op) -> str | None:
     if a.rank(op) < ORGANISER:
         return NOT_ORGANISER
-    if a.find("categories", op.entity, op.group) is not None:
-        return "the category exists already"
     cur = a.db.execute(
         "INSERT INTO categories (id, group_id, name, position, deleted, created_by, created_hlc,"
         " clocks) VALUES (?,?,?,?,0,?,?,'{}')",
         (op.entity, op.group, op.fields["name"], op.fields.get("position", 0), op.device, op.hlc),
     )
-    a.remember("categories", op.entity, cur.lastrowid or 0, op.device)
+    a.remember("categories", op.entity, cur.lastrowid or 0, op)
     return None
 
 
 def category_update(a: Applier, op: Op) -> str | None:
     if a.rank(op) < ORGANISER:
         return NOT_ORGANISER
-    found = a.find("categories", op.entity, op.group)
+    found = a.find("categories", op.entity, op)
     if found is None:
         return "no such category (yet)"
     _lww(a, "categories", found[0], op, op.fields, base=_created_base(a, "categories", found[0]))
@@ -324,9 +330,7 @@ def category_update(a: Applier, op: Op) -> str | None:
 def discussion_create(a: Applier, op: Op) -> str | None:
     if a.rank(op) < MEMBER:
         return NOT_MEMBER
-    if a.find("discussions", op.entity, op.group) is not None:
-        return "the discussion exists already"
-    if a.find("categories", op.fields["category_id"], op.group) is None:
+    if a.find("categories", op.fields["category_id"], op) is None:
         return "its category has not arrived"
     title = op.fields["title"]
     n = a.next_n()
@@ -336,7 +340,7 @@ def discussion_create(a: Applier, op: Op) -> str | None:
         " VALUES (?,?,?,?,?,0,0,0,0,?,?,?,'{}')",
         (n, op.entity, op.group, op.fields["category_id"], title, op.device, op.hlc, op.hlc),
     )
-    a.remember("discussions", op.entity, n, op.device)
+    a.remember("discussions", op.entity, n, op)
     _index(a, "discussion", n, op.group, title, "", new=True)
     return None
 
@@ -349,16 +353,13 @@ def discussion_update(a: Applier, op: Op) -> str | None:
     rank = a.rank(op)
     if rank < MEMBER:
         return NOT_MEMBER
-    found = a.find("discussions", op.entity, op.group)
+    found = a.find("discussions", op.entity, op)
     if found is None:
         return "no such discussion (yet)"
     n, starter = found
     if rank < ORGANISER and (starter != op.device or _MODERATION & op.fields.keys()):
         return NOT_ORGANISER
-    if (
-        "category_id" in op.fields
-        and a.find("categories", op.fields["category_id"], op.group) is None
-    ):
+    if "category_id" in op.fields and a.find("categories", op.fields["category_id"], op) is None:
         return "its category has not arrived"
     won = _lww(a, "discussions", n, op, op.fields, base=_created_base(a, "discussions", n))
     if "title" in won or "deleted" in won:
@@ -380,10 +381,10 @@ def post_create(a: Applier, op: Op) -> str | None:
         return NOT_MEMBER
     f = op.fields
     discussion = f["discussion_id"]
-    if a.find("discussions", discussion, op.group) is None:
+    if a.find("discussions", discussion, op) is None:
         return "its discussion has not arrived"
     reply_to = f.get("reply_to")
-    if reply_to is not None and a.find("posts", reply_to, op.group) is None:
+    if reply_to is not None and a.find("posts", reply_to, op) is None:
         return "the post it answers has not arrived"
     n = a.next_n()
     try:
@@ -394,7 +395,7 @@ def post_create(a: Applier, op: Op) -> str | None:
         )
     except sqlite3.IntegrityError:
         return "the post exists already"
-    a.remember("posts", op.entity, n, op.device)
+    a.remember("posts", op.entity, n, op)
     _index(a, "post", n, op.group, "", f["body"], new=True)
     if op.hlc > a.activity.get(discussion, 0):
         a.activity[discussion] = op.hlc
@@ -405,7 +406,7 @@ def post_update(a: Applier, op: Op) -> str | None:
     rank = a.rank(op)
     if rank < MEMBER:
         return NOT_MEMBER
-    found = a.find("posts", op.entity, op.group)
+    found = a.find("posts", op.entity, op)
     if found is None:
         return "no such post (yet)"
     n, author = found
@@ -444,7 +445,7 @@ def _register(
 def reaction_set(a: Applier, op: Op) -> str | None:
     if a.rank(op) < MEMBER:
         return NOT_MEMBER
-    if a.find("posts", op.entity, op.group) is None:
+    if a.find("posts", op.entity, op) is None:
         return "its post has not arrived"
     key = (op.entity, op.device, op.fields["emoji"])
     _register(
@@ -460,10 +461,8 @@ def poll_create(a: Applier, op: Op) -> str | None:
     if a.rank(op) < MEMBER:
         return NOT_MEMBER
     f = op.fields
-    if a.find("discussions", f["discussion_id"], op.group) is None:
+    if a.find("discussions", f["discussion_id"], op) is None:
         return "its discussion has not arrived"
-    if a.find("polls", op.entity, op.group) is not None:
-        return "the poll exists already"
     cur = a.db.execute(
         "INSERT INTO polls (id, group_id, discussion_id, question, options, multiple, closes_ms,"
         " created_by, created_hlc, clocks) VALUES (?,?,?,?,?,?,?,?,?,'{}')",
@@ -479,14 +478,14 @@ def poll_create(a: Applier, op: Op) -> str | None:
             op.hlc,
         ),
     )
-    a.remember("polls", op.entity, cur.lastrowid or 0, op.device)
+    a.remember("polls", op.entity, cur.lastrowid or 0, op)
     return None
 
 
 def vote_set(a: Applier, op: Op) -> str | None:
     if a.rank(op) < MEMBER:
         return NOT_MEMBER
-    found = a.find("polls", op.entity, op.group)
+    found = a.find("polls", op.entity, op)
     if found is None:
         return "its poll has not arrived"
     options, multiple, closes_ms = a.db.execute(
@@ -516,8 +515,6 @@ def vote_set(a: Applier, op: Op) -> str | None:
 def note_create(a: Applier, op: Op) -> str | None:
     if a.rank(op) < MEMBER:
         return NOT_MEMBER
-    if a.find("notes", op.entity, op.group) is not None:
-        return "the note exists already"
     state = apply_update(None, op.fields["update"])
     text = render(state)
     n = a.next_n()
@@ -526,7 +523,7 @@ def note_create(a: Applier, op: Op) -> str | None:
         " clocks) VALUES (?,?,?,?,?,?,0,?,?,'{}')",
         (n, op.entity, op.group, op.fields["title"], text, state, op.device, op.hlc),
     )
-    a.remember("notes", op.entity, n, op.device)
+    a.remember("notes", op.entity, n, op)
     _index(a, "note", n, op.group, op.fields["title"], text, new=True)
     return None
 
@@ -534,7 +531,7 @@ def note_create(a: Applier, op: Op) -> str | None:
 def note_edit(a: Applier, op: Op) -> str | None:
     if a.rank(op) < MEMBER:
         return NOT_MEMBER
-    found = a.find("notes", op.entity, op.group)
+    found = a.find("notes", op.entity, op)
     if found is None:
         return "its note has not arrived"
     n = found[0]
@@ -553,7 +550,7 @@ def note_update(a: Applier, op: Op) -> str | None:
     rank = a.rank(op)
     if rank < MEMBER:
         return NOT_MEMBER
-    found = a.find("notes", op.entity, op.group)
+    found = a.find("notes", op.entity, op)
     if found is None:
         return "its note has not arrived"
     n, author = found
@@ -578,7 +575,7 @@ def follow_set(a: Applier, op: Op) -> str | None:
     if a.rank(op) < MEMBER:
         return NOT_MEMBER
     table = "discussions" if op.fields["target_kind"] == "discussion" else "categories"
-    if a.find(table, op.entity, op.group) is None:
+    if a.find(table, op.entity, op) is None:
         return "what it follows has not arrived"
     _register(
         a,

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from app.errors import InvalidOp
-from app.ops import Op
+from app.ops import MAX_INT, Op, is_hex
+from app.text_crdt import check_update
 
 ROLES = ("member", "clerk", "organiser")
 CONSENTS = ("nobody", "organisers", "members")  # who may see a member's contact details
@@ -37,7 +38,8 @@ def _bool(v: Any) -> bool:
 
 
 def _int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+    """A whole number SQLite can hold (signed 64-bit)."""
+    return isinstance(v, int) and not isinstance(v, bool) and -MAX_INT < v < MAX_INT
 
 
 def _opt_int(v: Any) -> bool:
@@ -62,6 +64,10 @@ def _options(v: Any) -> bool:
 
 def _choices(v: Any) -> bool:
     return isinstance(v, list) and len(v) <= MAX_OPTIONS and all(_int(x) and x >= 0 for x in v)
+
+
+def _hex(length: int) -> Check:
+    return lambda v: is_hex(v, length)
 
 
 def _id(v: Any) -> bool:
@@ -96,9 +102,9 @@ SPECS: dict[tuple[str, str], Spec] = {
     ),
     ("member", "contact"): ({"contact": _text(2000), "consent": _oneof(*CONSENTS)}, {}),
     ("member", "erase"): ({}, {}),
-    ("invite", "create"): ({"role": _role, "token_hash": _id, "expires_ms": _int}, {}),
+    ("invite", "create"): ({"role": _role, "invite_key": _hex(64), "expires_ms": _int}, {}),
     ("invite", "update"): ({}, {"revoked": _bool}),
-    ("invite", "redeem"): ({"token": _id}, {"display_name": _text(100)}),
+    ("invite", "redeem"): ({"proof": _hex(128)}, {"display_name": _text(100)}),
     ("discussion", "create"): ({"title": _title, "category_id": _id}, {}),
     ("discussion", "update"): (
         {},
@@ -136,6 +142,10 @@ def validate(op: Op) -> None:
         raise InvalidOp(f"op {op.id}: unknown change {op.kind}.{op.action}")
     if not _id(op.entity) or not _id(op.group):
         raise InvalidOp(f"op {op.id}: malformed entity or group id")
+    if op.action == "create" and op.entity != op.id:
+        # An entity's id is the id of the op that made it, so no later op can claim
+        # to create it again.
+        raise InvalidOp(f"op {op.id}: a created entity takes the id of its op")
     if op.payload is None:
         return  # erased: the envelope still proves it was written
     required, optional = spec
@@ -148,3 +158,5 @@ def validate(op: Op) -> None:
             raise InvalidOp(f"op {op.id}: {op.kind}.{op.action} does not take {name!r}")
         if not check_opt(value):
             raise InvalidOp(f"op {op.id}: {op.kind}.{op.action} has an invalid {name!r}")
+    if op.kind == "note" and "update" in op.payload:
+        check_update(op.payload["update"], op.device)

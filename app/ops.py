@@ -22,6 +22,14 @@ from app.errors import InvalidOp
 
 FORMAT = 1
 _HEX = frozenset("0123456789abcdef")
+MAX_INT = 2**63  # SQLite's integers are signed 64-bit
+
+
+def is_hex(value: Any, length: int) -> bool:
+    """A lower-case hex string of exactly ``length`` characters (keys, signatures)."""
+    return isinstance(value, str) and len(value) == length and _HEX.issuperset(value)
+
+
 # One encoder, made once: json.dumps with options builds a new one on every call.
 _compact = json.JSONEncoder(separators=(",", ":")).encode
 
@@ -66,8 +74,12 @@ class Op:
 
     @property
     def hash(self) -> str:
+        """What the author's next op links to: the envelope and its signature.
+
+        Covering the signature too means no relay can swap it for another.
+        """
         if self._hash is None:
-            object.__setattr__(self, "_hash", hashlib.sha256(self.envelope_bytes()).hexdigest())
+            object.__setattr__(self, "_hash", op_hash(self.envelope_bytes(), self.sig))
         return self._hash  # type: ignore[return-value]
 
     @property
@@ -123,6 +135,10 @@ def _hash_text(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def op_hash(envelope: bytes, sig: str) -> str:
+    return hashlib.sha256(envelope + b"." + sig.encode()).hexdigest()
+
+
 def sign_op(
     key: Ed25519PrivateKey,
     *,
@@ -140,11 +156,9 @@ def sign_op(
     text = canonical_json(payload)
     p_hash = _hash_text(text)
     env = envelope_bytes(op_id, group, device, seq, prev, hlc, kind, entity, action, p_hash)
-    op = Op(
-        op_id, group, device, seq, prev, hlc, kind, entity, action, p_hash,
-        key.sign(env).hex(), payload,
-    )  # fmt: skip
-    object.__setattr__(op, "_hash", hashlib.sha256(env).hexdigest())
+    sig = key.sign(env).hex()
+    op = Op(op_id, group, device, seq, prev, hlc, kind, entity, action, p_hash, sig, payload)
+    object.__setattr__(op, "_hash", op_hash(env, sig))
     object.__setattr__(op, "_payload_json", text)
     return op
 
@@ -178,13 +192,20 @@ def op_from_wire(data: Any) -> Op:
     if payload is not None and not isinstance(payload, dict):
         raise InvalidOp("op field 'payload' must be an object or null")
     device, sig = data["device"], data["sig"]
-    if len(device) != 64 or not _HEX.issuperset(device):
+    if not is_hex(device, 64):
         raise InvalidOp("op field 'device' is not a device key")
-    if len(sig) != 128 or not _HEX.issuperset(sig):
+    if not is_hex(sig, 128):
         raise InvalidOp("op field 'sig' is not a signature")
-    if data["seq"] < 1 or (data["seq"] == 1) != (prev is None):
+    if not (0 < data["seq"] < MAX_INT and 0 < data["hlc"] < MAX_INT):
+        raise InvalidOp("op sequence number or clock stamp out of range")
+    if (data["seq"] == 1) != (prev is None):
         raise InvalidOp("op sequence number and previous-op link disagree")
-    text = None if payload is None else canonical_json(payload)
+    try:
+        text = None if payload is None else canonical_json(payload)
+        if text is not None:
+            text.encode()
+    except (UnicodeEncodeError, ValueError, RecursionError):
+        raise InvalidOp(f"op {data['id']} payload is not valid text") from None
     if text is not None and _hash_text(text) != data["payload_hash"]:
         raise InvalidOp(f"op {data['id']} payload does not match its hash")
     op = Op(
@@ -216,7 +237,7 @@ def verify_signature(op: Op) -> bool:
 
 
 ChainKey = tuple[str, str, int]  # (group, device, seq)
-Known = dict[ChainKey, tuple[str, str | None]]  # -> (hash, prev) of ops already held
+Known = dict[ChainKey, tuple[str, str | None, int]]  # -> (hash, prev, hlc) of ops held
 
 
 def verify_runs(ops: Iterable[Op], known: Known) -> None:
@@ -254,9 +275,13 @@ def _verify_chain(chain: Sequence[Op], known: Known) -> None:
             before = known.get((op.group, op.device, op.seq - 1))
             if before is not None and before[0] != op.prev:
                 raise InvalidOp(f"op {op.id} does not follow its author's previous op")
+            if before is not None and op.hlc <= before[2]:
+                raise InvalidOp(f"op {op.id} is stamped earlier than its author's previous op")
         after = known.get((op.group, op.device, op.seq + 1))
         if after is not None and after[1] != hashes[i]:
             raise InvalidOp(f"op {op.id} does not fit before its author's next op")
+        if after is not None and after[2] <= op.hlc:
+            raise InvalidOp(f"op {op.id} is stamped later than its author's next op")
         run_ends = i + 1 == len(chain) or chain[i + 1].seq != op.seq + 1
         if run_ends:
             # The newest op's signature covers its prev hash, which covers the op

@@ -129,7 +129,7 @@ class Invitation(Base):
     id: Mapped[str] = mapped_column(String, unique=True)
     group_id: Mapped[str] = mapped_column(String, ForeignKey("groups.id"))
     role: Mapped[str] = mapped_column(String)
-    token_hash: Mapped[str] = mapped_column(String)
+    invite_key: Mapped[str] = mapped_column(String)  # public key standing for the token
     expires_ms: Mapped[int] = mapped_column(BigInteger)
     created_by: Mapped[str] = mapped_column(String)
     created_hlc: Mapped[int] = mapped_column(BigInteger)

@@ -9,15 +9,25 @@ from __future__ import annotations
 import base64
 import difflib
 
-from pycrdt import Doc, Text, merge_updates
+from pycrdt import Doc, Text, get_state, merge_updates
 
 from app.errors import InvalidOp
 
 FIELD = "body"
 
 
-def _doc(state: bytes | None) -> tuple[Doc[Text], Text]:
-    doc: Doc[Text] = Doc()
+def client_id_for(device: str) -> int:
+    """Each device writes note text under one Yrs client id, derived from its key.
+
+    A stable id per device keeps merges exact (edits are made one at a time, under the
+    write lock, always on the newest stored state); 48 bits stay within the range
+    every Yjs implementation handles.
+    """
+    return int(device[:12], 16)
+
+
+def _doc(state: bytes | None, client_id: int | None = None) -> tuple[Doc[Text], Text]:
+    doc: Doc[Text] = Doc(client_id=client_id)
     text = doc.get(FIELD, type=Text)
     if state:
         doc.apply_update(state)
@@ -44,13 +54,13 @@ def render(state: bytes | None) -> str:
     return str(_doc(state)[1])
 
 
-def edit_update(state: bytes | None, new_text: str) -> str:
+def edit_update(state: bytes | None, new_text: str, *, device: str) -> str:
     """The update that turns the note's current text into ``new_text``, as base64.
 
     Only the changed spans are rewritten, so an edit made here merges cleanly with
     edits made elsewhere to other parts of the text.
     """
-    doc, text = _doc(state)
+    doc, text = _doc(state, client_id_for(device))
     before = doc.get_state()
     old = str(text)
     with doc.transaction():
@@ -62,3 +72,33 @@ def edit_update(state: bytes | None, new_text: str) -> str:
             if tag in ("replace", "insert"):
                 text.insert(i1, new_text[j1:j2])
     return base64.b64encode(doc.get_update(before)).decode()
+
+
+def check_update(update_b64: str, device: str) -> None:
+    """Refuse an update that is corrupt, or that writes text under another device's id.
+
+    Checked on the update alone, so it is malformed everywhere or nowhere, whatever
+    else a replica holds.
+    """
+    try:
+        update = base64.b64decode(update_b64, validate=True)
+        render(merge_updates(update))
+        clients = _clients(get_state(update))
+    except Exception as exc:  # pycrdt raises bare exceptions for corrupt updates
+        raise InvalidOp(f"a note update is corrupt: {exc}") from exc
+    if clients - {client_id_for(device)}:
+        raise InvalidOp("a note update writes text in another device's name")
+
+
+def _clients(state_vector: bytes) -> set[int]:
+    """The client ids in an encoded Yrs state vector (varint count, then id/clock pairs)."""
+    values: list[int] = []
+    value = shift = 0
+    for byte in state_vector:
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            values.append(value)
+            value = shift = 0
+    count, pairs = values[0], values[1:]
+    return {pairs[2 * i] for i in range(count)}

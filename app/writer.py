@@ -45,6 +45,8 @@ class Writer:
             (group, device),
         ).fetchone()
         seq, prev = (row[0] + 1, row[1]) if row else (1, None)
+        if action == "create":
+            op_id = entity  # an entity takes the id of the op that makes it
         op = sign_op(
             self.store.identity.key,
             op_id=op_id or uuid7(),

@@ -14,7 +14,6 @@ import gzip
 import hashlib
 import json
 import os
-import sqlite3
 import tempfile
 import zlib
 from dataclasses import dataclass
@@ -24,15 +23,17 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from app.apply import IngestResult, ingest, row_to_op
+from app.apply import IngestResult, ingest, read_log
 from app.errors import BundleError, ClockError, InvalidOp, NotAllowed
 from app.ops import Op, op_from_wire
 from app.services.common import require_group
-from app.services.members import Invitation, invite_with, my_role, redeem_with
+from app.services.groups import get_group
+from app.services.members import Invitation, invite_with, my_role, redeem_with, role_in
 from app.store import Store
 from app.writer import Writer, writing
 
 MAGIC = "moot-bundle"
+MAX_BYTES = 2**30  # uncompressed; a group's whole history is far smaller
 VERSION = 1
 
 
@@ -76,12 +77,7 @@ def export_bundle(
         invitation = None
         if invite_role is not None:
             invitation = invite_with(w, group_id=group_id, role=invite_role)
-        ops = [
-            row_to_op(r, store.sealer)
-            for r in w.db.execute(
-                "SELECT * FROM ops WHERE group_id = ? ORDER BY hlc, device", (group_id,)
-            )
-        ]
+        ops = read_log(w.db, store.sealer, group_id)
         tmp = _write_beside(path, _bundle_lines(store, group_id, ops, invitation))
     _move_into_place(tmp, path)
     return ExportResult(path, len(ops), invitation)
@@ -115,7 +111,7 @@ def read_bundle(path: Path) -> Bundle:
     """Parse and check a bundle file; raises BundleError saying what is wrong with it."""
     try:
         with gzip.open(path, "rb") as f:
-            raw = f.read()
+            raw = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise BundleError(f"No file at {path}.") from None
     except (gzip.BadGzipFile, OSError, zlib.error, EOFError) as exc:
@@ -124,6 +120,8 @@ def read_bundle(path: Path) -> Bundle:
         if isinstance(exc, PermissionError | IsADirectoryError):
             raise BundleError(f"Cannot read {path}: {exc.strerror}.") from None
         raise BundleError(f"{path} is not a Moot bundle.") from None
+    if len(raw) > MAX_BYTES:
+        raise BundleError(f"{path} is larger than any bundle Moot writes; it was not read.")
     lines = raw.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
@@ -168,16 +166,17 @@ def import_bundle(*, store: Store, path: Path) -> ImportResult:
         with store.write() as db:
             result: IngestResult = ingest(db, bundle.ops, sealer=store.sealer)
             store.clock.observe(result.max_hlc)
-            if bundle.invitation is not None and not _is_member(db, store, bundle.group_id):
+            if (
+                bundle.invitation is not None
+                and role_in(db, bundle.group_id, store.device_id) == "removed"
+            ):
                 joined_as, refused = _try_redeem(Writer(store, db), bundle.invitation)
     except (InvalidOp, ClockError) as exc:
         raise BundleError(f"{path} was refused and nothing was changed: {exc}") from None
     store.notify({bundle.group_id})
-    with store.read() as db:
-        row = db.execute("SELECT name FROM groups WHERE id = ?", (bundle.group_id,)).fetchone()
     return ImportResult(
         group_id=bundle.group_id,
-        group_name=str(row[0]) if row else "",
+        group_name=get_group(store=store, group_id=bundle.group_id).name,
         received=result.received,
         waiting=result.waiting,
         joined_as=joined_as,
@@ -186,23 +185,17 @@ def import_bundle(*, store: Store, path: Path) -> ImportResult:
     )
 
 
-def _is_member(db: sqlite3.Connection, store: Store, group_id: str) -> bool:
-    row = db.execute(
-        "SELECT role FROM members WHERE group_id = ? AND device = ?", (group_id, store.device_id)
-    ).fetchone()
-    return row is not None and row[0] != "removed"
-
-
 def _try_redeem(w: Writer, invitation: Invitation) -> tuple[str | None, str | None]:
     """Redeem, or keep the ops imported and say why the invitation could not be used."""
     w.db.execute("SAVEPOINT redeem")
     try:
-        role = redeem_with(w, invitation)
-    except NotAllowed as exc:
+        redeem_with(w, invitation)
+    except (NotAllowed, InvalidOp) as exc:
         w.db.execute("ROLLBACK TO redeem")
         return None, str(exc)
     w.db.execute("RELEASE redeem")
-    return role, None
+    # The role the group's log gave, not the one the bundle's header claims.
+    return role_in(w.db, invitation.group_id, w.store.device_id), None
 
 
 def _invitation(header: dict[str, Any], group_id: str, path: Path) -> Invitation | None:
@@ -223,7 +216,7 @@ def _line(value: Any) -> bytes:
 def _parse(line: bytes, path: Path) -> Any:
     try:
         return json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # bad JSON, bad UTF-8, absurd numbers or nesting
         raise BundleError(f"{path} is damaged: a line is not valid JSON.") from None
 
 

@@ -6,7 +6,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from app.apply import ingest, row_to_op
+from app.apply import ingest, read_log
 from app.dump import dump
 from app.ops import Op
 from app.services import groups
@@ -15,8 +15,7 @@ from app.store import Store
 
 def ops_of(store: Store) -> list[Op]:
     with store.read() as db:
-        rows = db.execute("SELECT * FROM ops ORDER BY hlc, device")
-        return [row_to_op(r, store.sealer) for r in rows]
+        return read_log(db, store.sealer)
 
 
 def deliver(ops: Sequence[Op], to: Store, *, batch: int | None = None) -> None:

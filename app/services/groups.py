@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.errors import NotFound
 from app.ids import uuid7
 from app.services.common import clean_title, get_meta, require_group, set_meta
 from app.store import Store
@@ -83,11 +84,21 @@ def add_category(*, store: Store, group_id: str, name: str) -> str:
     return category_id
 
 
+_SUMMARY = (
+    "SELECT g.id, g.name, g.description, g.colour, g.emblem, m.role FROM groups g"
+    " LEFT JOIN members m ON m.group_id = g.id AND m.device = ?"
+)
+
+
 def list_groups(*, store: Store) -> list[GroupSummary]:
     with store.read() as db:
-        rows = db.execute(
-            "SELECT g.id, g.name, g.description, g.colour, g.emblem, m.role FROM groups g"
-            " LEFT JOIN members m ON m.group_id = g.id AND m.device = ? ORDER BY g.name, g.id",
-            (store.device_id,),
-        ).fetchall()
+        rows = db.execute(_SUMMARY + " ORDER BY g.name, g.id", (store.device_id,)).fetchall()
     return [GroupSummary(r[0], r[1], r[2], r[3], r[4], r[5] or "removed") for r in rows]
+
+
+def get_group(*, store: Store, group_id: str) -> GroupSummary:
+    with store.read() as db:
+        r = db.execute(_SUMMARY + " WHERE g.id = ?", (store.device_id, group_id)).fetchone()
+    if r is None:
+        raise NotFound(f"No group with id {group_id!r} in this profile.")
+    return GroupSummary(r[0], r[1], r[2], r[3], r[4], r[5] or "removed")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
+import sqlite3
 from dataclasses import dataclass
 
 from app.clock import wall_ms
 from app.errors import InvalidInput, NotFound
 from app.ids import uuid7
+from app.invite_proof import invite_key, prove
 from app.op_schema import CONSENTS, ROLES
+from app.ops import is_hex
 from app.services.common import clean_title, require_group
 from app.services.groups import my_name
 from app.store import Store
@@ -48,7 +50,7 @@ def _check_role(role: str) -> str:
 
 def _check_device(device: str) -> str:
     device = device.strip().lower()
-    if len(device) != 64 or any(c not in "0123456789abcdef" for c in device):
+    if not is_hex(device, 64):
         raise InvalidInput("A device id is 64 hexadecimal characters (see 'moot whoami').")
     return device
 
@@ -127,21 +129,24 @@ def set_contact(*, store: Store, group_id: str, contact: str, consent: str = "or
                {"contact": contact.strip(), "consent": consent})  # fmt: skip
 
 
-def erase_contact(*, store: Store, group_id: str, device: str | None = None) -> None:
-    """Erase a member's contact details everywhere, the copies in the log included."""
-    target = store.device_id if device is None else _check_device(device)
+def erase_contact(*, store: Store, group_id: str) -> None:
+    """Erase this member's contact details everywhere, the copies in the log included."""
     with store.read() as db:
         require_group(db, group_id)
     with writing(store) as w:
-        w.emit(group_id, "member", target, "erase", {})
+        w.emit(group_id, "member", store.device_id, "erase", {})
 
 
 def my_role(*, store: Store, group_id: str) -> str:
     with store.read() as db:
-        row = db.execute(
-            "SELECT role FROM members WHERE group_id = ? AND device = ?",
-            (group_id, store.device_id),
-        ).fetchone()
+        return role_in(db, group_id, store.device_id)
+
+
+def role_in(db: sqlite3.Connection, group_id: str, device: str) -> str:
+    """A device's role in a group now; 'removed' where it has none."""
+    row = db.execute(
+        "SELECT role FROM members WHERE group_id = ? AND device = ?", (group_id, device)
+    ).fetchone()
     return str(row[0]) if row else "removed"
 
 
@@ -162,7 +167,7 @@ def invite_with(w: Writer, *, group_id: str, role: str = "member", days: int = 3
     invite_id = uuid7()
     fields = {
         "role": _check_role(role),
-        "token_hash": hashlib.sha256(token.encode()).hexdigest(),
+        "invite_key": invite_key(token),
         "expires_ms": wall_ms() + days * DAY_MS,
     }
     w.emit(group_id, "invite", invite_id, "create", fields)
@@ -182,7 +187,7 @@ def redeem_invitation(*, store: Store, invitation: Invitation) -> str:
 
 def redeem_with(w: Writer, invitation: Invitation) -> str:
     """Redeem inside a unit of work the caller holds (a bundle import, say)."""
-    fields = {"token": invitation.token}
+    fields = {"proof": prove(invitation.token, invitation.invite_id, w.store.device_id)}
     name = my_name(store=w.store)
     if name:
         fields["display_name"] = name

@@ -31,7 +31,11 @@ def create_note(*, store: Store, group_id: str, title: str, body: str = "") -> s
     note_id = uuid7()
     with writing(store) as w:
         w.emit(
-            group_id, "note", note_id, "create", {"title": title, "update": edit_update(None, body)}
+            group_id,
+            "note",
+            note_id,
+            "create",
+            {"title": title, "update": edit_update(None, body, device=store.device_id)},
         )
     return note_id
 
@@ -41,7 +45,13 @@ def edit_note(*, store: Store, note_id: str, text: str) -> None:
     _check_length(text)
     with writing(store) as w:
         group_id, state = _note_state(w.db, note_id)
-        w.emit(group_id, "note", note_id, "edit", {"update": edit_update(state, text)})
+        w.emit(
+            group_id,
+            "note",
+            note_id,
+            "edit",
+            {"update": edit_update(state, text, device=store.device_id)},
+        )
 
 
 def append_to_note(*, store: Store, note_id: str, line: str) -> None:
@@ -52,7 +62,13 @@ def append_to_note(*, store: Store, note_id: str, line: str) -> None:
         sep = "" if not current or current.endswith("\n") else "\n"
         new_text = f"{current}{sep}{line}\n"
         _check_length(new_text)
-        w.emit(group_id, "note", note_id, "edit", {"update": edit_update(state, new_text)})
+        w.emit(
+            group_id,
+            "note",
+            note_id,
+            "edit",
+            {"update": edit_update(state, new_text, device=store.device_id)},
+        )
 
 
 def rename_note(*, store: Store, note_id: str, title: str) -> None:

@@ -159,8 +159,7 @@ def _act(world: World, store: Store, action: int) -> None:
             consent = rnd.choice(["nobody", "organisers", "members"])
             members.set_contact(store=store, group_id=group, contact=world.text(), consent=consent)
         else:
-            target = rnd.choice(world.stores).device_id
-            members.erase_contact(store=store, group_id=group, device=target)
+            members.erase_contact(store=store, group_id=group)
 
 
 @settings(

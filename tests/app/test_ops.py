@@ -94,9 +94,9 @@ def test_two_different_ops_with_one_number_are_a_fork() -> None:
 
 def test_a_run_is_linked_to_ops_already_held() -> None:
     ops = chain(DeviceIdentity.generate(), 6)
-    held = {(GROUP, op.device, op.seq): (op.hash, op.prev) for op in ops[:3]}
+    held = {(GROUP, op.device, op.seq): (op.hash, op.prev, op.hlc) for op in ops[:3]}
     verify_runs(ops[3:], held)
-    wrong = {**held, (GROUP, ops[0].device, 3): ("0" * 64, ops[2].prev)}
+    wrong = {**held, (GROUP, ops[0].device, 3): ("0" * 64, ops[2].prev, ops[2].hlc)}
     with pytest.raises(InvalidOp):
         verify_runs(ops[3:], wrong)
 

@@ -292,7 +292,7 @@ def test_ops_stamped_days_ahead_are_refused(make_store: MakeStore, tmp_path: Pat
         prev=last.hash,
         hlc=pack(wall_ms() + 3 * DAY_MS),
         kind="post",
-        entity="01a2ffff-0000-7000-8000-000000000002",
+        entity="01a2ffff-0000-7000-8000-000000000001",
         action="create",
         payload={"discussion_id": discussion, "body": "Written on a wrong date."},
     )
@@ -321,3 +321,29 @@ def test_a_bundle_of_another_groups_ops_is_refused(make_store: MakeStore, tmp_pa
     with pytest.raises(BundleError, match="mixes changes of other groups"):
         read_bundle(path)
     assert other != group
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"[" * 100_000 + b"]" * 100_000,  # nesting no JSON reader should follow
+        b'{"n": ' + b"9" * 5000 + b"}",  # a number longer than Python will convert
+        b'{"text": "\\ud800"}',  # a lone surrogate, not text at all
+    ],
+)
+def test_crafted_lines_are_refused_plainly(
+    make_store: MakeStore, tmp_path: Path, line: bytes
+) -> None:
+    a = make_store("a")
+    group, *_ = start(a)
+    path = write_bundle(tmp_path / "ok.moot", a, group, ops_of(a))
+    lines = [x + b"\n" for x in gzip.decompress(path.read_bytes()).split(b"\n")[:-2]]
+    lines[1] = line + b"\n"
+    # Sealed again by its sender, so only the crafted line itself is wrong.
+    digest = hashlib.sha256(b"".join(lines)).digest()
+    trailer = {"sha256": digest.hex(), "signature": a.identity.key.sign(digest).hex()}
+    path.write_bytes(gzip.compress(b"".join([*lines, json.dumps(trailer).encode()])))
+    before = snapshot(a)
+    with pytest.raises(BundleError, match=r"damaged|malformed"):
+        import_bundle(store=a, path=path)
+    assert snapshot(a) == before

@@ -1,4 +1,4 @@
-"""Contact consent: who may see a member's contact details.
+"""Contact consent, and invitations kept as a public key rather than a token hash.
 
 Revision ID: 0004
 Revises: 0003
@@ -16,6 +16,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("invitations") as batch_op:
+        batch_op.alter_column("token_hash", new_column_name="invite_key")
     with op.batch_alter_table("members") as batch_op:
         batch_op.add_column(
             sa.Column("contact_consent", sa.String(), nullable=False, server_default="organisers")
@@ -25,3 +27,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("members") as batch_op:
         batch_op.drop_column("contact_consent")
+    with op.batch_alter_table("invitations") as batch_op:
+        batch_op.alter_column("invite_key", new_column_name="token_hash")
