@@ -2,8 +2,9 @@
 
 A write's ops, their application and their place in the outbox commit in one SQLite
 transaction, so the log and the tables never disagree. Permission is decided by the
-merge rules alone: an edit those rules would not apply is refused here with their
-reason, before anything is stored.
+merge rules: an edit those rules would not apply is refused here with their reason,
+before anything is stored. (Services add a few refusals of their own that must not
+void what others wrote offline, such as replying in a locked discussion.)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from app.apply import ingest
 from app.errors import NotAllowed
 from app.ids import uuid7
-from app.materialise import NOT_MEMBER
+from app.merge_rows import NOT_MEMBER
 from app.op_schema import validate
 from app.ops import Op, sign_op
 from app.store import Store

@@ -1,0 +1,232 @@
+"""Merge rules for the group itself, its members and its invitations.
+
+Membership is judged at each op's own point in the total order (see app.timeline):
+a role change that lands before ops that depended on the old role asks for the group
+to be applied again from its log.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from app.clock import physical_ms
+from app.invite_proof import proof_holds
+from app.merge_rows import (
+    MAX_KEY,
+    MEMBER,
+    NOT_MEMBER,
+    NOT_ORGANISER,
+    ORGANISER,
+    lww,
+)
+from app.ops import Op
+
+if TYPE_CHECKING:
+    from app.apply import Applier
+
+# --- groups and membership -------------------------------------------------------
+
+
+def group_create(a: Applier, op: Op) -> str | None:
+    if op.id != op.group or op.entity != op.group or op.seq != 1:
+        return "a group is founded only by its own first op"
+    if a.db.execute("SELECT 1 FROM groups WHERE id = ?", (op.group,)).fetchone():
+        return "the group exists already"
+    f = op.fields
+    a.db.execute(
+        "INSERT INTO groups (id, name, description, colour, emblem, founder, created_hlc, clocks)"
+        " VALUES (?,?,?,?,?,?,?,'{}')",
+        (
+            op.group,
+            f.get("name", ""),
+            f.get("description", ""),
+            f.get("colour", ""),
+            f.get("emblem", ""),
+            op.device,
+            op.hlc,
+        ),
+    )
+    _grant(a, op, op.device, "organiser", f.get("display_name"))
+    return None
+
+
+def group_update(a: Applier, op: Op) -> str | None:
+    if a.rank(op) < ORGANISER:
+        return NOT_ORGANISER
+    row = a.db.execute("SELECT n, created_hlc, founder FROM groups WHERE id = ?", (op.group,))
+    n, created, founder = row.fetchone()
+    lww(a, "groups", n, op, op.fields, base=[created, founder])
+    return None
+
+
+def _grant(a: Applier, op: Op, device: str, role: str, display_name: str | None) -> None:
+    """Record that ``device`` holds ``role`` from this op on, and keep its member row."""
+    tl = a.timeline(op.group)
+    tl.add(device, op.order, role)
+    a.role_changed_in_past(op.group, device, op.hlc)
+    a.db.execute(
+        "INSERT INTO role_changes (op_id, group_id, device, role, hlc, author)"
+        " VALUES (?,?,?,?,?,?)",
+        (op.id, op.group, device, role, op.hlc, op.device),
+    )
+    row = a.db.execute(
+        "SELECT n, joined_hlc FROM members WHERE group_id = ? AND device = ?", (op.group, device)
+    ).fetchone()
+    joined = op.hlc if role != "removed" else None
+    if row is None:
+        a.db.execute(
+            "INSERT INTO members (group_id, device, role, display_name, joined_hlc, created_hlc,"
+            " created_by, clocks) VALUES (?,?,?,?,?,?,?,?)",
+            (
+                op.group,
+                device,
+                tl.current(device),
+                display_name or "",
+                joined or 0,
+                op.hlc,
+                op.device,
+                json.dumps({"display_name": list(op.order)} if display_name else {}),
+            ),
+        )
+        return
+    n, old_joined = row
+    if joined is not None and (old_joined == 0 or joined < old_joined):
+        a.db.execute("UPDATE members SET joined_hlc = ? WHERE n = ?", (joined, n))
+    a.db.execute("UPDATE members SET role = ? WHERE n = ?", (tl.current(device), n))
+    if display_name:
+        # Members are made by whichever admission arrives first, so their fields
+        # compare against "never set" rather than against the row's creation.
+        lww(a, "members", n, op, {"display_name": display_name}, base=[0, ""])
+
+
+def member_set_role(a: Applier, op: Op) -> str | None:
+    if a.rank(op) < ORGANISER:
+        return NOT_ORGANISER
+    _grant(a, op, op.entity, op.fields["role"], op.fields.get("display_name"))
+    return None
+
+
+def member_update(a: Applier, op: Op) -> str | None:
+    rank = a.rank(op)
+    if rank < MEMBER:
+        return NOT_MEMBER
+    if op.entity != op.device and rank < ORGANISER:
+        return "members edit only their own profile"
+    row = a.db.execute(
+        "SELECT n FROM members WHERE group_id = ? AND device = ?", (op.group, op.entity)
+    ).fetchone()
+    if row is None:
+        return "no such member (yet)"
+    lww(a, "members", row[0], op, op.fields, base=[0, ""])
+    return None
+
+
+def _member_n(a: Applier, op: Op) -> int | None:
+    row = a.db.execute(
+        "SELECT n FROM members WHERE group_id = ? AND device = ?", (op.group, op.entity)
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def member_contact(a: Applier, op: Op) -> str | None:
+    """A member's own contact details and who may see them; sealed in the row."""
+    if a.rank(op) < MEMBER:
+        return NOT_MEMBER
+    if op.entity != op.device:
+        return "members set only their own contact details"
+    n = _member_n(a, op)
+    if n is None:
+        return "no such member (yet)"
+    if op.payload is None:
+        return None  # erased: it still counts, as nothing
+    f = op.fields
+    lww(a, "members", n, op, {"contact": a.sealer.seal(f["contact"]),
+                               "contact_consent": f["consent"]}, base=[0, ""])  # fmt: skip
+    return None
+
+
+def member_erase(a: Applier, op: Op) -> str | None:
+    """Erase a member's contact details: on every laptop, in the rows and in the log.
+
+    Only the member erases their own, and always may, even once removed: what the
+    erasure blanks then never depends on roles that a late op could still change.
+    """
+    if op.entity != op.device:
+        return "members erase only their own contact details"
+    n = _member_n(a, op)
+    if n is None:
+        return "no such member (yet)"
+    # Consent goes with the details it covered, so every laptop agrees on both.
+    lww(a, "members", n, op, {"contact": "", "contact_consent": "organisers"}, base=[0, ""])
+    (clocks_json,) = a.db.execute("SELECT clocks FROM members WHERE n = ?", (n,)).fetchone()
+    clocks = json.loads(clocks_json)
+    if list(op.order) > clocks.get("erased", [0, ""]):
+        clocks["erased"] = list(op.order)
+        a.db.execute("UPDATE members SET clocks = ? WHERE n = ?", (json.dumps(clocks), n))
+    return None
+
+
+def invite_create(a: Applier, op: Op) -> str | None:
+    if a.rank(op) < ORGANISER:
+        return NOT_ORGANISER
+    f = op.fields
+    cur = a.db.execute(
+        "INSERT INTO invitations (id, group_id, role, invite_key, expires_ms, created_by,"
+        " created_hlc, revoked, clocks) VALUES (?,?,?,?,?,?,?,0,'{}')",
+        (op.entity, op.group, f["role"], f["invite_key"], f["expires_ms"], op.device, op.hlc),
+    )
+    a.remember("invitations", op.entity, cur.lastrowid or 0, op)
+    return None
+
+
+def invite_update(a: Applier, op: Op) -> str | None:
+    if a.rank(op) < ORGANISER:
+        return NOT_ORGANISER
+    found = a.find("invitations", op.entity, op)
+    if found is None:
+        return "no such invitation (yet)"
+    if op.fields.get("revoked") is not True:
+        return "an invitation can only be revoked, and stays revoked"
+    n = found[0]
+    used_by, used_hlc, clocks_json = a.db.execute(
+        "SELECT used_by, used_hlc, clocks FROM invitations WHERE n = ?", (n,)
+    ).fetchone()
+    if used_by is not None and (used_hlc, used_by) > op.order:
+        a.rebuild_later(op.group)  # it was used after this revocation: void that use
+    # The earliest revocation counts: a second one must not reopen the window between.
+    clocks = json.loads(clocks_json)
+    if list(op.order) < clocks.get("revoked", [MAX_KEY, ""]):
+        clocks["revoked"] = list(op.order)
+    a.db.execute(
+        "UPDATE invitations SET revoked = 1, clocks = ? WHERE n = ?", (json.dumps(clocks), n)
+    )
+    return None
+
+
+def invite_redeem(a: Applier, op: Op) -> str | None:
+    found = a.find("invitations", op.entity, op)
+    if found is None:
+        return "no such invitation (yet)"
+    row = a.db.execute(
+        "SELECT role, invite_key, expires_ms, revoked, used_by, used_hlc, clocks"
+        " FROM invitations WHERE n = ?",
+        (found[0],),
+    ).fetchone()
+    role, key, expires_ms, revoked, used_by, used_hlc, clocks = row
+    if not proof_holds(key, op.fields["proof"], op.entity, op.device):
+        return "the invitation code is wrong"
+    if physical_ms(op.hlc) > expires_ms:
+        return "the invitation had expired"
+    if revoked and json.loads(clocks).get("revoked", [0, ""]) < list(op.order):
+        return "the invitation had been revoked"
+    if used_by is not None:
+        if (used_hlc, used_by) < op.order:
+            return "the invitation was already used"
+        a.rebuild_later(op.group)  # this use came first: the later one is void
+    a.db.execute(
+        "UPDATE invitations SET used_by = ?, used_hlc = ? WHERE n = ?",
+        (op.device, op.hlc, found[0]),
+    )
+    _grant(a, op, op.device, role, op.fields.get("display_name"))
+    return None
