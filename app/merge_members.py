@@ -113,12 +113,10 @@ def member_update(a: Applier, op: Op) -> str | None:
         return NOT_MEMBER
     if op.entity != op.device and rank < ORGANISER:
         return "members edit only their own profile"
-    row = a.db.execute(
-        "SELECT n FROM members WHERE group_id = ? AND device = ?", (op.group, op.entity)
-    ).fetchone()
-    if row is None:
+    n = _member_n(a, op)
+    if n is None:
         return "no such member (yet)"
-    lww(a, "members", row[0], op, op.fields, base=[0, ""])
+    lww(a, "members", n, op, op.fields, base=[0, ""])
     return None
 
 

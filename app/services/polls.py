@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from app.clock import physical_ms
 from app.errors import InvalidInput, NotFound
 from app.ids import uuid7
 from app.op_schema import MAX_OPTIONS
@@ -92,10 +91,9 @@ def poll_results(*, store: Store, poll_id: str) -> PollResults:
     options = json.loads(row[1])
     counts = [0] * len(options)
     voters, mine = 0, []
-    for member, choices_json, hlc in votes:
+    # Votes stamped after the poll closed never took effect (see merge_content.vote_set).
+    for member, choices_json, _hlc in votes:
         choices = json.loads(choices_json)
-        if row[3] is not None and physical_ms(hlc) > row[3]:
-            continue
         voters += bool(choices)
         for c in choices:
             counts[c] += 1
