@@ -86,13 +86,13 @@ def poll_results(*, store: Store, poll_id: str) -> PollResults:
         if row is None:
             raise NotFound(f"No poll with id {poll_id!r} in this profile.")
         votes = db.execute(
-            "SELECT member, choices, hlc FROM votes WHERE poll_id = ?", (poll_id,)
+            "SELECT member, choices FROM votes WHERE poll_id = ?", (poll_id,)
         ).fetchall()
     options = json.loads(row[1])
     counts = [0] * len(options)
     voters, mine = 0, []
     # Votes stamped after the poll closed never took effect (see merge_content.vote_set).
-    for member, choices_json, _hlc in votes:
+    for member, choices_json in votes:
         choices = json.loads(choices_json)
         voters += bool(choices)
         for c in choices:
