@@ -14,6 +14,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app import keystore
 
+DEVICE_KEY_NAME = "device"  # the key store's name for this device's signing key
+
 
 @dataclass(frozen=True)
 class DeviceIdentity:
@@ -47,7 +49,7 @@ class DeviceIdentity:
 def load_or_create(data_dir: Path, *, use_keyring: bool) -> DeviceIdentity:
     """The profile's identity, creating and storing one the first time."""
     secret = keystore.load_or_create(
-        data_dir, "device", lambda: DeviceIdentity.generate().private_hex(),
+        data_dir, DEVICE_KEY_NAME, lambda: DeviceIdentity.generate().private_hex(),
         use_keyring=use_keyring,
     )  # fmt: skip
     return DeviceIdentity.from_hex(secret)

@@ -18,17 +18,22 @@ log = logging.getLogger(__name__)
 KEYRING_SERVICE = "moot"
 
 
+def key_path(data_dir: Path, name: str) -> Path:
+    """Where the named secret lives when there is no OS keyring."""
+    return data_dir / f"{name}.key"
+
+
 def load_or_create(data_dir: Path, name: str, make: Callable[[], str], *, use_keyring: bool) -> str:
     """The named secret of this profile, made with ``make`` and stored the first time."""
     account = f"{name}-key-" + hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
     secret = _keyring_get(account) if use_keyring else None
     if secret is None:
-        secret = _file_get(data_dir / f"{name}.key")
+        secret = _file_get(key_path(data_dir, name))
     if secret is not None:
         return secret
     secret = make()
     if not (use_keyring and _keyring_set(account, secret)):
-        _file_set(data_dir / f"{name}.key", secret)
+        _file_set(key_path(data_dir, name), secret)
     return secret
 
 

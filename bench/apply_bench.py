@@ -45,8 +45,9 @@ from typing import Any
 
 from app.apply import IngestResult, ingest
 from app.clock import pack, wall_ms
-from app.identity import KEY_FILE, DeviceIdentity, load_or_create
+from app.identity import DEVICE_KEY_NAME, DeviceIdentity, load_or_create
 from app.ids import uuid7
+from app.keystore import key_path
 from app.ops import Op, sign_op, verify_signature
 from app.services import discussions, groups
 from app.services.search import search
@@ -293,6 +294,8 @@ class HistoryBuilder:
         if len(self.ops) >= self.n_ops:
             return False
         dev.seq += 1
+        if action == "create":
+            op_id = entity  # an entity takes the id of the op that makes it
         op = sign_op(
             dev.identity.key,
             op_id=op_id or uuid7(),
@@ -445,7 +448,7 @@ class Profiles:
         # The founder's key is made the way a profile makes its own, so every fresh
         # profile given a copy of the key file opens as the founder's laptop.
         self.founder = load_or_create(seed, use_keyring=False)
-        self.founder_key = seed / KEY_FILE
+        self.founder_key = key_path(seed, DEVICE_KEY_NAME)
         self.count = 0
 
     def fresh(self, *, as_founder: bool = True) -> Store:
@@ -453,7 +456,7 @@ class Profiles:
         folder = self.root / f"profile-{self.count}"
         folder.mkdir()
         if as_founder:
-            shutil.copy2(self.founder_key, folder / KEY_FILE)
+            shutil.copy2(self.founder_key, key_path(folder, DEVICE_KEY_NAME))
         return open_store(folder, use_keyring=False)
 
     @staticmethod

@@ -1,0 +1,21 @@
+"""The benchmark stays runnable: a small run prints its figures and finds its state sound."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_small_apply_benchmark_runs_and_reports() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.apply_bench", "--ops", "600", "--devices", "4",
+         "--batch", "200", "--replies", "5"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "ops/s" in run.stdout
+    assert "apply/raw" in run.stdout
+    assert "median" in run.stdout
