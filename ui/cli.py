@@ -16,7 +16,7 @@ from typing import Any
 
 from app.dump import dump
 from app.errors import MootError
-from app.op_schema import ROLES
+from app.op_schema import CONSENTS, ROLES
 from app.services import discussions, follows, groups, members, notes, polls, search
 from app.store import Store, open_store
 from sync.bundle import export_bundle, import_bundle
@@ -246,6 +246,14 @@ def cmd_member_remove(store: Store, a: argparse.Namespace) -> Any:
     members.remove_member(store=store, group_id=a.group_id, device=a.device)
 
 
+def cmd_member_contact(store: Store, a: argparse.Namespace) -> Any:
+    members.set_contact(store=store, group_id=a.group_id, contact=a.details, consent=a.consent)
+
+
+def cmd_member_erase_contact(store: Store, a: argparse.Namespace) -> Any:
+    members.erase_contact(store=store, group_id=a.group_id)
+
+
 def cmd_bundle_export(store: Store, a: argparse.Namespace) -> Any:
     result = export_bundle(
         store=store, group_id=a.group_id, path=Path(a.file), invite_role=a.invite
@@ -462,6 +470,22 @@ def build_parser() -> argparse.ArgumentParser:
         "take a member out of the group (organisers)",
         arg("group_id"),
         arg("device"),
+    )
+    add(
+        m,
+        "contact",
+        cmd_member_contact,
+        "share your contact details with the group, seen only as you allow",
+        arg("group_id"),
+        arg("details"),
+        arg("--consent", choices=CONSENTS, default="organisers"),
+    )
+    add(
+        m,
+        "erase-contact",
+        cmd_member_erase_contact,
+        "erase your contact details on every laptop, the log included",
+        arg("group_id"),
     )
 
     b = group("bundle", "carry changes on a USB stick")
