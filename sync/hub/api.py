@@ -1,0 +1,207 @@
+"""The hub's HTTP API, version 1: enrolment, push and pull, as JSON over HTTP.
+
+Routes only translate: they check the request's shape, open one transaction, call
+``sync.hub.service`` and turn its refusals into 4xx answers with a clear ``detail``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
+
+from app.errors import ClockError
+from sync.hub import service
+from sync.hub.body import Guard
+from sync.hub.db import make_engine
+from sync.hub.errors import HubRefusal
+from sync.hub.settings import PROTOCOL, HubSettings
+
+Hex64 = Annotated[str, Field(min_length=64, max_length=64, pattern="^[0-9a-f]+$")]
+Hex128 = Annotated[str, Field(min_length=128, max_length=128, pattern="^[0-9a-f]+$")]
+Code = Annotated[str, Field(min_length=8, max_length=100)]
+
+
+class JoinRequest(BaseModel):
+    code: Code
+    device: Hex64
+    proof: Hex128
+    name: Annotated[str, Field(max_length=100)] = ""
+
+
+class JoinReply(BaseModel):
+    group_id: str
+    group_name: str
+    token: str
+    role: str
+
+
+class EnrolRequest(BaseModel):
+    device: Hex64
+    proof: Hex128
+    stamp_ms: int
+
+
+class RegisterRequest(BaseModel):
+    code: Code
+    group_id: Annotated[str, Field(min_length=1, max_length=64)]
+    name: Annotated[str, Field(max_length=300)] = ""
+    device: Hex64
+    proof: Hex128
+
+
+class TokenReply(BaseModel):
+    token: str
+
+
+class InviteRequest(BaseModel):
+    role: str = "member"
+    uses: Annotated[int, Field(ge=1, le=1000)] = 1
+    days: Annotated[int, Field(ge=1, le=365)] = 14
+
+
+class InviteReply(BaseModel):
+    code: str
+
+
+class PushRequest(BaseModel):
+    ops: list[dict[str, Any]]
+
+
+class PushReply(BaseModel):
+    results: list[dict[str, Any]]
+    head: int
+
+
+class PullReply(BaseModel):
+    ops: list[dict[str, Any]]
+    head: int
+
+
+class HubInfo(BaseModel):
+    name: str
+    device: str
+    protocol: int
+
+
+def create_app(settings: HubSettings) -> FastAPI:
+    engine = make_engine(settings.db_url)
+    app = FastAPI(
+        title="Moot council hub",
+        version=str(PROTOCOL),
+        openapi_url="/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
+
+    def transaction() -> Iterator[Connection]:
+        with engine.begin() as conn:
+            yield conn
+
+    Tx = Annotated[Connection, Depends(transaction)]
+    Token = Annotated[str | None, Header(alias="Authorization")]
+
+    def bearer(header: str | None) -> str | None:
+        if header and header.lower().startswith("bearer "):
+            return header[7:].strip()
+        return None
+
+    @app.exception_handler(HubRefusal)
+    async def _refused(_request: Request, exc: HubRefusal) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=exc.status)
+
+    @app.exception_handler(ClockError)
+    async def _clock(_request: Request, exc: ClockError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": f"The hub refused this laptop's clock: {exc}."}, status_code=400
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _malformed(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        detail = f"The request is malformed: {where or 'body'}: {first.get('msg', 'invalid')}."
+        return JSONResponse({"detail": detail}, status_code=422)
+
+    @app.exception_handler(OperationalError)
+    async def _busy(_request: Request, _exc: OperationalError) -> JSONResponse:
+        return JSONResponse({"detail": "The hub is busy; try again shortly."}, status_code=503)
+
+    @app.get("/v1/hub")
+    def hub_info(tx: Tx) -> HubInfo:
+        return HubInfo(
+            name=settings.name, device=service.hub_identity(tx).device_id, protocol=PROTOCOL
+        )
+
+    @app.post("/v1/join")
+    def join(body: JoinRequest, tx: Tx) -> JoinReply:
+        joined = service.join(
+            tx,
+            code=body.code,
+            device=body.device,
+            proof=body.proof,
+            name=body.name,
+            hub=service.hub_identity(tx),
+        )
+        return JoinReply(group_name=service.group_name(tx, joined["group_id"]), **joined)
+
+    @app.post("/v1/register")
+    def register(body: RegisterRequest, tx: Tx) -> TokenReply:
+        token = service.register(
+            tx,
+            code=body.code,
+            group_id=body.group_id,
+            name=body.name,
+            device=body.device,
+            proof=body.proof,
+        )
+        return TokenReply(token=token)
+
+    @app.post("/v1/groups/{group_id}/enrol")
+    def enrol(group_id: str, body: EnrolRequest, tx: Tx) -> TokenReply:
+        token = service.enrol(
+            tx, group_id=group_id, device=body.device, proof=body.proof, stamp_ms=body.stamp_ms
+        )
+        return TokenReply(token=token)
+
+    @app.post("/v1/groups/{group_id}/invites")
+    def invite(
+        group_id: str, body: InviteRequest, tx: Tx, authorization: Token = None
+    ) -> InviteReply:
+        device = service.authenticate(tx, token=bearer(authorization), group_id=group_id)
+        service.require_organiser(tx, group_id=group_id, device=device)
+        code = service.make_invite(
+            tx, group_id=group_id, role=body.role, uses=body.uses, days=body.days, created_by=device
+        )
+        return InviteReply(code=code)
+
+    @app.post("/v1/groups/{group_id}/ops")
+    def push(group_id: str, body: PushRequest, tx: Tx, authorization: Token = None) -> PushReply:
+        device = service.authenticate(tx, token=bearer(authorization), group_id=group_id)
+        if len(body.ops) > settings.max_push_ops:
+            raise HubRefusal(f"Send at most {settings.max_push_ops} changes per request.")
+        results = service.push(tx, group_id=group_id, device=device, wire_ops=body.ops)
+        head = service.pull(tx, group_id=group_id, after=0, limit=0)["head"]
+        return PushReply(results=[r.to_json() for r in results], head=head)
+
+    @app.get("/v1/groups/{group_id}/ops")
+    def pull(
+        group_id: str,
+        tx: Tx,
+        authorization: Token = None,
+        after: Annotated[int, Query(ge=0, lt=2**62)] = 0,
+        limit: Annotated[int, Query(ge=1, le=settings.page_size)] = settings.page_size,
+    ) -> PullReply:
+        service.authenticate(tx, token=bearer(authorization), group_id=group_id)
+        return PullReply(**service.pull(tx, group_id=group_id, after=after, limit=limit))
+
+    return app

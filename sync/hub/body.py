@@ -1,0 +1,127 @@
+"""Request bodies and the protocol header, checked before any route sees a request.
+
+Bodies are read whole (they are bounded), gunzipped when sent compressed, and refused
+with 413 past the limit, decompressed size included, so a small gzip bomb is refused
+too. A client speaking another protocol version is told, in words, what to do (426).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from sync.hub.settings import PROTOCOL, PROTOCOL_HEADER
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_HEADER = PROTOCOL_HEADER.lower().encode()
+_OPEN_PATHS = ("/v1/openapi.json",)
+
+
+class TooLarge(Exception):
+    pass
+
+
+def gunzip_capped(data: bytes, limit: int) -> bytes:
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = inflater.decompress(data, limit + 1)
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise TooLarge
+    return out
+
+
+async def reply(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class Guard:
+    """ASGI middleware: protocol version, body size, gzip request bodies."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+        self.app = app
+        self.max = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        path = scope.get("path", "")
+        if path.startswith("/v1/") and path not in _OPEN_PATHS:
+            version = headers.get(_HEADER, b"").decode(errors="replace")
+            if version != str(PROTOCOL):
+                await reply(send, 426, _version_advice(version))
+                return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max:
+                await reply(send, 413, self._too_large())
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if headers.get(b"content-encoding", b"").lower() == b"gzip":
+            try:
+                body = gunzip_capped(body, self.max)
+            except TooLarge:
+                await reply(send, 413, self._too_large())
+                return
+            except zlib.error:
+                await reply(send, 400, "The request body is not valid gzip.")
+                return
+            scope = dict(scope)
+            scope["headers"] = [
+                (k, v)
+                for k, v in scope["headers"]
+                if k not in (b"content-encoding", b"content-length")
+            ] + [(b"content-length", str(len(body)).encode())]
+
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    def _too_large(self) -> str:
+        return (
+            f"The request is larger than this hub takes ({self.max // (1024 * 1024)} MiB); "
+            "send fewer changes at once."
+        )
+
+
+def _version_advice(version: str) -> str:
+    if not version:
+        return f"This hub speaks Moot protocol {PROTOCOL}; the request did not say which it speaks."
+    if version.isdigit() and int(version) < PROTOCOL:
+        return f"This laptop's Moot is too old for this hub (protocol {version}); update Moot."
+    return (
+        f"This hub is older than this laptop's Moot (protocol {version}, hub {PROTOCOL}); "
+        "ask the council to update the hub."
+    )

@@ -1,0 +1,156 @@
+"""The ``moot-hub`` command: run the hub and look after its groups and invitations."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.errors import MootError
+from sync.hub import service
+from sync.hub.db import make_engine, migrate
+from sync.hub.errors import HubRefusal
+from sync.hub.settings import DEFAULT_PORT, HubSettings, default_db_url
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _defaults(_parser().parse_args(sys.argv[1:] if argv is None else argv))
+    if not hasattr(args, "run"):
+        _parser().print_help()
+        return 0
+    settings = HubSettings(
+        db_url=args.db or default_db_url(), name=getattr(args, "name", None) or "Council hub"
+    )
+    try:
+        result = args.run(settings, args)
+    except (HubRefusal, MootError) as exc:
+        print(f"moot-hub: {exc}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        print(
+            f"moot-hub: the database could not be used: {exc.__class__.__name__}: "
+            f"{str(exc).splitlines()[0]}",
+            file=sys.stderr,
+        )
+        return 1
+    if result is not None:
+        print(json.dumps(result) if args.json else _human(result))
+    return 0
+
+
+def _human(result: dict[str, Any]) -> str:
+    return "\n".join(f"{k}: {v}" for k, v in result.items())
+
+
+def _serve(settings: HubSettings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from sync.hub.api import create_app
+
+    engine = make_engine(settings.db_url)
+    migrate(engine)
+    engine.dispose()
+    uvicorn.run(
+        create_app(settings), host=args.host, port=args.port, log_level="warning", access_log=False
+    )
+
+
+def _migrate(settings: HubSettings, _args: argparse.Namespace) -> dict[str, Any]:
+    engine = make_engine(settings.db_url)
+    migrate(engine)
+    engine.dispose()
+    return {"migrated": True}
+
+
+def _in_transaction(settings: HubSettings, work: Any) -> Any:
+    engine = make_engine(settings.db_url)
+    migrate(engine)
+    try:
+        with engine.begin() as conn:
+            return work(conn)
+    finally:
+        engine.dispose()
+
+
+def _group_create(settings: HubSettings, args: argparse.Namespace) -> dict[str, Any]:
+    def work(conn: Any) -> dict[str, Any]:
+        return {"id": service.create_group(conn, name=args.name, hub=service.hub_identity(conn))}
+
+    return dict(_in_transaction(settings, work))
+
+
+def _invite(settings: HubSettings, args: argparse.Namespace) -> dict[str, Any]:
+    def work(conn: Any) -> dict[str, Any]:
+        code = service.make_invite(
+            conn,
+            group_id=args.group_id,
+            role=args.role,
+            uses=args.uses,
+            days=args.expires,
+            created_by="hub",
+        )
+        return {"code": code}
+
+    return dict(_in_transaction(settings, work))
+
+
+def _registration_code(settings: HubSettings, _args: argparse.Namespace) -> dict[str, Any]:
+    return dict(_in_transaction(settings, lambda conn: {"code": service.registration_code(conn)}))
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help="database URL (default: $MOOT_HUB_DB, else a SQLite file)",
+    )
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(
+        prog="moot-hub", parents=[common], description="Run a Moot council hub."
+    )
+    sub = parser.add_subparsers(metavar="COMMAND")
+
+    serve = sub.add_parser("serve", parents=[common], help="serve the hub over HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--name", default="Council hub", help="the hub's name, shown to members")
+    serve.set_defaults(run=_serve)
+
+    sub.add_parser(
+        "migrate", parents=[common], help="bring the database schema up to date"
+    ).set_defaults(run=_migrate)
+
+    group = sub.add_parser("group", help="groups on this hub").add_subparsers(
+        metavar="ACTION", required=True
+    )
+    create = group.add_parser("create", parents=[common], help="found a group on the hub")
+    create.add_argument("name")
+    create.set_defaults(run=_group_create)
+
+    invite = sub.add_parser("invite", parents=[common], help="make an invitation code")
+    invite.add_argument("group_id")
+    invite.add_argument("--role", default="member", choices=("member", "clerk", "organiser"))
+    invite.add_argument("--uses", type=int, default=1)
+    invite.add_argument("--expires", type=int, default=14, metavar="DAYS")
+    invite.set_defaults(run=_invite)
+
+    sub.add_parser(
+        "registration-code",
+        parents=[common],
+        help="make a code an organiser uses to connect an offline group",
+    ).set_defaults(run=_registration_code)
+    return parser
+
+
+def _defaults(args: argparse.Namespace) -> argparse.Namespace:
+    args.db = getattr(args, "db", None)
+    args.json = getattr(args, "json", False)
+    return args
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,549 @@
+"""What the hub does, as functions over a database connection (no HTTP here).
+
+Groups reach the hub in two ways: the council founds one here (the hub's own key then
+signs its first ops and is its first organiser), or an organiser connects a group
+started offline with a registration code and uploads its history. Either way, the
+hub's view of who may write follows the group's own log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import Connection, func, insert, select, update
+
+from app.clock import check_not_future, pack, wall_ms
+from app.errors import ClockError, InvalidOp
+from app.identity import DeviceIdentity
+from app.ids import uuid7
+from app.op_schema import ROLE_RANK, ROLES, validate
+from app.ops import Known, Op, is_hex, op_from_wire, sign_op, verify_runs
+from app.services.groups import DEFAULT_CATEGORIES
+from sync.hub import tables as t
+from sync.hub.errors import Forbidden, Gone, HubRefusal, NotFoundOnHub, Unauthorised
+
+DAY_MS = 86_400_000
+ORGANISER_ONLY = {
+    ("member", "set_role"),
+    ("group", "update"),
+    ("category", "create"),
+    ("category", "update"),
+    ("invite", "create"),
+    ("invite", "update"),
+}
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# --- the hub's own identity ------------------------------------------------------
+
+
+def hub_identity(conn: Connection) -> DeviceIdentity:
+    """The hub's signing key, kept in its database so every hub process shares it."""
+    row = conn.execute(select(t.hub_keys.c.secret).where(t.hub_keys.c.name == "device")).first()
+    if row is not None:
+        return DeviceIdentity.from_hex(row[0])
+    identity = DeviceIdentity.generate()
+    conn.execute(insert(t.hub_keys).values(name="device", secret=identity.private_hex()))
+    return identity
+
+
+# --- the log ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PushResult:
+    id: str
+    status: str  # 'accepted' | 'duplicate' | 'rejected'
+    seq: int | None = None
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "status": self.status}
+        if self.seq is not None:
+            out["seq"] = self.seq
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
+
+
+def _append(conn: Connection, group_id: str, accepted: Sequence[Op]) -> list[int]:
+    """Give ops the group's next sequence numbers and store them, in one transaction.
+
+    The counter row is updated first: on PostgreSQL its row lock holds a concurrent
+    pusher back until this transaction commits, so sequence numbers become visible in
+    order and a reader paging by ``seq`` never skips one that commits late.
+    """
+    if not accepted:
+        return []
+    row = conn.execute(
+        update(t.groups)
+        .where(t.groups.c.id == group_id)
+        .values(next_seq=t.groups.c.next_seq + len(accepted))
+        .returning(t.groups.c.next_seq)
+    ).first()
+    if row is None:
+        raise NotFoundOnHub(f"There is no group {group_id} on this hub.")
+    first = row[0] - len(accepted)
+    seqs = list(range(first, first + len(accepted)))
+    conn.execute(
+        insert(t.ops),
+        [
+            {
+                "group_id": group_id,
+                "seq": seq,
+                "op_id": op.id,
+                "device": op.device,
+                "dev_seq": op.seq,
+                "hlc": op.hlc,
+                "hash": op.hash,
+                "prev": op.prev,
+                "kind": op.kind,
+                "action": op.action,
+                "entity": op.entity,
+                "wire": json.dumps(op.to_wire(), separators=(",", ":"), ensure_ascii=False),
+            }
+            for seq, op in zip(seqs, accepted, strict=True)
+        ],
+    )
+    return seqs
+
+
+def _role(conn: Connection, group_id: str, device: str) -> str:
+    row = conn.execute(
+        select(t.members.c.role).where(
+            t.members.c.group_id == group_id, t.members.c.device == device
+        )
+    ).first()
+    return str(row[0]) if row else "removed"
+
+
+def _set_role(conn: Connection, group_id: str, device: str, role: str) -> None:
+    updated = conn.execute(
+        update(t.members)
+        .where(t.members.c.group_id == group_id, t.members.c.device == device)
+        .values(role=role)
+    ).rowcount
+    if not updated:
+        conn.execute(insert(t.members).values(group_id=group_id, device=device, role=role))
+    if role == "removed":  # it stops syncing at once
+        conn.execute(
+            update(t.devices)
+            .where(t.devices.c.group_id == group_id, t.devices.c.device == device)
+            .values(revoked=True)
+        )
+
+
+def _sign_as_hub(
+    conn: Connection,
+    hub: DeviceIdentity,
+    group_id: str,
+    kind: str,
+    entity: str,
+    action: str,
+    payload: dict[str, Any],
+    *,
+    op_id: str | None = None,
+) -> Op:
+    last = conn.execute(
+        select(t.ops.c.dev_seq, t.ops.c.hash)
+        .where(t.ops.c.group_id == group_id, t.ops.c.device == hub.device_id)
+        .order_by(t.ops.c.dev_seq.desc())
+        .limit(1)
+    ).first()
+    newest = conn.execute(
+        select(func.max(t.ops.c.hlc)).where(t.ops.c.group_id == group_id)
+    ).scalar()
+    hlc = max(pack(wall_ms()), (newest or 0) + 1)
+    if action == "create":
+        op_id = entity
+    return sign_op(
+        hub.key,
+        op_id=op_id or uuid7(),
+        group=group_id,
+        device=hub.device_id,
+        seq=last[0] + 1 if last else 1,
+        prev=last[1] if last else None,
+        hlc=hlc,
+        kind=kind,
+        entity=entity,
+        action=action,
+        payload=payload,
+    )
+
+
+def _write_as_hub(
+    conn: Connection,
+    hub: DeviceIdentity,
+    group_id: str,
+    kind: str,
+    entity: str,
+    action: str,
+    payload: dict[str, Any],
+    *,
+    op_id: str | None = None,
+) -> Op:
+    op = _sign_as_hub(conn, hub, group_id, kind, entity, action, payload, op_id=op_id)
+    _append(conn, group_id, [op])
+    _note_membership(conn, op)
+    return op
+
+
+def _note_membership(conn: Connection, op: Op) -> None:
+    """Keep the hub's view of roles in step with the membership ops it accepts."""
+    if (op.kind, op.action) == ("group", "create"):
+        _set_role(conn, op.group, op.device, "organiser")
+    elif (op.kind, op.action) == ("member", "set_role") and op.payload:
+        _set_role(conn, op.group, op.entity, op.payload["role"])
+
+
+# --- groups, invitations and enrolment ------------------------------------------------
+
+
+def create_group(conn: Connection, *, name: str, hub: DeviceIdentity) -> str:
+    """Found a group on the hub: its first ops are signed by the hub's key."""
+    if not name.strip():
+        raise HubRefusal("A group needs a name.")
+    group_id = uuid7()
+    conn.execute(insert(t.groups).values(id=group_id, name=name.strip(), created_ms=wall_ms()))
+    _write_as_hub(
+        conn,
+        hub,
+        group_id,
+        "group",
+        group_id,
+        "create",
+        {"name": name.strip(), "display_name": "Council hub"},
+        op_id=group_id,
+    )
+    for position, category in enumerate(DEFAULT_CATEGORIES):
+        _write_as_hub(
+            conn,
+            hub,
+            group_id,
+            "category",
+            uuid7(),
+            "create",
+            {"name": category, "position": position},
+        )
+    return group_id
+
+
+def make_invite(
+    conn: Connection, *, group_id: str, role: str, uses: int, days: int, created_by: str
+) -> str:
+    """An invitation code for the hub: each use admits one device with ``role``."""
+    if role not in ROLES:
+        raise HubRefusal(f"Unknown role {role!r}; use one of: {', '.join(ROLES)}.")
+    if not 1 <= uses <= 1000 or not 1 <= days <= 365:
+        raise HubRefusal("An invitation takes 1 to 1000 uses and lasts 1 to 365 days.")
+    _require_group(conn, group_id)
+    code = secrets.token_urlsafe(18)
+    conn.execute(
+        insert(t.invites).values(
+            code_hash=_hash(code),
+            group_id=group_id,
+            role=role,
+            uses_left=uses,
+            expires_ms=wall_ms() + days * DAY_MS,
+            created_by=created_by,
+        )
+    )
+    return code
+
+
+def _require_group(conn: Connection, group_id: str) -> str:
+    row = conn.execute(select(t.groups.c.name).where(t.groups.c.id == group_id)).first()
+    if row is None:
+        raise NotFoundOnHub(f"There is no group {group_id} on this hub.")
+    return str(row[0])
+
+
+def _check_device_proof(device: str, proof: str, message: str) -> None:
+    if not is_hex(device, 64) or not is_hex(proof, 128):
+        raise HubRefusal("The device key or its proof is malformed.")
+    try:
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(device)).verify(
+            bytes.fromhex(proof), message.encode()
+        )
+    except (InvalidSignature, ValueError):
+        raise Forbidden("This laptop could not prove it holds its device key.") from None
+
+
+def join_message(code: str) -> str:
+    return f"moot-join:{code}"
+
+
+def enrol_message(group_id: str, stamp_ms: int) -> str:
+    return f"moot-enrol:{group_id}:{stamp_ms}"
+
+
+def _issue_token(conn: Connection, group_id: str, device: str) -> str:
+    token = secrets.token_urlsafe(32)
+    conn.execute(
+        insert(t.devices).values(
+            token_hash=_hash(token),
+            group_id=group_id,
+            device=device,
+            created_ms=wall_ms(),
+        )
+    )
+    return token
+
+
+def join(
+    conn: Connection, *, code: str, device: str, proof: str, name: str, hub: DeviceIdentity
+) -> dict[str, str]:
+    """Redeem an invitation code: admit the device in the group's log, issue a token."""
+    _check_device_proof(device, proof, join_message(code))
+    row = conn.execute(
+        select(t.invites).where(t.invites.c.code_hash == _hash(code)).with_for_update()
+    ).first()
+    if row is None:
+        raise Forbidden(
+            "That invitation code is not known to this hub; check it was typed in full."
+        )
+    if row.revoked or row.uses_left < 1 or row.expires_ms < wall_ms():
+        what = "revoked" if row.revoked else "used up" if row.uses_left < 1 else "expired"
+        raise Gone(f"That invitation has been {what}; ask the organiser for a new one.")
+    conn.execute(
+        update(t.invites)
+        .where(t.invites.c.code_hash == row.code_hash)
+        .values(uses_left=t.invites.c.uses_left - 1)
+    )
+    if ROLE_RANK[_role(conn, row.group_id, device)] < ROLE_RANK[row.role]:
+        payload: dict[str, Any] = {"role": row.role}
+        if name.strip():
+            payload["display_name"] = name.strip()[:100]
+        _write_as_hub(conn, hub, row.group_id, "member", device, "set_role", payload)
+    token = _issue_token(conn, row.group_id, device)
+    return {"group_id": row.group_id, "token": token, "role": _role(conn, row.group_id, device)}
+
+
+def enrol(conn: Connection, *, group_id: str, device: str, proof: str, stamp_ms: int) -> str:
+    """A device admitted in the log (say, offline) gets a token by proving its key."""
+    _require_group(conn, group_id)
+    if abs(wall_ms() - stamp_ms) > 10 * 60_000:
+        raise ClockError("the enrolment request's time is more than 10 minutes off the hub's")
+    _check_device_proof(device, proof, enrol_message(group_id, stamp_ms))
+    if _role(conn, group_id, device) == "removed":
+        raise Forbidden("This laptop is not a member of that group on the hub.")
+    return _issue_token(conn, group_id, device)
+
+
+def authenticate(conn: Connection, *, token: str | None, group_id: str) -> str:
+    """The device a bearer token stands for, if it may use this group now."""
+    if not token:
+        raise Unauthorised("This request needs the laptop's hub token; join the group first.")
+    row = conn.execute(
+        select(t.devices.c.group_id, t.devices.c.device, t.devices.c.revoked).where(
+            t.devices.c.token_hash == _hash(token)
+        )
+    ).first()
+    if row is None:
+        raise Unauthorised("The hub does not know this laptop's token; join the group again.")
+    if row.group_id != group_id:
+        raise Forbidden("This laptop is not enrolled in that group.")
+    if row.revoked or _role(conn, group_id, row.device) == "removed":
+        raise Forbidden("This laptop has been removed from the group.")
+    return str(row.device)
+
+
+def require_organiser(conn: Connection, *, group_id: str, device: str) -> None:
+    if _role(conn, group_id, device) != "organiser":
+        raise Forbidden("Only the group's organisers make invitations.")
+
+
+def registration_code(conn: Connection) -> str:
+    code = secrets.token_urlsafe(18)
+    conn.execute(insert(t.registration_codes).values(code_hash=_hash(code), created_ms=wall_ms()))
+    return code
+
+
+def register(
+    conn: Connection, *, code: str, group_id: str, name: str, device: str, proof: str
+) -> str:
+    """Connect a group started offline: the hub takes its history from ``device``."""
+    _check_device_proof(device, proof, join_message(code))
+    row = conn.execute(
+        select(t.registration_codes)
+        .where(t.registration_codes.c.code_hash == _hash(code))
+        .with_for_update()
+    ).first()
+    if row is None:
+        raise Forbidden("That registration code is not known to this hub.")
+    if row.used_by is not None:
+        raise Gone("That registration code has been used; ask the council for a new one.")
+    if conn.execute(select(t.groups.c.id).where(t.groups.c.id == group_id)).first():
+        raise HubRefusal("That group is on this hub already.")
+    codes = t.registration_codes
+    conn.execute(update(codes).where(codes.c.code_hash == row.code_hash).values(used_by=group_id))
+    conn.execute(
+        insert(t.groups).values(id=group_id, name=name.strip() or group_id, created_ms=wall_ms())
+    )
+    # Until its history arrives, the registering laptop may upload it.
+    _set_role(conn, group_id, device, "organiser")
+    return _issue_token(conn, group_id, device)
+
+
+# --- push and pull ------------------------------------------------------------------
+
+
+def push(conn: Connection, *, group_id: str, device: str, wire_ops: list[Any]) -> list[PushResult]:
+    """Take ops into the group's log; answer per op: accepted, duplicate or rejected."""
+    _require_group(conn, group_id)
+    now = wall_ms()
+    results: dict[int, PushResult] = {}
+    parsed: list[tuple[int, Op]] = []
+    for i, wire in enumerate(wire_ops):
+        op_id = str(wire.get("id", "?")) if isinstance(wire, dict) else "?"
+        try:
+            op = op_from_wire(wire)
+            validate(op)
+            if op.group != group_id:
+                raise InvalidOp("the op belongs to another group")
+            check_not_future(op.hlc, now)
+        except (InvalidOp, ClockError) as exc:
+            results[i] = PushResult(op_id, "rejected", reason=str(exc))
+            continue
+        parsed.append((i, op))
+
+    held = _held(conn, [op.id for _, op in parsed])
+    fresh: list[tuple[int, Op]] = []
+    for i, op in parsed:
+        if op.id in held:
+            seq, op_hash = held[op.id]
+            if op_hash == op.hash:
+                results[i] = PushResult(op.id, "duplicate", seq=seq)
+            else:
+                results[i] = PushResult(op.id, "rejected", reason="another op has that id")
+        else:
+            fresh.append((i, op))
+
+    accepted: list[tuple[int, Op]] = []
+    for chain in _by_chain(fresh).values():
+        known = _known(conn, group_id, chain)
+        try:
+            verify_runs([op for _, op in chain], known)
+        except InvalidOp as exc:
+            for i, op in chain:
+                results[i] = PushResult(op.id, "rejected", reason=str(exc))
+            continue
+        accepted.extend(_contiguous(chain, known, results))
+
+    accepted.sort(key=lambda item: item[1].order)
+    admitted: list[tuple[int, Op]] = []
+    for i, op in accepted:
+        reason = _may_write(conn, op, pusher=device)
+        if reason:
+            results[i] = PushResult(op.id, "rejected", reason=reason)
+            continue
+        _note_membership(conn, op)
+        admitted.append((i, op))
+    for (i, op), seq in zip(
+        admitted, _append(conn, group_id, [op for _, op in admitted]), strict=True
+    ):
+        results[i] = PushResult(op.id, "accepted", seq=seq)
+    return [results[i] for i in range(len(wire_ops))]
+
+
+def _held(conn: Connection, op_ids: list[str]) -> dict[str, tuple[int, str]]:
+    held: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(op_ids), 500):
+        chunk = op_ids[start : start + 500]
+        rows = conn.execute(
+            select(t.ops.c.op_id, t.ops.c.seq, t.ops.c.hash).where(t.ops.c.op_id.in_(chunk))
+        )
+        held.update({r.op_id: (r.seq, r.hash) for r in rows})
+    return held
+
+
+def _by_chain(ops: list[tuple[int, Op]]) -> dict[str, list[tuple[int, Op]]]:
+    chains: dict[str, list[tuple[int, Op]]] = {}
+    for i, op in ops:
+        chains.setdefault(op.device, []).append((i, op))
+    for chain in chains.values():
+        chain.sort(key=lambda item: item[1].seq)
+    return chains
+
+
+def _known(conn: Connection, group_id: str, chain: list[tuple[int, Op]]) -> Known:
+    device = chain[0][1].device
+    seqs = sorted({s for _, op in chain for s in (op.seq - 1, op.seq + 1)})
+    known: Known = {}
+    for start in range(0, len(seqs), 500):
+        rows = conn.execute(
+            select(t.ops.c.dev_seq, t.ops.c.hash, t.ops.c.prev, t.ops.c.hlc).where(
+                t.ops.c.group_id == group_id,
+                t.ops.c.device == device,
+                t.ops.c.dev_seq.in_(seqs[start : start + 500]),
+            )
+        )
+        for r in rows:
+            known[(group_id, device, r.dev_seq)] = (r.hash, r.prev, r.hlc)
+    return known
+
+
+def _contiguous(
+    chain: list[tuple[int, Op]], known: Known, results: dict[int, PushResult]
+) -> list[tuple[int, Op]]:
+    """The ops whose author's earlier op is held or comes before them in this push."""
+    out: list[tuple[int, Op]] = []
+    have_prev = True
+    for i, op in chain:
+        have_prev = (
+            op.seq == 1
+            or (op.group, op.device, op.seq - 1) in known
+            or (bool(out) and out[-1][1].seq == op.seq - 1 and have_prev)
+        )
+        if have_prev:
+            out.append((i, op))
+        else:
+            results[i] = PushResult(
+                op.id, "rejected", reason="its author's earlier ops are not on the hub"
+            )
+    return out
+
+
+def _may_write(conn: Connection, op: Op, *, pusher: str) -> str | None:
+    if (op.kind, op.action) == ("group", "create"):
+        exists = conn.execute(
+            select(t.ops.c.seq).where(
+                t.ops.c.group_id == op.group, t.ops.c.kind == "group", t.ops.c.action == "create"
+            )
+        ).first()
+        return "the group was founded already" if exists else None
+    role = _role(conn, op.group, op.device)
+    if role == "removed":
+        return "its author is not a member of the group"
+    if (op.kind, op.action) in ORGANISER_ONLY and role != "organiser":
+        return "only organisers may do this"
+    return None
+
+
+def pull(conn: Connection, *, group_id: str, after: int, limit: int) -> dict[str, Any]:
+    """Ops with sequence numbers after ``after``, oldest first, and the log's head."""
+    _require_group(conn, group_id)
+    rows = conn.execute(
+        select(t.ops.c.seq, t.ops.c.wire)
+        .where(t.ops.c.group_id == group_id, t.ops.c.seq > after)
+        .order_by(t.ops.c.seq)
+        .limit(limit)
+    ).all()
+    head = (
+        conn.execute(select(t.groups.c.next_seq).where(t.groups.c.id == group_id)).scalar_one() - 1
+    )
+    return {"ops": [{"seq": r.seq, "op": json.loads(r.wire)} for r in rows], "head": head}
+
+
+def group_name(conn: Connection, group_id: str) -> str:
+    return _require_group(conn, group_id)
