@@ -34,6 +34,7 @@ class IngestResult:
     waiting: int = 0  # new ops that cannot take effect yet
     groups: set[str] = field(default_factory=set)
     max_hlc: int = 0
+    new_ids: list[str] = field(default_factory=list)  # ids of the ops new to this replica
     reasons: dict[str, str] = field(default_factory=dict)  # op id -> why it waits
 
 
@@ -172,6 +173,7 @@ def ingest(
             check_not_future(op.hlc, now)
         verify_runs(fresh, _known_neighbours(db, fresh))
     result.received = len(fresh)
+    result.new_ids = [op.id for op in fresh]
     groups = {op.group for op in fresh}
     result.groups = groups
 

@@ -262,4 +262,16 @@ class ReadMark(Base):
     read_hlc: Mapped[int] = mapped_column(BigInteger)
 
 
+class HubLink(Base):
+    """The hub a group syncs with, from this laptop: where, as whom, and how far (local)."""
+
+    __tablename__ = "hub_links"
+    group_id: Mapped[str] = mapped_column(String, primary_key=True)
+    hub_url: Mapped[str] = mapped_column(String)
+    token: Mapped[str] = mapped_column(Text)  # sealed with the profile's data key
+    cursor: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    last_sync_ms: Mapped[int | None] = mapped_column(BigInteger)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
 # The search index is an FTS5 table made by the migrations; see app.search_rows.

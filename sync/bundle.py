@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from app.apply import IngestResult, ingest, read_log
 from app.errors import BundleError, ClockError, InvalidOp, NotAllowed
+from app.hub_links import queue
 from app.ops import Op, op_from_wire
 from app.services.common import require_group
 from app.services.groups import get_group
@@ -166,6 +167,7 @@ def import_bundle(*, store: Store, path: Path) -> ImportResult:
         with store.write() as db:
             result: IngestResult = ingest(db, bundle.ops, sealer=store.sealer)
             store.clock.observe(result.max_hlc)
+            queue(db, result.new_ids)  # for the hub, once this laptop reaches one
             if (
                 bundle.invitation is not None
                 and role_in(db, bundle.group_id, store.device_id) == "removed"

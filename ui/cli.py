@@ -19,6 +19,7 @@ from app.errors import MootError
 from app.op_schema import CONSENTS, ROLES
 from app.services import discussions, follows, groups, members, notes, polls, search
 from app.store import Store, open_store
+from sync import hubs
 from sync.bundle import export_bundle, import_bundle
 
 Command = Callable[[Store, argparse.Namespace], Any]
@@ -286,6 +287,51 @@ def cmd_bundle_import(store: Store, a: argparse.Namespace) -> Any:
     return {**asdict(r), "can_write": r.role != "removed", "message": "\n".join(lines)}
 
 
+def cmd_join(store: Store, a: argparse.Namespace) -> Any:
+    joined = hubs.join_hub(store=store, hub_url=a.hub_url, code=a.code)
+    return {
+        "group_id": joined.group_id,
+        "group_name": joined.group_name,
+        "role": joined.role,
+        "pulled": joined.pulled,
+        "message": f"Joined '{joined.group_name}' as {joined.role}; {joined.pulled} changes.",
+    }
+
+
+def cmd_hub_connect(store: Store, a: argparse.Namespace) -> Any:
+    result = hubs.connect_hub(store=store, group_id=a.group_id, hub_url=a.hub_url, code=a.code)
+    return {
+        "group_id": a.group_id,
+        "pushed": result.pushed,
+        "pulled": result.pulled,
+        "message": f"Connected; {result.pushed} changes uploaded to the hub.",
+    }
+
+
+def cmd_hub_enrol(store: Store, a: argparse.Namespace) -> Any:
+    result = hubs.enrol_hub(store=store, group_id=a.group_id, hub_url=a.hub_url)
+    return {"group_id": a.group_id, "pushed": result.pushed, "pulled": result.pulled}
+
+
+def cmd_sync(store: Store, a: argparse.Namespace) -> Any:
+    results = hubs.sync_all(store=store, group_id=a.group_id)
+    pushed, pulled = sum(r.pushed for r in results), sum(r.pulled for r in results)
+    return {
+        "pushed": pushed,
+        "pulled": pulled,
+        "rejected": sum(r.rejected for r in results),
+        "groups": [
+            {"group_id": r.group_id, "pushed": r.pushed, "pulled": r.pulled, "rejected": r.rejected}
+            for r in results
+        ],
+        "message": f"Sent {pushed} changes and received {pulled}.",
+    }
+
+
+def cmd_status(store: Store, _a: argparse.Namespace) -> Any:
+    return hubs.status(store=store)
+
+
 def cmd_dump(store: Store, a: argparse.Namespace) -> Any:
     return Raw(dump(store=store, group_id=a.group_id))
 
@@ -504,5 +550,39 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     add(b, "import", cmd_bundle_import, "apply a bundle file", arg("file"))
+    add(
+        sub,
+        "join",
+        cmd_join,
+        "join a group on a council hub with an invitation code",
+        arg("hub_url"),
+        arg("code"),
+    )
+    h = group("hub", "connect groups to a council hub")
+    add(
+        h,
+        "connect",
+        cmd_hub_connect,
+        "connect a group started here to a hub, with a registration code from the council",
+        arg("group_id"),
+        arg("hub_url"),
+        arg("code"),
+    )
+    add(
+        h,
+        "enrol",
+        cmd_hub_enrol,
+        "reach a group's hub from a laptop admitted offline (proves its device key)",
+        arg("group_id"),
+        arg("hub_url"),
+    )
+    add(
+        sub,
+        "sync",
+        cmd_sync,
+        "send and receive changes with the hub (all linked groups)",
+        arg("group_id", nargs="?"),
+    )
+    add(sub, "status", cmd_status, "how each group stands with its hub")
     add(sub, "dump", cmd_dump, "print a group's state as canonical JSON", arg("group_id"))
     return parser

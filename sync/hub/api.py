@@ -2,9 +2,9 @@
 
 Routes only translate: they check the request's shape, open one transaction, call
 ``sync.hub.service`` and turn its refusals into 4xx answers with a clear ``detail``.
-"""
 
-from __future__ import annotations
+FastAPI reads route annotations at run time, so this module does not postpone them.
+"""
 
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -24,6 +24,7 @@ from sync.hub.db import make_engine
 from sync.hub.errors import HubRefusal
 from sync.hub.settings import PROTOCOL, HubSettings
 
+MAX_PAGE = 5_000  # the most ops any hub returns per pull, whatever its settings
 Hex64 = Annotated[str, Field(min_length=64, max_length=64, pattern="^[0-9a-f]+$")]
 Hex128 = Annotated[str, Field(min_length=128, max_length=128, pattern="^[0-9a-f]+$")]
 Code = Annotated[str, Field(min_length=8, max_length=100)]
@@ -91,6 +92,22 @@ class HubInfo(BaseModel):
     protocol: int
 
 
+def transaction(request: Request) -> Iterator[Connection]:
+    """One database transaction per request, committed when the route returns."""
+    with request.app.state.engine.begin() as conn:
+        yield conn
+
+
+Tx = Annotated[Connection, Depends(transaction)]
+Token = Annotated[str | None, Header(alias="Authorization")]
+
+
+def bearer(header: str | None) -> str | None:
+    if header and header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return None
+
+
 def create_app(settings: HubSettings) -> FastAPI:
     engine = make_engine(settings.db_url)
     app = FastAPI(
@@ -103,17 +120,7 @@ def create_app(settings: HubSettings) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
 
-    def transaction() -> Iterator[Connection]:
-        with engine.begin() as conn:
-            yield conn
-
-    Tx = Annotated[Connection, Depends(transaction)]
-    Token = Annotated[str | None, Header(alias="Authorization")]
-
-    def bearer(header: str | None) -> str | None:
-        if header and header.lower().startswith("bearer "):
-            return header[7:].strip()
-        return None
+    app.state.engine = engine
 
     @app.exception_handler(HubRefusal)
     async def _refused(_request: Request, exc: HubRefusal) -> JSONResponse:
@@ -199,9 +206,10 @@ def create_app(settings: HubSettings) -> FastAPI:
         tx: Tx,
         authorization: Token = None,
         after: Annotated[int, Query(ge=0, lt=2**62)] = 0,
-        limit: Annotated[int, Query(ge=1, le=settings.page_size)] = settings.page_size,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
     ) -> PullReply:
         service.authenticate(tx, token=bearer(authorization), group_id=group_id)
-        return PullReply(**service.pull(tx, group_id=group_id, after=after, limit=limit))
+        page = min(limit, settings.page_size)
+        return PullReply(**service.pull(tx, group_id=group_id, after=after, limit=page))
 
     return app

@@ -28,6 +28,7 @@ from app.ops import Known, Op, is_hex, op_from_wire, sign_op, verify_runs
 from app.services.groups import DEFAULT_CATEGORIES
 from sync.hub import tables as t
 from sync.hub.errors import Forbidden, Gone, HubRefusal, NotFoundOnHub, Unauthorised
+from sync.proofs import enrol_message, join_message
 
 DAY_MS = 86_400_000
 ORGANISER_ONLY = {
@@ -277,14 +278,6 @@ def _check_device_proof(device: str, proof: str, message: str) -> None:
         )
     except (InvalidSignature, ValueError):
         raise Forbidden("This laptop could not prove it holds its device key.") from None
-
-
-def join_message(code: str) -> str:
-    return f"moot-join:{code}"
-
-
-def enrol_message(group_id: str, stamp_ms: int) -> str:
-    return f"moot-enrol:{group_id}:{stamp_ms}"
 
 
 def _issue_token(conn: Connection, group_id: str, device: str) -> str:

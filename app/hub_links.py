@@ -1,0 +1,96 @@
+"""Where each group syncs to, as this laptop knows it: the hub, the token, the cursor.
+
+Device-local: never synced, never in a dump. The token is sealed like personal data,
+so a copied profile file does not carry the right to sync as this laptop.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from app.apply import row_to_op
+from app.clock import wall_ms
+from app.ops import Op
+from app.personal import Sealer
+
+
+@dataclass(frozen=True)
+class HubLink:
+    group_id: str
+    hub_url: str
+    token: str
+    cursor: int
+    last_sync_ms: int | None
+    last_error: str | None
+
+
+def save_link(
+    db: sqlite3.Connection, sealer: Sealer, *, group_id: str, hub_url: str, token: str
+) -> None:
+    db.execute(
+        "INSERT INTO hub_links (group_id, hub_url, token, cursor) VALUES (?,?,?,0)"
+        " ON CONFLICT (group_id) DO UPDATE SET hub_url = excluded.hub_url,"
+        " token = excluded.token",
+        (group_id, hub_url, sealer.seal(token)),
+    )
+
+
+def get_link(db: sqlite3.Connection, sealer: Sealer, group_id: str) -> HubLink | None:
+    row = db.execute("SELECT * FROM hub_links WHERE group_id = ?", (group_id,)).fetchone()
+    if row is None:
+        return None
+    return HubLink(
+        row["group_id"],
+        row["hub_url"],
+        sealer.unseal(row["token"]),
+        row["cursor"],
+        row["last_sync_ms"],
+        row["last_error"],
+    )
+
+
+def linked_groups(db: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in db.execute("SELECT group_id FROM hub_links ORDER BY group_id")]
+
+
+def advance_cursor(db: sqlite3.Connection, group_id: str, cursor: int) -> None:
+    db.execute("UPDATE hub_links SET cursor = ? WHERE group_id = ?", (cursor, group_id))
+
+
+def record_outcome(db: sqlite3.Connection, group_id: str, error: str | None) -> None:
+    """After a sync: when it last succeeded, or what went wrong last."""
+    if error is None:
+        db.execute(
+            "UPDATE hub_links SET last_sync_ms = ?, last_error = NULL WHERE group_id = ?",
+            (wall_ms(), group_id),
+        )
+    else:
+        db.execute("UPDATE hub_links SET last_error = ? WHERE group_id = ?", (error, group_id))
+
+
+def outbox(db: sqlite3.Connection, sealer: Sealer, group_id: str, limit: int) -> list[Op]:
+    """Ops of the group that no hub has acknowledged yet, oldest first."""
+    rows = db.execute(
+        "SELECT ops.* FROM outbox o JOIN ops ON ops.id = o.op_id WHERE ops.group_id = ?"
+        " ORDER BY ops.hlc, ops.device LIMIT ?",
+        (group_id, limit),
+    )
+    return [row_to_op(r, sealer) for r in rows]
+
+
+def outbox_size(db: sqlite3.Connection, group_id: str) -> int:
+    (count,) = db.execute(
+        "SELECT COUNT(*) FROM outbox o JOIN ops ON ops.id = o.op_id WHERE ops.group_id = ?",
+        (group_id,),
+    ).fetchone()
+    return int(count)
+
+
+def acknowledge(db: sqlite3.Connection, op_ids: list[str]) -> None:
+    db.executemany("DELETE FROM outbox WHERE op_id = ?", [(i,) for i in op_ids])
+
+
+def queue(db: sqlite3.Connection, op_ids: list[str]) -> None:
+    """Put ops that arrived from elsewhere (a bundle) in the outbox, for the hub to have."""
+    db.executemany("INSERT OR IGNORE INTO outbox (op_id) VALUES (?)", [(i,) for i in op_ids])

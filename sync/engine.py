@@ -1,0 +1,167 @@
+"""One sync of a group with its hub: push the outbox, then pull what is new.
+
+Each pushed batch is acknowledged in one local transaction; each pulled page is
+applied, and the cursor moved past it, in one local transaction. Stopped at any point
+(network gone, laptop closed, process killed), the next sync picks up where this one
+stopped: pushes are idempotent on the hub and a page is either wholly applied or not.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app import hub_links
+from app.apply import ingest
+from app.errors import ClockError, InvalidOp, MootError
+from app.ops import op_from_wire
+from app.store import Store
+from sync.client import HubClient
+from sync.errors import HubFailed, NotLinked, SyncError
+
+PUSH_BATCH = 500
+PAGE = 2_000
+# A rejection that can pass once the author's earlier ops are on the hub.
+_WAIT_FOR_EARLIER = "its author's earlier ops are not on the hub"
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass
+class SyncResult:
+    group_id: str
+    pushed: int = 0
+    pulled: int = 0
+    rejected: int = 0
+    rejections: list[str] | None = None
+    requests: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
+
+
+class Cancelled(SyncError):
+    """The sync was stopped on request; what was done so far is kept."""
+
+
+def sync_group(
+    store: Store,
+    group_id: str,
+    *,
+    client: HubClient | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> SyncResult:
+    with store.read() as db:
+        link = hub_links.get_link(db, store.sealer, group_id)
+    if link is None:
+        raise NotLinked("This group is not connected to a hub on this laptop.")
+    client = client or HubClient(link.hub_url, link.token)
+    result = SyncResult(group_id)
+    try:
+        _push(store, client, group_id, result, progress, cancel)
+        _pull(store, client, group_id, link.cursor, result, progress, cancel)
+    except MootError as exc:
+        with store.write() as db:
+            hub_links.record_outcome(db, group_id, str(exc))
+        raise
+    finally:
+        result.requests = client.requests
+        result.bytes_sent, result.bytes_received = client.bytes_sent, client.bytes_received
+    with store.write() as db:
+        hub_links.record_outcome(db, group_id, None)
+    if result.pulled:
+        store.notify({group_id})
+    return result
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise Cancelled("Sync stopped; what was done so far is kept.")
+
+
+def _push(
+    store: Store,
+    client: HubClient,
+    group_id: str,
+    result: SyncResult,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> None:
+    with store.read() as db:
+        total = hub_links.outbox_size(db, group_id)
+    skipped: set[str] = set()
+    while True:
+        _check(cancel)
+        with store.read() as db:
+            batch = [
+                op
+                for op in hub_links.outbox(db, store.sealer, group_id, PUSH_BATCH + len(skipped))
+                if op.id not in skipped
+            ][:PUSH_BATCH]
+        if not batch:
+            return
+        answer = client.push(group_id, [op.to_wire() for op in batch])
+        answers = answer.get("results")
+        if not isinstance(answers, list) or len(answers) != len(batch):
+            raise HubFailed("The hub's answer to a push could not be understood.")
+        done, dropped = [], []
+        for op, one in zip(batch, answers, strict=True):
+            status = one.get("status") if isinstance(one, dict) else None
+            if status in ("accepted", "duplicate"):
+                done.append(op.id)
+            elif one.get("reason") == _WAIT_FOR_EARLIER:
+                skipped.add(op.id)  # stays in the outbox for a later sync
+            else:
+                dropped.append(op.id)
+                result.rejections = [*(result.rejections or []), f"{op.id}: {one.get('reason')}"]
+        with store.write() as db:
+            hub_links.acknowledge(db, done + dropped)
+        result.pushed += len(done)
+        result.rejected += len(dropped)
+        if progress:
+            progress("push", result.pushed + result.rejected, total)
+        if not done and not dropped:
+            return  # all that is left waits for ops the hub does not have yet
+
+
+def _pull(
+    store: Store,
+    client: HubClient,
+    group_id: str,
+    cursor: int,
+    result: SyncResult,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> None:
+    start = cursor
+    while True:
+        _check(cancel)
+        page = client.pull(group_id, after=cursor, limit=PAGE)
+        entries, head = page.get("ops"), page.get("head")
+        if not isinstance(entries, list) or not isinstance(head, int):
+            raise HubFailed("The hub's answer to a pull could not be understood.")
+        if not entries:
+            return
+        try:
+            ops = [op_from_wire(e["op"]) for e in entries]
+            seqs = [int(e["seq"]) for e in entries]
+        except (InvalidOp, KeyError, TypeError, ValueError) as exc:
+            raise HubFailed(f"The hub sent a change that is not well formed: {exc}") from None
+        if seqs != list(range(cursor + 1, cursor + 1 + len(seqs))):
+            raise HubFailed("The hub's log skipped or repeated changes; try again later.")
+        try:
+            with store.write() as db:
+                applied = ingest(db, ops, sealer=store.sealer)
+                hub_links.advance_cursor(db, group_id, seqs[-1])
+        except ClockError as exc:
+            raise SyncError(f"Changes from the hub were refused: {exc}.") from None
+        except InvalidOp as exc:
+            raise HubFailed(f"The hub sent a change this laptop refuses: {exc}") from None
+        store.clock.observe(applied.max_hlc)
+        cursor = seqs[-1]
+        result.pulled += applied.received
+        if progress:
+            progress("pull", cursor - start, max(head - start, 1))
+        if cursor >= head:
+            return
