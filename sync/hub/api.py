@@ -193,12 +193,11 @@ def create_app(settings: HubSettings) -> FastAPI:
 
     @app.post("/v1/groups/{group_id}/ops")
     def push(group_id: str, body: PushRequest, tx: Tx, authorization: Token = None) -> PushReply:
-        device = service.authenticate(tx, token=bearer(authorization), group_id=group_id)
+        service.authenticate(tx, token=bearer(authorization), group_id=group_id)
         if len(body.ops) > settings.max_push_ops:
             raise HubRefusal(f"Send at most {settings.max_push_ops} changes per request.")
-        results = service.push(tx, group_id=group_id, device=device, wire_ops=body.ops)
-        head = service.pull(tx, group_id=group_id, after=0, limit=0)["head"]
-        return PushReply(results=[r.to_json() for r in results], head=head)
+        results = service.push(tx, group_id=group_id, wire_ops=body.ops)
+        return PushReply(results=[r.to_json() for r in results], head=service.head(tx, group_id))
 
     @app.get("/v1/groups/{group_id}/ops")
     def pull(

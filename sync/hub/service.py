@@ -23,6 +23,7 @@ from app.clock import check_not_future, pack, wall_ms
 from app.errors import ClockError, InvalidOp
 from app.identity import DeviceIdentity
 from app.ids import uuid7
+from app.invite_proof import proof_holds
 from app.op_schema import ROLE_RANK, ROLES, validate
 from app.ops import Known, Op, is_hex, op_from_wire, sign_op, verify_runs
 from app.services.groups import DEFAULT_CATEGORIES
@@ -199,12 +200,48 @@ def _write_as_hub(
     return op
 
 
-def _note_membership(conn: Connection, op: Op) -> None:
+# Invitations made earlier in the same push, by id: not in the log table yet.
+Pending = dict[str, dict[str, Any]]
+
+
+def _note_membership(conn: Connection, op: Op, pending: Pending | None = None) -> None:
     """Keep the hub's view of roles in step with the membership ops it accepts."""
     if (op.kind, op.action) == ("group", "create"):
         _set_role(conn, op.group, op.device, "organiser")
     elif (op.kind, op.action) == ("member", "set_role") and op.payload:
         _set_role(conn, op.group, op.entity, op.payload["role"])
+    elif (op.kind, op.action) == ("invite", "redeem") and op.payload:
+        role = _redeemed_role(conn, op, pending)
+        if role and ROLE_RANK[role] > ROLE_RANK[_role(conn, op.group, op.device)]:
+            _set_role(conn, op.group, op.device, role)
+
+
+def _redeemed_role(conn: Connection, op: Op, pending: Pending | None = None) -> str | None:
+    """The role an invitation in the group's own log gives, if the redemption proves it."""
+    if pending and op.entity in pending:
+        return _proven_role(pending[op.entity], op)
+    row = conn.execute(
+        select(t.ops.c.wire).where(
+            t.ops.c.group_id == op.group,
+            t.ops.c.kind == "invite",
+            t.ops.c.entity == op.entity,
+            t.ops.c.action == "create",
+        )
+    ).first()
+    if row is None:
+        return None
+    return _proven_role(json.loads(row[0]).get("payload") or {}, op)
+
+
+def _proven_role(invite: dict[str, Any], op: Op) -> str | None:
+    if op.payload is None:
+        return None
+    key, role = invite.get("invite_key"), invite.get("role")
+    if not isinstance(key, str) or role not in ROLES:
+        return None
+    if not proof_holds(key, str(op.payload.get("proof", "")), op.entity, op.device):
+        return None
+    return str(role)
 
 
 # --- groups, invitations and enrolment ------------------------------------------------
@@ -391,7 +428,7 @@ def register(
 # --- push and pull ------------------------------------------------------------------
 
 
-def push(conn: Connection, *, group_id: str, device: str, wire_ops: list[Any]) -> list[PushResult]:
+def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushResult]:
     """Take ops into the group's log; answer per op: accepted, duplicate or rejected."""
     _require_group(conn, group_id)
     now = wall_ms()
@@ -435,12 +472,15 @@ def push(conn: Connection, *, group_id: str, device: str, wire_ops: list[Any]) -
 
     accepted.sort(key=lambda item: item[1].order)
     admitted: list[tuple[int, Op]] = []
+    pending: Pending = {}
     for i, op in accepted:
-        reason = _may_write(conn, op, pusher=device)
+        reason = _may_write(conn, op, pending)
         if reason:
             results[i] = PushResult(op.id, "rejected", reason=reason)
             continue
-        _note_membership(conn, op)
+        _note_membership(conn, op, pending)
+        if (op.kind, op.action) == ("invite", "create") and op.payload:
+            pending[op.entity] = op.payload
         admitted.append((i, op))
     for (i, op), seq in zip(
         admitted, _append(conn, group_id, [op for _, op in admitted]), strict=True
@@ -507,7 +547,7 @@ def _contiguous(
     return out
 
 
-def _may_write(conn: Connection, op: Op, *, pusher: str) -> str | None:
+def _may_write(conn: Connection, op: Op, pending: Pending) -> str | None:
     if (op.kind, op.action) == ("group", "create"):
         exists = conn.execute(
             select(t.ops.c.seq).where(
@@ -516,6 +556,8 @@ def _may_write(conn: Connection, op: Op, *, pusher: str) -> str | None:
         ).first()
         return "the group was founded already" if exists else None
     role = _role(conn, op.group, op.device)
+    if role == "removed" and (op.kind, op.action) == ("invite", "redeem"):
+        return None if _redeemed_role(conn, op, pending) else "the invitation code is wrong"
     if role == "removed":
         return "its author is not a member of the group"
     if (op.kind, op.action) in ORGANISER_ONLY and role != "organiser":
@@ -532,10 +574,14 @@ def pull(conn: Connection, *, group_id: str, after: int, limit: int) -> dict[str
         .order_by(t.ops.c.seq)
         .limit(limit)
     ).all()
-    head = (
-        conn.execute(select(t.groups.c.next_seq).where(t.groups.c.id == group_id)).scalar_one() - 1
-    )
-    return {"ops": [{"seq": r.seq, "op": json.loads(r.wire)} for r in rows], "head": head}
+    entries = [{"seq": r.seq, "op": json.loads(r.wire)} for r in rows]
+    return {"ops": entries, "head": head(conn, group_id)}
+
+
+def head(conn: Connection, group_id: str) -> int:
+    """The sequence number of the group's newest op (0 for none)."""
+    next_seq = conn.execute(select(t.groups.c.next_seq).where(t.groups.c.id == group_id))
+    return int(next_seq.scalar_one()) - 1
 
 
 def group_name(conn: Connection, group_id: str) -> str:

@@ -1,0 +1,273 @@
+"""Laptops and a real hub process on loopback: join, work apart, sync, meet in one state.
+
+Every refusal is checked to leave both sides as they were: the hub's log head and the
+laptop's profile.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from app import hub_links
+from app.clock import pack, wall_ms
+from app.dump import dump
+from app.services import discussions, groups, members, notes
+from app.store import Store
+from sync import hubs
+from sync.bundle import export_bundle, import_bundle
+from sync.client import HubClient
+from sync.engine import sync_group
+from sync.errors import AuthRefused, NotPermitted, Refused
+from tests.hubs import create_group, make_invite, migrate, running_hub, sqlite_url
+from tests.support import ops_of, snapshot
+
+MakeStore = Callable[[str], Store]
+
+
+@dataclass
+class Hub:
+    url: str  # its base URL
+    db: str  # its database URL
+
+    def head(self, group_id: str) -> int:
+        engine = create_engine(self.db)
+        with engine.connect() as conn:
+            n = conn.execute(
+                text("SELECT next_seq FROM hub_groups WHERE id = :g"), {"g": group_id}
+            ).scalar_one()
+        engine.dispose()
+        return int(n) - 1
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    db = sqlite_url(tmp_path_factory.mktemp("hub"))
+    migrate(db)
+    with running_hub(db) as url:
+        yield Hub(url, db)
+
+
+def _join(hub: Hub, store: Store, group: str, role: str = "member") -> None:
+    hubs.join_hub(store=store, hub_url=hub.url, code=make_invite(hub.db, group, role=role))
+
+
+def test_two_laptops_work_apart_and_meet_in_one_state(hub: Hub, make_store: MakeStore) -> None:
+    ann, bob = make_store("ann"), make_store("bob")
+    groups.set_my_name(store=ann, name="Ann")
+    group = create_group(hub.db, "Ashby Parish")
+    _join(hub, ann, group, "organiser")
+    _join(hub, bob, group)
+    disc, _ = discussions.start_discussion(store=ann, group_id=group, title="Verges", body="Who?")
+    note = notes.create_note(store=ann, group_id=group, title="Agenda", body="1. Verges\n")
+    sync_group(ann, group)
+    sync_group(bob, group)
+    # Offline, both write: replies and lines in the same note.
+    discussions.reply(store=ann, discussion_id=disc, body="The parish does")
+    discussions.reply(store=bob, discussion_id=disc, body="The council does")
+    notes.append_to_note(store=ann, note_id=note, line="2. Bins")
+    notes.append_to_note(store=bob, note_id=note, line="3. Hall")
+    for store in (ann, bob, ann):
+        sync_group(store, group)
+    assert dump(store=ann, group_id=group) == dump(store=bob, group_id=group)
+    bodies = [p.body for p in discussions.thread(store=bob, discussion_id=disc)]
+    assert {"The parish does", "The council does"} <= set(bodies)
+    assert {"2. Bins", "3. Hall"} <= set(notes.get_note(store=ann, note_id=note).text.split("\n"))
+    names = {m.display_name for m in members.list_members(store=bob, group_id=group)}
+    assert "Ann" in names
+
+
+def test_a_sync_with_nothing_new_is_one_small_round_trip(hub: Hub, make_store: MakeStore) -> None:
+    ann = make_store("ann")
+    group = create_group(hub.db, "Quiet group")
+    _join(hub, ann, group)
+    client = HubClient(hub.url, _token(ann, group))
+    result = sync_group(ann, group, client=client)
+    assert (result.pushed, result.pulled, result.requests) == (0, 0, 1)
+    assert result.bytes_sent + result.bytes_received < 1024
+
+
+def _token(store: Store, group: str) -> str:
+    with store.read() as db:
+        link = hub_links.get_link(db, store.sealer, group)
+    assert link is not None
+    return link.token
+
+
+def test_wrong_used_or_expired_codes_are_refused(hub: Hub, make_store: MakeStore) -> None:
+    ann, bob = make_store("ann"), make_store("bob")
+    group = create_group(hub.db, "Allotments")
+    with pytest.raises(NotPermitted, match="not known"):
+        hubs.join_hub(store=ann, hub_url=hub.url, code="not-a-real-code-at-all")
+    code = make_invite(hub.db, group, uses=1)
+    hubs.join_hub(store=ann, hub_url=hub.url, code=code)
+    head = hub.head(group)
+    before = snapshot(bob)
+    with pytest.raises(Refused, match="used up"):
+        hubs.join_hub(store=bob, hub_url=hub.url, code=code)
+    late = make_invite(hub.db, group)
+    engine = create_engine(hub.db)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE hub_invites SET expires_ms = 1 WHERE uses_left = 1"))
+    engine.dispose()
+    with pytest.raises(Refused, match="expired"):
+        hubs.join_hub(store=bob, hub_url=hub.url, code=late)
+    assert hub.head(group) == head
+    assert snapshot(bob) == before
+
+
+def test_a_laptop_of_one_group_cannot_read_or_write_another(
+    hub: Hub, make_store: MakeStore
+) -> None:
+    ann, eve = make_store("ann"), make_store("eve")
+    group_a, group_b = create_group(hub.db, "Group A"), create_group(hub.db, "Group B")
+    _join(hub, ann, group_a)
+    _join(hub, eve, group_b)
+    head_a = hub.head(group_a)
+    sneaky = HubClient(hub.url, _token(eve, group_b))
+    with pytest.raises(NotPermitted, match="not enrolled"):
+        sneaky.pull(group_a, after=0, limit=10)
+    mine = [op.to_wire() for op in ops_of(eve) if op.group == group_b]
+    with pytest.raises(NotPermitted):
+        sneaky.push(group_a, mine)
+    assert hub.head(group_a) == head_a
+    with pytest.raises(AuthRefused):
+        HubClient(hub.url, "made-up-token").pull(group_a, after=0, limit=10)
+
+
+def test_forged_replayed_and_far_future_ops_are_refused(hub: Hub, make_store: MakeStore) -> None:
+    ann = make_store("ann")
+    group = create_group(hub.db, "Hall")
+    _join(hub, ann, group, "organiser")
+    disc, _ = discussions.start_discussion(store=ann, group_id=group, title="Roof", body="Leaks")
+    sync_group(ann, group)
+    client = HubClient(hub.url, _token(ann, group))
+    head, before = hub.head(group), snapshot(ann)
+    [post] = [op for op in ops_of(ann) if op.kind == "post"]
+
+    replay = client.push(group, [post.to_wire()])["results"][0]
+    assert replay["status"] == "duplicate"
+
+    forged = post.to_wire() | {"payload": {"discussion_id": disc, "body": "Roof is fine"}}
+    assert client.push(group, [forged])["results"][0]["status"] == "rejected"
+    bad_sig = post.to_wire() | {"id": "01a2ffff-0000-7000-8000-00000000abcd", "sig": "ab" * 64}
+    assert client.push(group, [bad_sig])["results"][0]["status"] == "rejected"
+
+    from app.ops import sign_op
+
+    last = [op for op in ops_of(ann) if op.device == ann.device_id and op.group == group][-1]
+    future = sign_op(
+        ann.identity.key,
+        op_id="01a2ffff-0000-7000-8000-00000000abce",
+        group=group,
+        device=ann.device_id,
+        seq=last.seq + 1,
+        prev=last.hash,
+        hlc=pack(wall_ms() + 3 * 86_400_000),
+        kind="post",
+        entity="01a2ffff-0000-7000-8000-00000000abce",
+        action="create",
+        payload={"discussion_id": disc, "body": "From the future"},
+    )
+    answer = client.push(group, [future.to_wire()])["results"][0]
+    assert answer["status"] == "rejected"
+    assert "ahead" in answer["reason"]
+    assert hub.head(group) == head
+    assert snapshot(ann) == before
+
+
+def test_a_removed_member_stops_syncing_at_once(hub: Hub, make_store: MakeStore) -> None:
+    ann, bob = make_store("ann"), make_store("bob")
+    group = create_group(hub.db, "Tenants")
+    _join(hub, ann, group, "organiser")
+    _join(hub, bob, group)
+    sync_group(ann, group)
+    members.remove_member(store=ann, group_id=group, device=bob.device_id)
+    sync_group(ann, group)
+    with pytest.raises(NotPermitted, match="removed"):
+        sync_group(bob, group)
+    [state] = hubs.status(store=bob)
+    assert state.last_error
+    assert "removed" in state.last_error
+
+
+def test_an_offline_group_connects_and_its_history_uploads(
+    hub: Hub, make_store: MakeStore, tmp_path: Path
+) -> None:
+    ann, bob, cat = make_store("ann"), make_store("bob"), make_store("cat")
+    group = groups.create_group(store=ann, name="Riverside Residents")
+    disc, _ = discussions.start_discussion(store=ann, group_id=group, title="Flood", body="Again")
+    # Bob was admitted offline, by bundle, before the group had a hub.
+    export_bundle(store=ann, group_id=group, path=tmp_path / "b.moot", invite_role="member")
+    import_bundle(store=bob, path=tmp_path / "b.moot")
+    discussions.reply(store=bob, discussion_id=disc, body="Sandbags at the hall")
+    export_bundle(store=bob, group_id=group, path=tmp_path / "back.moot")
+    import_bundle(store=ann, path=tmp_path / "back.moot")
+
+    code = _cli_code(hub, "registration-code")
+    result = hubs.connect_hub(store=ann, group_id=group, hub_url=hub.url, code=code)
+    assert result.pushed == len(ops_of(ann))
+    assert result.rejected == 0
+    # Cat joins with a hub invitation; Bob reaches the hub by proving his key.
+    hubs.join_hub(store=cat, hub_url=hub.url, code=make_invite(hub.db, group))
+    hubs.enrol_hub(store=bob, group_id=group, hub_url=hub.url)
+    discussions.reply(store=cat, discussion_id=disc, body="I can help")
+    for store in (cat, bob, ann):
+        sync_group(store, group)
+    assert dump(store=ann, group_id=group) == dump(store=bob, group_id=group)
+    assert dump(store=cat, group_id=group) == dump(store=ann, group_id=group)
+    with pytest.raises(Refused, match="used"):
+        hubs.connect_hub(store=ann, group_id=group, hub_url=hub.url, code=code)
+
+
+def _cli_code(hub: Hub, *args: str) -> str:
+    from tests.hubs import hub_cli
+
+    return str(hub_cli(hub.db, *args)["code"])
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "status"),
+    [
+        ({"Moot-Protocol": "0"}, b"{}", 426),
+        ({"Moot-Protocol": "9"}, b"{}", 426),
+        ({}, b"{}", 426),
+        ({"Moot-Protocol": "1", "Content-Type": "application/json"}, b"{not json", 422),
+        ({"Moot-Protocol": "1", "Content-Type": "application/json"}, b'{"code": 5}', 422),
+        (
+            {"Moot-Protocol": "1", "Content-Type": "application/json", "Content-Encoding": "gzip"},
+            b"not gzip",
+            400,
+        ),
+        (
+            {"Moot-Protocol": "1", "Content-Type": "application/json", "Content-Encoding": "gzip"},
+            gzip.compress(b" " * (20 * 1024 * 1024)),
+            413,
+        ),
+    ],
+)
+def test_malformed_requests_get_a_clear_4xx(
+    hub: Hub, headers: dict[str, str], body: bytes, status: int
+) -> None:
+    answer = requests.post(f"{hub.url}/v1/join", data=body, headers=headers, timeout=30)
+    assert answer.status_code == status
+    assert answer.json()["detail"]
+
+
+def test_an_old_client_is_told_to_update(hub: Hub) -> None:
+    answer = requests.get(f"{hub.url}/v1/hub", headers={"Moot-Protocol": "0"}, timeout=10)
+    assert answer.status_code == 426
+    assert "update Moot" in answer.json()["detail"]
+
+
+def test_the_openapi_document_is_published(hub: Hub) -> None:
+    doc = requests.get(f"{hub.url}/v1/openapi.json", timeout=10).json()
+    assert "/v1/groups/{group_id}/ops" in doc["paths"]
+    assert json.dumps(doc)
