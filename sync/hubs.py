@@ -12,7 +12,7 @@ from app.services.groups import get_group, my_name
 from app.store import Store
 from sync.client import HubClient
 from sync.engine import Progress, SyncResult, sync_group
-from sync.errors import Refused
+from sync.errors import Refused, SyncError
 from sync.proofs import enrol_message, join_message, sign
 
 
@@ -119,9 +119,22 @@ def enrol_hub(
 
 
 def sync_all(*, store: Store, group_id: str | None = None) -> list[SyncResult]:
+    """Sync one group, or every hub-linked group; one failing does not stop the others.
+
+    Raises the first failure after trying them all (each group's own is also kept as
+    its last error, for ``status``).
+    """
     with store.read() as db:
         groups = [group_id] if group_id else hub_links.linked_groups(db)
-    return [sync_group(store, g) for g in groups]
+    results, failures = [], []
+    for group in groups:
+        try:
+            results.append(sync_group(store, group))
+        except SyncError as exc:
+            failures.append(exc)
+    if failures:
+        raise failures[0]
+    return results
 
 
 def status(*, store: Store) -> list[GroupStatus]:
