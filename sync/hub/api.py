@@ -6,16 +6,16 @@ Routes only translate: they check the request's shape, open one transaction, cal
 FastAPI reads route annotations at run time, so this module does not postpone them.
 """
 
-from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.errors import ClockError
 from sync.hub import service
@@ -92,13 +92,6 @@ class HubInfo(BaseModel):
     protocol: int
 
 
-def transaction(request: Request) -> Iterator[Connection]:
-    """One database transaction per request, committed when the route returns."""
-    with request.app.state.engine.begin() as conn:
-        yield conn
-
-
-Tx = Annotated[Connection, Depends(transaction)]
 Token = Annotated[str | None, Header(alias="Authorization")]
 
 
@@ -119,8 +112,6 @@ def create_app(settings: HubSettings) -> FastAPI:
     )
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
-
-    app.state.engine = engine
 
     @app.exception_handler(HubRefusal)
     async def _refused(_request: Request, exc: HubRefusal) -> JSONResponse:
@@ -143,72 +134,95 @@ def create_app(settings: HubSettings) -> FastAPI:
     async def _busy(_request: Request, _exc: OperationalError) -> JSONResponse:
         return JSONResponse({"detail": "The hub is busy; try again shortly."}, status_code=503)
 
+    def begin() -> AbstractContextManager[Connection]:
+        """One transaction per request, committed before the answer goes out."""
+        return engine.begin()
+
     @app.get("/v1/hub")
-    def hub_info(tx: Tx) -> HubInfo:
-        return HubInfo(
-            name=settings.name, device=service.hub_identity(tx).device_id, protocol=PROTOCOL
-        )
+    def hub_info() -> HubInfo:
+        with begin() as tx:
+            device = service.hub_identity(tx).device_id
+        return HubInfo(name=settings.name, device=device, protocol=PROTOCOL)
 
     @app.post("/v1/join")
-    def join(body: JoinRequest, tx: Tx) -> JoinReply:
-        joined = service.join(
-            tx,
-            code=body.code,
-            device=body.device,
-            proof=body.proof,
-            name=body.name,
-            hub=service.hub_identity(tx),
-        )
-        return JoinReply(group_name=service.group_name(tx, joined["group_id"]), **joined)
+    def join(body: JoinRequest) -> JoinReply:
+        with begin() as tx:
+            joined = service.join(
+                tx,
+                code=body.code,
+                device=body.device,
+                proof=body.proof,
+                name=body.name,
+                hub=service.hub_identity(tx),
+            )
+            name = service.group_name(tx, joined["group_id"])
+        return JoinReply(group_name=name, **joined)
 
     @app.post("/v1/register")
-    def register(body: RegisterRequest, tx: Tx) -> TokenReply:
-        token = service.register(
-            tx,
-            code=body.code,
-            group_id=body.group_id,
-            name=body.name,
-            device=body.device,
-            proof=body.proof,
-        )
+    def register(body: RegisterRequest) -> TokenReply:
+        with begin() as tx:
+            token = service.register(
+                tx,
+                code=body.code,
+                group_id=body.group_id,
+                name=body.name,
+                device=body.device,
+                proof=body.proof,
+            )
         return TokenReply(token=token)
 
     @app.post("/v1/groups/{group_id}/enrol")
-    def enrol(group_id: str, body: EnrolRequest, tx: Tx) -> TokenReply:
-        token = service.enrol(
-            tx, group_id=group_id, device=body.device, proof=body.proof, stamp_ms=body.stamp_ms
-        )
+    def enrol(group_id: str, body: EnrolRequest) -> TokenReply:
+        with begin() as tx:
+            token = service.enrol(
+                tx, group_id=group_id, device=body.device, proof=body.proof, stamp_ms=body.stamp_ms
+            )
         return TokenReply(token=token)
 
     @app.post("/v1/groups/{group_id}/invites")
-    def invite(
-        group_id: str, body: InviteRequest, tx: Tx, authorization: Token = None
-    ) -> InviteReply:
-        device = service.authenticate(tx, token=bearer(authorization), group_id=group_id)
-        service.require_organiser(tx, group_id=group_id, device=device)
-        code = service.make_invite(
-            tx, group_id=group_id, role=body.role, uses=body.uses, days=body.days, created_by=device
-        )
+    def invite(group_id: str, body: InviteRequest, authorization: Token = None) -> InviteReply:
+        with begin() as tx:
+            device = service.authenticate(tx, token=bearer(authorization), group_id=group_id)
+            service.require_organiser(tx, group_id=group_id, device=device)
+            code = service.make_invite(
+                tx,
+                group_id=group_id,
+                role=body.role,
+                uses=body.uses,
+                days=body.days,
+                created_by=device,
+            )
         return InviteReply(code=code)
 
     @app.post("/v1/groups/{group_id}/ops")
-    def push(group_id: str, body: PushRequest, tx: Tx, authorization: Token = None) -> PushReply:
-        service.authenticate(tx, token=bearer(authorization), group_id=group_id)
+    def push(group_id: str, body: PushRequest, authorization: Token = None) -> PushReply:
         if len(body.ops) > settings.max_push_ops:
             raise HubRefusal(f"Send at most {settings.max_push_ops} changes per request.")
-        results = service.push(tx, group_id=group_id, wire_ops=body.ops)
-        return PushReply(results=[r.to_json() for r in results], head=service.head(tx, group_id))
+        with begin() as tx:
+            service.authenticate(tx, token=bearer(authorization), group_id=group_id)
+            results = service.push(tx, group_id=group_id, wire_ops=body.ops)
+            head = service.head(tx, group_id)
+        return PushReply(results=[r.to_json() for r in results], head=head)
 
     @app.get("/v1/groups/{group_id}/ops")
     def pull(
         group_id: str,
-        tx: Tx,
         authorization: Token = None,
         after: Annotated[int, Query(ge=0, lt=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
     ) -> PullReply:
-        service.authenticate(tx, token=bearer(authorization), group_id=group_id)
-        page = min(limit, settings.page_size)
-        return PullReply(**service.pull(tx, group_id=group_id, after=after, limit=page))
+        with begin() as tx:
+            service.authenticate(tx, token=bearer(authorization), group_id=group_id)
+            page = service.pull(
+                tx, group_id=group_id, after=after, limit=min(limit, settings.page_size)
+            )
+        return PullReply(**page)
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(_request: Request, _exc: IntegrityError) -> JSONResponse:
+        # Two requests raced for the same rows; the loser changed nothing.
+        return JSONResponse(
+            {"detail": "The hub was busy with the same changes; try again."}, status_code=409
+        )
 
     return app

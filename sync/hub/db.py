@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -50,8 +50,11 @@ def alembic_config(connection: Connection | None = None) -> Any:
 
 
 def migrate(engine: Engine) -> None:
+    """Bring the schema up to date; hub processes starting together take turns."""
     from alembic import command
 
     with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(8470)"))
         command.upgrade(alembic_config(conn), "head")
         conn.commit()

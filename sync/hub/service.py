@@ -145,6 +145,20 @@ def _set_role(conn: Connection, group_id: str, device: str, role: str) -> None:
         )
 
 
+def _lock_group(conn: Connection, group_id: str) -> None:
+    """Hold the group's row until commit: pushes and the hub's own writes take turns.
+
+    The group's log grows one transaction at a time anyway (its sequence is one
+    counter); taking the lock first means a retried push sees what the first one
+    committed, rather than racing it into a unique-key clash.
+    """
+    found = conn.execute(
+        select(t.groups.c.id).where(t.groups.c.id == group_id).with_for_update()
+    ).first()
+    if found is None:
+        raise NotFoundOnHub(f"There is no group {group_id} on this hub.")
+
+
 def _sign_as_hub(
     conn: Connection,
     hub: DeviceIdentity,
@@ -194,6 +208,7 @@ def _write_as_hub(
     *,
     op_id: str | None = None,
 ) -> Op:
+    _lock_group(conn, group_id)
     op = _sign_as_hub(conn, hub, group_id, kind, entity, action, payload, op_id=op_id)
     _append(conn, group_id, [op])
     _note_membership(conn, op)
@@ -430,7 +445,7 @@ def register(
 
 def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushResult]:
     """Take ops into the group's log; answer per op: accepted, duplicate or rejected."""
-    _require_group(conn, group_id)
+    _lock_group(conn, group_id)
     now = wall_ms()
     results: dict[int, PushResult] = {}
     parsed: list[tuple[int, Op]] = []
