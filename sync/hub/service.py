@@ -357,6 +357,15 @@ def join(
         raise Forbidden(
             "That invitation code is not known to this hub; check it was typed in full."
         )
+    used_before = conn.execute(
+        select(t.invite_uses.c.device).where(
+            t.invite_uses.c.code_hash == row.code_hash, t.invite_uses.c.device == device
+        )
+    ).first()
+    if used_before is not None:
+        # The same laptop again (its first answer was lost): a new token, no new use.
+        token = _issue_token(conn, row.group_id, device)
+        return {"group_id": row.group_id, "token": token, "role": _role(conn, row.group_id, device)}
     if row.revoked or row.uses_left < 1 or row.expires_ms < wall_ms():
         what = "revoked" if row.revoked else "used up" if row.uses_left < 1 else "expired"
         raise Gone(f"That invitation has been {what}; ask the organiser for a new one.")
@@ -365,6 +374,7 @@ def join(
         .where(t.invites.c.code_hash == row.code_hash)
         .values(uses_left=t.invites.c.uses_left - 1)
     )
+    conn.execute(insert(t.invite_uses).values(code_hash=row.code_hash, device=device))
     if ROLE_RANK[_role(conn, row.group_id, device)] < ROLE_RANK[row.role]:
         payload: dict[str, Any] = {"role": row.role}
         if name.strip():
@@ -427,11 +437,18 @@ def register(
     if row is None:
         raise Forbidden("That registration code is not known to this hub.")
     if row.used_by is not None:
+        if (row.used_by, row.device) == (group_id, device):
+            # The same laptop again (its first answer was lost): a new token.
+            return _issue_token(conn, group_id, device)
         raise Gone("That registration code has been used; ask the council for a new one.")
     if conn.execute(select(t.groups.c.id).where(t.groups.c.id == group_id)).first():
         raise HubRefusal("That group is on this hub already.")
     codes = t.registration_codes
-    conn.execute(update(codes).where(codes.c.code_hash == row.code_hash).values(used_by=group_id))
+    conn.execute(
+        update(codes)
+        .where(codes.c.code_hash == row.code_hash)
+        .values(used_by=group_id, device=device)
+    )
     conn.execute(
         insert(t.groups).values(id=group_id, name=name.strip() or group_id, created_ms=wall_ms())
     )

@@ -92,6 +92,7 @@ registration_codes = Table(
     Column("code_hash", String, primary_key=True),
     Column("created_ms", BigInteger, nullable=False),
     Column("used_by", String),  # the group that registered with it
+    Column("device", String),  # the laptop that registered it (may ask again)
 )
 
 invites = Table(
@@ -104,4 +105,12 @@ invites = Table(
     Column("expires_ms", BigInteger, nullable=False),
     Column("revoked", Boolean, nullable=False, server_default="0"),
     Column("created_by", String, nullable=False),  # 'hub', or the organiser's device
+)
+
+invite_uses = Table(
+    "hub_invite_uses",
+    metadata,
+    Column("code_hash", String, nullable=False),
+    Column("device", String, nullable=False),
+    PrimaryKeyConstraint("code_hash", "device"),
 )

@@ -223,8 +223,9 @@ def test_an_offline_group_connects_and_its_history_uploads(
         sync_group(store, group)
     assert dump(store=ann, group_id=group) == dump(store=bob, group_id=group)
     assert dump(store=cat, group_id=group) == dump(store=ann, group_id=group)
+    other = groups.create_group(store=cat, name="Another group")
     with pytest.raises(Refused, match="used"):
-        hubs.connect_hub(store=ann, group_id=group, hub_url=hub.url, code=code)
+        hubs.connect_hub(store=cat, group_id=other, hub_url=hub.url, code=code)
 
 
 def _cli_code(hub: Hub, *args: str) -> str:
@@ -271,3 +272,23 @@ def test_the_openapi_document_is_published(hub: Hub) -> None:
     doc = requests.get(f"{hub.url}/v1/openapi.json", timeout=10).json()
     assert "/v1/groups/{group_id}/ops" in doc["paths"]
     assert json.dumps(doc)
+
+
+def test_a_join_or_registration_whose_answer_was_lost_can_be_repeated(
+    hub: Hub, make_store: MakeStore
+) -> None:
+    ann, bob = make_store("ann"), make_store("bob")
+    group = create_group(hub.db, "Lost answers")
+    code = make_invite(hub.db, group, uses=1)
+    hubs.join_hub(store=ann, hub_url=hub.url, code=code)
+    again = hubs.join_hub(store=ann, hub_url=hub.url, code=code)  # the same laptop: fine
+    assert again.group_id == group
+    with pytest.raises(Refused, match="used up"):  # another laptop: the one use is gone
+        hubs.join_hub(store=bob, hub_url=hub.url, code=code)
+
+    offline = groups.create_group(store=bob, name="Started offline")
+    registration = _cli_code(hub, "registration-code")
+    hubs.connect_hub(store=bob, group_id=offline, hub_url=hub.url, code=registration)
+    repeat = hubs.connect_hub(store=bob, group_id=offline, hub_url=hub.url, code=registration)
+    assert repeat.rejected == 0
+    sync_group(bob, offline)

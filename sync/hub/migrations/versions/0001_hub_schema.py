@@ -86,11 +86,19 @@ def upgrade() -> None:
         sa.Column("code_hash", sa.String(), nullable=False),
         sa.Column("created_ms", sa.BigInteger(), nullable=False),
         sa.Column("used_by", sa.String(), nullable=True),
+        sa.Column("device", sa.String(), nullable=True),
         sa.PrimaryKeyConstraint("code_hash", name=op.f("pk_hub_registration_codes")),
     )
 
+    op.create_table(
+        "hub_invite_uses",
+        sa.Column("code_hash", sa.String(), nullable=False),
+        sa.Column("device", sa.String(), nullable=False),
+        sa.PrimaryKeyConstraint("code_hash", "device", name=op.f("pk_hub_invite_uses")),
+    )
 
 def downgrade() -> None:
+    op.drop_table("hub_invite_uses")
     op.drop_table("hub_registration_codes")
     with op.batch_alter_table("hub_ops", schema=None) as batch_op:
         batch_op.drop_index("ix_hub_ops_entity")
