@@ -97,6 +97,13 @@ def _invite(settings: HubSettings, args: argparse.Namespace) -> dict[str, Any]:
     return dict(_in_transaction(settings, work))
 
 
+def _revoke(settings: HubSettings, args: argparse.Namespace) -> dict[str, Any]:
+    def work(conn: Any) -> dict[str, Any]:
+        return {"revoked": True, "group_id": service.revoke_invite(conn, code=args.code)}
+
+    return dict(_in_transaction(settings, work))
+
+
 def _registration_code(settings: HubSettings, _args: argparse.Namespace) -> dict[str, Any]:
     return dict(_in_transaction(settings, lambda conn: {"code": service.registration_code(conn)}))
 
@@ -137,6 +144,10 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--uses", type=int, default=1)
     invite.add_argument("--expires", type=int, default=14, metavar="DAYS")
     invite.set_defaults(run=_invite)
+
+    revoke = sub.add_parser("revoke", parents=[common], help="stop an invitation code working")
+    revoke.add_argument("code")
+    revoke.set_defaults(run=_revoke)
 
     sub.add_parser(
         "registration-code",

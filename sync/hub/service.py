@@ -314,6 +314,19 @@ def make_invite(
     return code
 
 
+def revoke_invite(conn: Connection, *, code: str) -> str:
+    """Stop an invitation code working; returns its group's id."""
+    row = conn.execute(
+        update(t.invites)
+        .where(t.invites.c.code_hash == _hash(code))
+        .values(revoked=True)
+        .returning(t.invites.c.group_id)
+    ).first()
+    if row is None:
+        raise NotFoundOnHub("That invitation code is not known to this hub.")
+    return str(row[0])
+
+
 def _require_group(conn: Connection, group_id: str) -> str:
     row = conn.execute(select(t.groups.c.name).where(t.groups.c.id == group_id)).first()
     if row is None:

@@ -26,7 +26,7 @@ from sync.bundle import export_bundle, import_bundle
 from sync.client import HubClient
 from sync.engine import sync_group
 from sync.errors import AuthRefused, NotPermitted, Refused
-from tests.hubs import create_group, make_invite, migrate, running_hub, sqlite_url
+from tests.hubs import create_group, hub_cli, make_invite, migrate, running_hub, sqlite_url
 from tests.support import ops_of, snapshot
 
 MakeStore = Callable[[str], Store]
@@ -119,6 +119,10 @@ def test_wrong_used_or_expired_codes_are_refused(hub: Hub, make_store: MakeStore
     engine.dispose()
     with pytest.raises(Refused, match="expired"):
         hubs.join_hub(store=bob, hub_url=hub.url, code=late)
+    revoked = make_invite(hub.db, group)
+    hub_cli(hub.db, "revoke", revoked)
+    with pytest.raises(Refused, match="revoked"):
+        hubs.join_hub(store=bob, hub_url=hub.url, code=revoked)
     assert hub.head(group) == head
     assert snapshot(bob) == before
 
@@ -229,8 +233,6 @@ def test_an_offline_group_connects_and_its_history_uploads(
 
 
 def _cli_code(hub: Hub, *args: str) -> str:
-    from tests.hubs import hub_cli
-
     return str(hub_cli(hub.db, *args)["code"])
 
 
