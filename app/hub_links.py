@@ -30,8 +30,10 @@ def save_link(
 ) -> None:
     db.execute(
         "INSERT INTO hub_links (group_id, hub_url, token, cursor) VALUES (?,?,?,0)"
-        " ON CONFLICT (group_id) DO UPDATE SET hub_url = excluded.hub_url,"
-        " token = excluded.token",
+        " ON CONFLICT (group_id) DO UPDATE SET token = excluded.token,"
+        # Another hub's log is numbered afresh: start pulling it from the beginning.
+        " cursor = CASE WHEN hub_url = excluded.hub_url THEN cursor ELSE 0 END,"
+        " hub_url = excluded.hub_url",
         (group_id, hub_url, sealer.seal(token)),
     )
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from app.errors import InvalidOp
 from app.ops import MAX_INT, Op, is_hex
+from app.personal import PERSONAL_OPS
 from app.text_crdt import check_update
 
 ROLES = ("member", "clerk", "organiser")
@@ -147,6 +148,10 @@ def validate(op: Op) -> None:
         # to create it again.
         raise InvalidOp(f"op {op.id}: a created entity takes the id of its op")
     if op.payload is None:
+        if (op.kind, op.action) not in PERSONAL_OPS:
+            # Only personal data is ever erased: anything else arriving without its
+            # content was stripped on the way, and would cancel the real op.
+            raise InvalidOp(f"op {op.id}: {op.kind}.{op.action} arrived without its content")
         return  # erased: the envelope still proves it was written
     required, optional = spec
     for name, check in required.items():

@@ -25,6 +25,11 @@ _HEX = frozenset("0123456789abcdef")
 MAX_INT = 2**63  # SQLite's integers are signed 64-bit
 
 
+def _plain_name(value: str) -> bool:
+    """Ids and names: at most 64 printable characters, nothing a database or JSON chokes on."""
+    return 0 < len(value) <= 64 and value.isprintable() and value.isascii()
+
+
 def is_hex(value: Any, length: int) -> bool:
     """A lower-case hex string of exactly ``length`` characters (keys, signatures)."""
     return isinstance(value, str) and len(value) == length and _HEX.issuperset(value)
@@ -185,10 +190,13 @@ def op_from_wire(data: Any) -> Op:
         value = data.get(name)
         if not isinstance(value, typ) or isinstance(value, bool):
             raise InvalidOp(f"op field {name!r} is missing or of the wrong type")
+    for name in ("id", "group", "kind", "entity", "action"):
+        if not _plain_name(data[name]):
+            raise InvalidOp(f"op field {name!r} is not a short plain name")
     prev = data.get("prev")
     payload = data.get("payload")
-    if prev is not None and not isinstance(prev, str):
-        raise InvalidOp("op field 'prev' must be text or null")
+    if prev is not None and not is_hex(prev, 64):
+        raise InvalidOp("op field 'prev' must be an op hash or null")
     if payload is not None and not isinstance(payload, dict):
         raise InvalidOp("op field 'payload' must be an object or null")
     device, sig = data["device"], data["sig"]

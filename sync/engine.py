@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app import hub_links
-from app.apply import ingest
+from app.apply import ingest, read_log
 from app.errors import ClockError, InvalidOp, MootError
 from app.ops import op_from_wire
 from app.store import Store
@@ -121,8 +121,8 @@ def _push(
         result.rejected += len(dropped)
         if progress:
             progress("push", result.pushed + result.rejected, total)
-        if not done and not dropped:
-            return  # all that is left waits for ops the hub does not have yet
+        # Ops that wait for others stay skipped; the loop goes on past them, and ends
+        # once every op in the outbox was sent or skipped.
 
 
 def _pull(
@@ -141,6 +141,15 @@ def _pull(
         entries, head = page.get("ops"), page.get("head")
         if not isinstance(entries, list) or not isinstance(head, int):
             raise HubFailed("The hub's answer to a pull could not be understood.")
+        if head < cursor:
+            # The hub's log is shorter than what this laptop has pulled: it was restored
+            # from a backup. Pull it all again (duplicates are ignored) and send it
+            # everything this laptop holds, so nothing acknowledged before is lost.
+            with store.write() as db:
+                hub_links.advance_cursor(db, group_id, 0)
+                hub_links.queue(db, [op.id for op in read_log(db, store.sealer, group_id)])
+            cursor = start = 0
+            continue
         if not entries:
             return
         try:

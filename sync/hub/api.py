@@ -9,7 +9,7 @@ FastAPI reads route annotations at run time, so this module does not postpone th
 from contextlib import AbstractContextManager
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Header, Query, Request
+from fastapi import FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
@@ -27,6 +27,7 @@ from sync.hub.settings import PROTOCOL, HubSettings
 MAX_PAGE = 5_000  # the most ops any hub returns per pull, whatever its settings
 Hex64 = Annotated[str, Field(min_length=64, max_length=64, pattern="^[0-9a-f]+$")]
 Hex128 = Annotated[str, Field(min_length=128, max_length=128, pattern="^[0-9a-f]+$")]
+GroupId = Annotated[str, Path(min_length=1, max_length=64, pattern="^[0-9A-Za-z-]+$")]
 Code = Annotated[str, Field(min_length=8, max_length=100)]
 
 
@@ -172,7 +173,7 @@ def create_app(settings: HubSettings) -> FastAPI:
         return TokenReply(token=token)
 
     @app.post("/v1/groups/{group_id}/enrol")
-    def enrol(group_id: str, body: EnrolRequest) -> TokenReply:
+    def enrol(group_id: GroupId, body: EnrolRequest) -> TokenReply:
         with begin() as tx:
             token = service.enrol(
                 tx, group_id=group_id, device=body.device, proof=body.proof, stamp_ms=body.stamp_ms
@@ -180,7 +181,7 @@ def create_app(settings: HubSettings) -> FastAPI:
         return TokenReply(token=token)
 
     @app.post("/v1/groups/{group_id}/invites")
-    def invite(group_id: str, body: InviteRequest, authorization: Token = None) -> InviteReply:
+    def invite(group_id: GroupId, body: InviteRequest, authorization: Token = None) -> InviteReply:
         with begin() as tx:
             device = service.authenticate(tx, token=bearer(authorization), group_id=group_id)
             service.require_organiser(tx, group_id=group_id, device=device)
@@ -195,7 +196,7 @@ def create_app(settings: HubSettings) -> FastAPI:
         return InviteReply(code=code)
 
     @app.post("/v1/groups/{group_id}/ops")
-    def push(group_id: str, body: PushRequest, authorization: Token = None) -> PushReply:
+    def push(group_id: GroupId, body: PushRequest, authorization: Token = None) -> PushReply:
         if len(body.ops) > settings.max_push_ops:
             raise HubRefusal(f"Send at most {settings.max_push_ops} changes per request.")
         with begin() as tx:
@@ -206,7 +207,7 @@ def create_app(settings: HubSettings) -> FastAPI:
 
     @app.get("/v1/groups/{group_id}/ops")
     def pull(
-        group_id: str,
+        group_id: GroupId,
         authorization: Token = None,
         after: Annotated[int, Query(ge=0, lt=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,

@@ -17,7 +17,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from app.clock import check_not_future, pack, wall_ms
 from app.errors import ClockError, InvalidOp
@@ -177,9 +177,18 @@ def _sign_as_hub(
         .limit(1)
     ).first()
     newest = conn.execute(
-        select(func.max(t.ops.c.hlc)).where(t.ops.c.group_id == group_id)
+        select(t.ops.c.hlc)
+        .where(t.ops.c.group_id == group_id)
+        .order_by(t.ops.c.seq.desc())
+        .limit(1)
     ).scalar()
-    hlc = max(pack(wall_ms()), (newest or 0) + 1)
+    own_last = conn.execute(
+        select(t.ops.c.hlc)
+        .where(t.ops.c.group_id == group_id, t.ops.c.device == hub.device_id)
+        .order_by(t.ops.c.dev_seq.desc())
+        .limit(1)
+    ).scalar()
+    hlc = max(pack(wall_ms()), (newest or 0) + 1, (own_last or 0) + 1)
     if action == "create":
         op_id = entity
     return sign_op(
@@ -480,7 +489,10 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
     results: dict[int, PushResult] = {}
     parsed: list[tuple[int, Op]] = []
     for i, wire in enumerate(wire_ops):
-        op_id = str(wire.get("id", "?")) if isinstance(wire, dict) else "?"
+        op_id = wire.get("id") if isinstance(wire, dict) else None
+        if not isinstance(op_id, str) or not op_id.isascii() or not op_id.isprintable():
+            op_id = "?"
+        op_id = op_id[:64]
         try:
             op = op_from_wire(wire)
             validate(op)
@@ -518,12 +530,21 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
     accepted.sort(key=lambda item: item[1].order)
     admitted: list[tuple[int, Op]] = []
     pending: Pending = {}
+    roles = {
+        r.device: r.role
+        for r in conn.execute(
+            select(t.members.c.device, t.members.c.role).where(t.members.c.group_id == group_id)
+        )
+    }
     for i, op in accepted:
-        reason = _may_write(conn, op, pending)
+        reason = _may_write(conn, op, pending, roles.get(op.device, "removed"))
         if reason:
             results[i] = PushResult(op.id, "rejected", reason=reason)
             continue
         _note_membership(conn, op, pending)
+        if op.kind in ("group", "member", "invite"):  # roles may have changed: read again
+            for device in (op.device, op.entity):
+                roles[device] = _role(conn, group_id, device)
         if (op.kind, op.action) == ("invite", "create") and op.payload:
             pending[op.entity] = op.payload
         admitted.append((i, op))
@@ -556,7 +577,8 @@ def _by_chain(ops: list[tuple[int, Op]]) -> dict[str, list[tuple[int, Op]]]:
 
 def _known(conn: Connection, group_id: str, chain: list[tuple[int, Op]]) -> Known:
     device = chain[0][1].device
-    seqs = sorted({s for _, op in chain for s in (op.seq - 1, op.seq + 1)})
+    # The op's own number too: one held under it already is a fork, refused per op.
+    seqs = sorted({s for _, op in chain for s in (op.seq - 1, op.seq, op.seq + 1)})
     known: Known = {}
     for start in range(0, len(seqs), 500):
         rows = conn.execute(
@@ -592,17 +614,21 @@ def _contiguous(
     return out
 
 
-def _may_write(conn: Connection, op: Op, pending: Pending) -> str | None:
+def _may_write(conn: Connection, op: Op, pending: Pending, role: str) -> str | None:
+    """Why the hub refuses the op from an author holding ``role`` now (None: it may)."""
     if (op.kind, op.action) == ("group", "create"):
+        if op.seq != 1 or op.id != op.group:
+            return "a group is founded only by its own first op"
         exists = conn.execute(
             select(t.ops.c.seq).where(
                 t.ops.c.group_id == op.group, t.ops.c.kind == "group", t.ops.c.action == "create"
             )
         ).first()
         return "the group was founded already" if exists else None
-    role = _role(conn, op.group, op.device)
     if role == "removed" and (op.kind, op.action) == ("invite", "redeem"):
         return None if _redeemed_role(conn, op, pending) else "the invitation code is wrong"
+    if (op.kind, op.action) == ("member", "erase") and op.entity == op.device:
+        return None  # members may always erase their own details, removed or not
     if role == "removed":
         return "its author is not a member of the group"
     if (op.kind, op.action) in ORGANISER_ONLY and role != "organiser":

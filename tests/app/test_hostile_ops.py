@@ -179,3 +179,14 @@ def test_one_device_cannot_reuse_a_stamp_across_batches(make_store: MakeStore) -
     with pytest.raises(InvalidOp, match="stamped earlier"):
         deliver([twin_stamp], bob)
     assert groups.get_group(store=bob, group_id=group).name == "Hall committee"
+
+
+def test_an_op_stripped_of_its_content_is_refused(make_store: MakeStore) -> None:
+    alice, bob = make_store("alice"), make_store("bob")
+    group = groups.create_group(store=alice, name="Hall committee")
+    members.admit(store=alice, group_id=group, device=bob.device_id)
+    members.remove_member(store=alice, group_id=group, device=bob.device_id)
+    [removal] = [op for op in ops_of(alice) if op.fields.get("role") == "removed"]
+    stripped = dataclasses.replace(removal, payload=None)
+    with pytest.raises(InvalidOp, match="without its content"):
+        deliver([*[op for op in ops_of(alice) if op.id != removal.id], stripped], bob)

@@ -294,3 +294,50 @@ def test_a_join_or_registration_whose_answer_was_lost_can_be_repeated(
     repeat = hubs.connect_hub(store=bob, group_id=offline, hub_url=hub.url, code=registration)
     assert repeat.rejected == 0
     sync_group(bob, offline)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"id": "\ud800"},
+        {"kind": "\ud800"},
+        {"entity": "x\x00y"},
+        {"id": "a" * 5000},
+        {"prev": "not-a-hash"},
+        {"seq": 2**70},
+        "not an op",
+    ],
+)
+def test_odd_ops_are_refused_one_by_one_never_with_a_500(
+    hub: Hub, make_store: MakeStore, change: object
+) -> None:
+    ann = make_store("ann")
+    group = create_group(hub.db, "Odd ops")
+    _join(hub, ann, group)
+    discussions.start_discussion(store=ann, group_id=group, title="t", body="b")
+    [op] = [o for o in ops_of(ann) if o.kind == "post"]
+    wire = op.to_wire() | change if isinstance(change, dict) else change
+    answer = requests.post(
+        f"{hub.url}/v1/groups/{group}/ops",
+        data=json.dumps({"ops": [wire]}),
+        headers={
+            "Moot-Protocol": "1",
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {_token(ann, group)}",
+        },
+        timeout=30,
+    )
+    assert answer.status_code < 500
+    if answer.status_code == 200:
+        assert answer.json()["results"][0]["status"] == "rejected"
+
+
+def test_a_group_id_of_odd_characters_gets_a_4xx(hub: Hub) -> None:
+    for group in ("%00", "x" * 300):
+        answer = requests.post(
+            f"{hub.url}/v1/groups/{group}/enrol",
+            json={"device": "a" * 64, "proof": "b" * 128, "stamp_ms": wall_ms()},
+            headers={"Moot-Protocol": "1"},
+            timeout=30,
+        )
+        assert 400 <= answer.status_code < 500
