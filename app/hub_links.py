@@ -74,7 +74,8 @@ def record_outcome(db: sqlite3.Connection, group_id: str, error: str | None) -> 
 def outbox(db: sqlite3.Connection, sealer: Sealer, group_id: str, limit: int) -> list[Op]:
     """Ops of the group that no hub has acknowledged yet, oldest first."""
     rows = db.execute(
-        "SELECT ops.* FROM outbox o JOIN ops ON ops.id = o.op_id WHERE ops.group_id = ?"
+        # CROSS JOIN keeps SQLite starting from the (usually small) outbox.
+        "SELECT ops.* FROM outbox o CROSS JOIN ops ON ops.id = o.op_id WHERE ops.group_id = ?"
         " ORDER BY ops.hlc, ops.device LIMIT ?",
         (group_id, limit),
     )
@@ -83,7 +84,7 @@ def outbox(db: sqlite3.Connection, sealer: Sealer, group_id: str, limit: int) ->
 
 def outbox_size(db: sqlite3.Connection, group_id: str) -> int:
     (count,) = db.execute(
-        "SELECT COUNT(*) FROM outbox o JOIN ops ON ops.id = o.op_id WHERE ops.group_id = ?",
+        "SELECT COUNT(*) FROM outbox o CROSS JOIN ops ON ops.id = o.op_id WHERE ops.group_id = ?",
         (group_id,),
     ).fetchone()
     return int(count)

@@ -19,3 +19,14 @@ def test_a_small_apply_benchmark_runs_and_reports() -> None:
     assert "ops/s" in run.stdout
     assert "apply/raw" in run.stdout
     assert "median" in run.stdout
+
+
+def test_a_small_hub_benchmark_runs_and_reports() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.hub_bench", "--ops", "600", "--devices", "4",
+         "--laptops", "5", "--rounds", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr
+    assert "bootstrap" in run.stdout
+    assert "p99" in run.stdout
