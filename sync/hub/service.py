@@ -171,7 +171,7 @@ def _sign_as_hub(
     op_id: str | None = None,
 ) -> Op:
     last = conn.execute(
-        select(t.ops.c.dev_seq, t.ops.c.hash)
+        select(t.ops.c.dev_seq, t.ops.c.hash, t.ops.c.hlc)
         .where(t.ops.c.group_id == group_id, t.ops.c.device == hub.device_id)
         .order_by(t.ops.c.dev_seq.desc())
         .limit(1)
@@ -182,13 +182,8 @@ def _sign_as_hub(
         .order_by(t.ops.c.seq.desc())
         .limit(1)
     ).scalar()
-    own_last = conn.execute(
-        select(t.ops.c.hlc)
-        .where(t.ops.c.group_id == group_id, t.ops.c.device == hub.device_id)
-        .order_by(t.ops.c.dev_seq.desc())
-        .limit(1)
-    ).scalar()
-    hlc = max(pack(wall_ms()), (newest or 0) + 1, (own_last or 0) + 1)
+    # After the newest op in the log and the hub's own last: its chain only moves forward.
+    hlc = max(pack(wall_ms()), (newest or 0) + 1, (last[2] + 1) if last else 0)
     if action == "create":
         op_id = entity
     return sign_op(
