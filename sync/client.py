@@ -90,15 +90,30 @@ class HubClient:
         return self._call("POST", f"/v1/groups/{group_id}/ops", {"ops": wire_ops})
 
     def pull(self, group_id: str, *, after: int, limit: int) -> dict[str, Any]:
-        return self._call(
-            "GET", f"/v1/groups/{group_id}/ops", params={"after": after, "limit": limit}
-        )
+        return parse_page(self.pull_raw(group_id, after=after, limit=limit))
+
+    def pull_raw(self, group_id: str, *, after: int, limit: int) -> bytes:
+        """A page of the log as the JSON bytes the hub sent (already un-gzipped).
+
+        Reading bytes only lets a sync fetch the next page on a thread while it applies
+        this one: the decoding that would compete for the interpreter stays outside.
+        """
+        path = f"/v1/groups/{group_id}/ops"
+        response = self._send("GET", path, params={"after": after, "limit": limit})
+        if response.status_code >= 300:
+            _answer(response)  # raises the matching error
+        return response.content
 
     # --- plumbing -------------------------------------------------------------------
 
     def _call(
         self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None
     ) -> dict[str, Any]:
+        return _answer(self._send(method, path, body, params))
+
+    def _send(
+        self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None
+    ) -> requests.Response:
         headers = {PROTOCOL_HEADER: str(PROTOCOL), "Accept-Encoding": "gzip"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -131,7 +146,17 @@ class HubClient:
             len(data or b"") + len(path) + sum(len(k) + len(v) for k, v in headers.items())
         )
         self.bytes_received += int(response.headers.get("Content-Length") or len(response.content))
-        return _answer(response)
+        return response
+
+
+def parse_page(raw: bytes) -> dict[str, Any]:
+    try:
+        page = json.loads(raw)
+    except ValueError:
+        raise HubFailed("The hub's answer to a pull could not be understood.") from None
+    if not isinstance(page, dict):
+        raise HubFailed("The hub's answer to a pull could not be understood.")
+    return page
 
 
 def _answer(response: requests.Response) -> dict[str, Any]:

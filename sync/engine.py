@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from app import hub_links
@@ -17,7 +18,7 @@ from app.apply import ingest, read_log
 from app.errors import ClockError, InvalidOp, MootError
 from app.ops import op_from_wire
 from app.store import Store
-from sync.client import HubClient
+from sync.client import HubClient, parse_page
 from sync.errors import HubFailed, NotLinked, SyncError
 
 PUSH_BATCH = 500
@@ -134,10 +135,28 @@ def _pull(
     progress: Progress | None,
     cancel: threading.Event | None,
 ) -> None:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="moot-pull") as fetcher:
+        _pull_pages(store, client, group_id, cursor, result, progress, cancel, fetcher)
+
+
+def _pull_pages(
+    store: Store,
+    client: HubClient,
+    group_id: str,
+    cursor: int,
+    result: SyncResult,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+    fetcher: ThreadPoolExecutor,
+) -> None:
+    """Apply page after page; the next page is fetched while this one is applied."""
     start = cursor
+    ahead: Future[bytes] | None = None
     while True:
         _check(cancel)
-        page = client.pull(group_id, after=cursor, limit=PAGE)
+        raw = ahead.result() if ahead else client.pull_raw(group_id, after=cursor, limit=PAGE)
+        ahead = None
+        page = parse_page(raw)
         entries, head = page.get("ops"), page.get("head")
         if not isinstance(entries, list) or not isinstance(head, int):
             raise HubFailed("The hub's answer to a pull could not be understood.")
@@ -159,6 +178,8 @@ def _pull(
             raise HubFailed(f"The hub sent a change that is not well formed: {exc}") from None
         if seqs != list(range(cursor + 1, cursor + 1 + len(seqs))):
             raise HubFailed("The hub's log skipped or repeated changes; try again later.")
+        if seqs[-1] < head:
+            ahead = fetcher.submit(client.pull_raw, group_id, after=seqs[-1], limit=PAGE)
         try:
             with store.write() as db:
                 applied = ingest(db, ops, sealer=store.sealer)
