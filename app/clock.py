@@ -16,7 +16,8 @@ COUNTER_BITS = 16
 COUNTER_MASK = (1 << COUNTER_BITS) - 1
 # Ops stamped further ahead of the receiver's wall clock than this are refused: one
 # laptop with a wrong date must not win every conflict for months.
-MAX_FUTURE_MS = 24 * 60 * 60 * 1000
+DAY_MS = 24 * 60 * 60 * 1000
+MAX_FUTURE_MS = DAY_MS
 
 
 def pack(ms: int, counter: int = 0) -> int:

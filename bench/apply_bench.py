@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from app.apply import IngestResult, ingest
-from app.clock import pack, wall_ms
+from app.clock import DAY_MS, pack, wall_ms
 from app.identity import DEVICE_KEY_NAME, DeviceIdentity, load_or_create
 from app.ids import uuid7
 from app.keystore import key_path
@@ -56,7 +56,6 @@ from app.store import Store, open_store
 GOAL_OPS_PER_S = 20_000
 GOAL_REPLY_MEDIAN_MS = 5.0
 SEARCH_WORD = "defibrillator"
-DAY_MS = 86_400_000
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # --- realistic text -------------------------------------------------------------

@@ -19,7 +19,7 @@ from app.errors import ClockError, InvalidOp, MootError
 from app.ops import op_from_wire
 from app.store import Store
 from sync.client import HubClient, parse_page
-from sync.errors import HubFailed, NotLinked, SyncError
+from sync.errors import Cancelled, HubFailed, NotLinked, SyncError
 
 PUSH_BATCH = 500
 PAGE = 2_000
@@ -39,10 +39,6 @@ class SyncResult:
     requests: int = 0
     bytes_sent: int = 0
     bytes_received: int = 0
-
-
-class Cancelled(SyncError):
-    """The sync was stopped on request; what was done so far is kept."""
 
 
 def sync_group(

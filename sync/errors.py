@@ -43,3 +43,7 @@ class HubFailed(SyncError):
 
 class NotLinked(SyncError):
     """The group is not connected to a hub on this laptop."""
+
+
+class Cancelled(SyncError):
+    """The sync was stopped on request; what was done so far is kept."""

@@ -7,7 +7,7 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 
-from app.clock import wall_ms
+from app.clock import DAY_MS, wall_ms
 from app.errors import InvalidInput, NotFound
 from app.ids import uuid7
 from app.invite_proof import invite_key, prove
@@ -17,8 +17,6 @@ from app.services.common import clean_title, require_group
 from app.services.groups import my_name
 from app.store import Store
 from app.writer import Writer, writing
-
-DAY_MS = 86_400_000
 
 
 @dataclass(frozen=True)

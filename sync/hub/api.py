@@ -162,7 +162,7 @@ def create_app(settings: HubSettings) -> FastAPI:
                 name=body.name,
                 hub=service.hub_identity(tx),
             )
-            name = service.group_name(tx, joined["group_id"])
+            name = service.require_group(tx, joined["group_id"])
         return JoinReply(group_name=name, **joined)
 
     @app.post("/v1/register")

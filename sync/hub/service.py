@@ -19,7 +19,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, insert, select, update
 
-from app.clock import check_not_future, pack, wall_ms
+from app.clock import DAY_MS, check_not_future, pack, wall_ms
 from app.errors import ClockError, InvalidOp
 from app.identity import DeviceIdentity
 from app.ids import uuid7
@@ -31,7 +31,6 @@ from sync.hub import tables as t
 from sync.hub.errors import Forbidden, Gone, HubRefusal, NotFoundOnHub, Unauthorised
 from sync.proofs import enrol_message, join_message
 
-DAY_MS = 86_400_000
 ORGANISER_ONLY = {
     ("member", "set_role"),
     ("group", "update"),
@@ -159,7 +158,7 @@ def _lock_group(conn: Connection, group_id: str) -> None:
         raise NotFoundOnHub(f"There is no group {group_id} on this hub.")
 
 
-def _sign_as_hub(
+def _write_as_hub(
     conn: Connection,
     hub: DeviceIdentity,
     group_id: str,
@@ -170,6 +169,7 @@ def _sign_as_hub(
     *,
     op_id: str | None = None,
 ) -> Op:
+    _lock_group(conn, group_id)  # the hub's chain head is read under the lock
     last = conn.execute(
         select(t.ops.c.dev_seq, t.ops.c.hash, t.ops.c.hlc)
         .where(t.ops.c.group_id == group_id, t.ops.c.device == hub.device_id)
@@ -186,7 +186,7 @@ def _sign_as_hub(
     hlc = max(pack(wall_ms()), (newest or 0) + 1, (last[2] + 1) if last else 0)
     if action == "create":
         op_id = entity
-    return sign_op(
+    op = sign_op(
         hub.key,
         op_id=op_id or uuid7(),
         group=group_id,
@@ -199,21 +199,6 @@ def _sign_as_hub(
         action=action,
         payload=payload,
     )
-
-
-def _write_as_hub(
-    conn: Connection,
-    hub: DeviceIdentity,
-    group_id: str,
-    kind: str,
-    entity: str,
-    action: str,
-    payload: dict[str, Any],
-    *,
-    op_id: str | None = None,
-) -> Op:
-    _lock_group(conn, group_id)
-    op = _sign_as_hub(conn, hub, group_id, kind, entity, action, payload, op_id=op_id)
     _append(conn, group_id, [op])
     _note_membership(conn, op)
     return op
@@ -303,7 +288,7 @@ def make_invite(
         raise HubRefusal(f"Unknown role {role!r}; use one of: {', '.join(ROLES)}.")
     if not 1 <= uses <= 1000 or not 1 <= days <= 365:
         raise HubRefusal("An invitation takes 1 to 1000 uses and lasts 1 to 365 days.")
-    _require_group(conn, group_id)
+    require_group(conn, group_id)
     code = secrets.token_urlsafe(18)
     conn.execute(
         insert(t.invites).values(
@@ -331,7 +316,8 @@ def revoke_invite(conn: Connection, *, code: str) -> str:
     return str(row[0])
 
 
-def _require_group(conn: Connection, group_id: str) -> str:
+def require_group(conn: Connection, group_id: str) -> str:
+    """The group's name; NotFoundOnHub if the hub has no such group."""
     row = conn.execute(select(t.groups.c.name).where(t.groups.c.id == group_id)).first()
     if row is None:
         raise NotFoundOnHub(f"There is no group {group_id} on this hub.")
@@ -403,7 +389,7 @@ def join(
 
 def enrol(conn: Connection, *, group_id: str, device: str, proof: str, stamp_ms: int) -> str:
     """A device admitted in the log (say, offline) gets a token by proving its key."""
-    _require_group(conn, group_id)
+    require_group(conn, group_id)
     if abs(wall_ms() - stamp_ms) > 10 * 60_000:
         raise ClockError("the enrolment request's time is more than 10 minutes off the hub's")
     _check_device_proof(device, proof, enrol_message(group_id, stamp_ms))
@@ -633,7 +619,7 @@ def _may_write(conn: Connection, op: Op, pending: Pending, role: str) -> str | N
 
 def pull(conn: Connection, *, group_id: str, after: int, limit: int) -> dict[str, Any]:
     """Ops with sequence numbers after ``after``, oldest first, and the log's head."""
-    _require_group(conn, group_id)
+    require_group(conn, group_id)
     rows = conn.execute(
         select(t.ops.c.seq, t.ops.c.wire)
         .where(t.ops.c.group_id == group_id, t.ops.c.seq > after)
@@ -648,7 +634,3 @@ def head(conn: Connection, group_id: str) -> int:
     """The sequence number of the group's newest op (0 for none)."""
     next_seq = conn.execute(select(t.groups.c.next_seq).where(t.groups.c.id == group_id))
     return int(next_seq.scalar_one()) - 1
-
-
-def group_name(conn: Connection, group_id: str) -> str:
-    return _require_group(conn, group_id)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from app.clock import pack, wall_ms
+from app.clock import DAY_MS, pack, wall_ms
 from app.dump import dump
 from app.errors import BundleError, NotAllowed
 from app.ops import Op, sign_op
@@ -24,7 +24,6 @@ from sync.bundle import MAGIC, VERSION, export_bundle, import_bundle, read_bundl
 from tests.support import ops_of, snapshot
 
 MakeStore = Callable[[str], Store]
-DAY_MS = 86_400_000
 
 
 def start(store: Store) -> tuple[str, str, str, str]:
