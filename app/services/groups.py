@@ -102,3 +102,22 @@ def get_group(*, store: Store, group_id: str) -> GroupSummary:
     if r is None:
         raise NotFound(f"No group with id {group_id!r} in this profile.")
     return GroupSummary(r[0], r[1], r[2], r[3], r[4], r[5] or "removed")
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    id: str
+    name: str
+    position: int
+
+
+def list_categories(*, store: Store, group_id: str) -> list[CategoryView]:
+    """The group's categories in the order the organiser gave them."""
+    with store.read() as db:
+        require_group(db, group_id)
+        rows = db.execute(
+            "SELECT id, name, position FROM categories WHERE group_id = ? AND deleted = 0"
+            " ORDER BY position, created_hlc, id",
+            (group_id,),
+        ).fetchall()
+    return [CategoryView(r[0], r[1], r[2]) for r in rows]
