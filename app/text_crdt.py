@@ -63,15 +63,25 @@ def edit_update(state: bytes | None, new_text: str, *, device: str) -> str:
     doc, text = _doc(state, client_id_for(device))
     before = doc.get_state()
     old = str(text)
-    with doc.transaction():
-        matcher = difflib.SequenceMatcher(a=old, b=new_text, autojunk=False)
+    apply_diff(text, old, new_text)
+    return base64.b64encode(doc.get_update(before)).decode()
+
+
+def apply_diff(text: Text, old: str, new: str) -> None:
+    """Rewrite only the spans of ``text`` (which reads ``old``) that differ from ``new``.
+
+    Yrs counts offsets in UTF-8 bytes, not characters: a '£' or an en dash before an
+    edit would otherwise shift it into the wrong place.
+    """
+    with text.doc.transaction():
+        matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
         # Apply from the end so earlier offsets stay valid.
         for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
+            start = len(old[:i1].encode())
             if tag in ("replace", "delete"):
-                del text[i1:i2]
+                del text[start : start + len(old[i1:i2].encode())]
             if tag in ("replace", "insert"):
-                text.insert(i1, new_text[j1:j2])
-    return base64.b64encode(doc.get_update(before)).decode()
+                text.insert(start, new[j1:j2])
 
 
 def check_update(update_b64: str, device: str) -> None:
