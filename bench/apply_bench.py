@@ -45,10 +45,11 @@ from typing import Any
 
 from app.apply import IngestResult, ingest
 from app.clock import DAY_MS, pack, wall_ms
+from app.feeds import Feed
 from app.identity import DEVICE_KEY_NAME, DeviceIdentity, load_or_create
 from app.ids import uuid7
 from app.keystore import key_path
-from app.ops import Op, sign_op, verify_signature
+from app.ops import Op, verify_signature
 from app.services import discussions, groups
 from app.services.search import search
 from app.store import Store, open_store
@@ -205,14 +206,6 @@ class Prose:
 
 
 @dataclass
-class Device:
-    identity: DeviceIdentity
-    id: str
-    seq: int = 0
-    prev: str | None = None
-
-
-@dataclass
 class Expected:
     """What the applied state must hold, counted while the ops are made."""
 
@@ -240,13 +233,13 @@ class HistoryBuilder:
         self.n_ops = n_ops
         self.rng = random.Random(seed)
         self.prose = Prose(self.rng)
+        self.group_id = uuid7()
         others = (DeviceIdentity.generate() for _ in range(n_devices - 1))
-        self.devices = [Device(i, i.device_id) for i in (founder, *others)]
-        self.admitted: list[Device] = []
+        self.devices = [Feed(i, self.group_id) for i in (founder, *others)]
+        self.admitted: list[Feed] = []
         self.weights: list[float] = []
         self.ops: list[Op] = []
         self.expected = Expected()
-        self.group_id = uuid7()
         self.categories: list[str] = []
         self.discussion_ids: list[str] = []
         self.recent_posts: dict[str, list[tuple[str, str]]] = {}  # discussion -> (post, author)
@@ -281,7 +274,7 @@ class HistoryBuilder:
 
     def _emit(
         self,
-        dev: Device,
+        dev: Feed,
         kind: str,
         entity: str,
         action: str,
@@ -292,23 +285,9 @@ class HistoryBuilder:
         """Sign the author's next op; False (and nothing made) once the history is full."""
         if len(self.ops) >= self.n_ops:
             return False
-        dev.seq += 1
-        if action == "create":
-            op_id = entity  # an entity takes the id of the op that makes it
-        op = sign_op(
-            dev.identity.key,
-            op_id=op_id or uuid7(),
-            group=self.group_id,
-            device=dev.id,
-            seq=dev.seq,
-            prev=dev.prev,
-            hlc=self._hlc(),
-            kind=kind,
-            entity=entity,
-            action=action,
-            payload=payload,
+        op = dev.sign(
+            hlc=self._hlc(), kind=kind, entity=entity, action=action, payload=payload, op_id=op_id
         )
-        dev.prev = op.hash
         self.ops.append(op)
         name = f"{kind}.{action}"
         self.expected.kinds[name] = self.expected.kinds.get(name, 0) + 1
@@ -332,12 +311,12 @@ class HistoryBuilder:
             self._emit(founder, "category", cat_id, "create", {"name": name, "position": position})
             self.categories.append(cat_id)
 
-    def _admit(self, dev: Device) -> None:
+    def _admit(self, dev: Feed) -> None:
         fields = {"role": "member", "display_name": self.prose.person()}
-        if self._emit(self.devices[0], "member", dev.id, "set_role", fields):
+        if self._emit(self.devices[0], "member", dev.device, "set_role", fields):
             self._join(dev)
 
-    def _join(self, dev: Device) -> None:
+    def _join(self, dev: Feed) -> None:
         self.admitted.append(dev)
         # Some people write a lot, most a little.
         self.weights.append(1.0 / (len(self.admitted) ** 0.8))
@@ -360,7 +339,7 @@ class HistoryBuilder:
         else:
             self._post(author, self._pick_discussion())
 
-    def _start_discussion(self, author: Device) -> None:
+    def _start_discussion(self, author: Feed) -> None:
         discussion_id = uuid7()
         fields = {"title": self.prose.title(), "category_id": self.rng.choice(self.categories)}
         if self._emit(author, "discussion", discussion_id, "create", fields):
@@ -372,7 +351,7 @@ class HistoryBuilder:
         back = min(int(self.rng.expovariate(1 / 6)), len(self.discussion_ids) - 1)
         return self.discussion_ids[-1 - back]
 
-    def _post(self, author: Device, discussion_id: str, *, first: bool = False) -> None:
+    def _post(self, author: Feed, discussion_id: str, *, first: bool = False) -> None:
         post_id = uuid7()
         fields: dict[str, Any] = {"discussion_id": discussion_id, "body": self.prose.body()}
         thread = self.recent_posts.setdefault(discussion_id, [])
@@ -381,27 +360,27 @@ class HistoryBuilder:
         if not self._emit(author, "post", post_id, "create", fields):
             return
         self.expected.posts += 1
-        thread.append((post_id, author.id))
+        thread.append((post_id, author.device))
         del thread[:-20]
-        self.latest_posts.append((post_id, author.id))
+        self.latest_posts.append((post_id, author.device))
         del self.latest_posts[:-400]
 
-    def _react(self, author: Device) -> None:
+    def _react(self, author: Feed) -> None:
         post_id, _ = self.rng.choice(self.latest_posts)
         emoji = self.rng.choice(EMOJI)
         present = self.rng.random() > 0.03
         if self._emit(author, "reaction", post_id, "set", {"emoji": emoji, "present": present}):
-            self.expected.reactions.add((post_id, author.id, emoji))
+            self.expected.reactions.add((post_id, author.device, emoji))
 
-    def _edit(self, author: Device) -> None:
-        own = [p for p, a in self.latest_posts[-60:] if a == author.id]
+    def _edit(self, author: Feed) -> None:
+        own = [p for p, a in self.latest_posts[-60:] if a == author.device]
         if not own:
             self._post(author, self._pick_discussion())
             return
         fields = {"body": self.prose.body()}
         self._emit(author, "post", self.rng.choice(own), "update", fields)
 
-    def _open_poll(self, author: Device) -> None:
+    def _open_poll(self, author: Feed) -> None:
         question, options = self.rng.choice(POLL_QUESTIONS)
         poll_id = uuid7()
         fields = {
@@ -414,11 +393,11 @@ class HistoryBuilder:
             self.expected.polls += 1
             self.polls.append((poll_id, len(options)))
 
-    def _vote(self, author: Device) -> None:
+    def _vote(self, author: Feed) -> None:
         poll_id, n_options = self.polls[-1 - min(len(self.polls) - 1, self.rng.randrange(3))]
         choice = self.rng.randrange(n_options)
         if self._emit(author, "vote", poll_id, "set", {"choices": [choice]}):
-            self.expected.votes.add((poll_id, author.id))
+            self.expected.votes.add((poll_id, author.device))
 
 
 def build_workload(founder: DeviceIdentity, n_ops: int, n_devices: int, seed: int) -> Workload:

@@ -30,3 +30,15 @@ def test_a_small_hub_benchmark_runs_and_reports() -> None:
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr
     assert "bootstrap" in run.stdout
     assert "p99" in run.stdout
+
+
+def test_a_small_window_benchmark_runs_and_reports(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.ui_bench", "--posts", "200", "--ops", "300",
+         "--runs", "1", "--cache", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr
+    assert "start-up on a profile" in run.stdout
+    assert "RSS" in run.stdout
+    assert "max gap" in run.stdout
