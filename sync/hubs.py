@@ -8,7 +8,7 @@ from app import hub_links
 from app.apply import read_log
 from app.clock import wall_ms
 from app.services import members
-from app.services.groups import get_group, my_name
+from app.services.groups import get_group, list_groups, my_name
 from app.store import Store
 from sync.client import HubClient
 from sync.engine import Progress, SyncResult, sync_group
@@ -143,10 +143,13 @@ def status(*, store: Store) -> list[GroupStatus]:
         links = [hub_links.get_link(db, store.sealer, g) for g in hub_links.linked_groups(db)]
         found = [link for link in links if link is not None]
         pending = {link.group_id: hub_links.outbox_size(db, link.group_id) for link in found}
+    names = {g.id: g.name for g in list_groups(store=store)}
     return [
         GroupStatus(
             link.group_id,
-            get_group(store=store, group_id=link.group_id).name,
+            # A join cut short before the group's first page arrived leaves a link to a
+            # group not here yet; the next sync brings it.
+            names.get(link.group_id, ""),
             link.hub_url,
             pending[link.group_id],
             link.last_sync_ms,

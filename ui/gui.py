@@ -1,4 +1,9 @@
-"""Start the desktop app: the Qt application, the profile, the main window."""
+"""Start the desktop app: the Qt application, the profile, the main window.
+
+``moot --demo`` opens a profile of its own, in ``demo/`` under the data folder, so
+exploring the sample group never mixes with a person's real groups; the sample group is
+made there the first time, in the background.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,17 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.errors import MootError
+from app.settings import default_data_dir
 from app.store import open_store
 from ui.context import AppContext
+from ui.icons import app_icon
 from ui.window import MainWindow
+
+DEMO_FOLDER = "demo"
+
+
+def demo_data_dir(data_dir: Path | None) -> Path:
+    return (data_dir or default_data_dir()) / DEMO_FOLDER
 
 
 def run_gui(*, data_dir: Path | None, demo: bool) -> int:
@@ -18,6 +31,10 @@ def run_gui(*, data_dir: Path | None, demo: bool) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Moot")
     app.setOrganizationName("Moot")
+    app.setDesktopFileName("org.moot.Moot")
+    app.setWindowIcon(app_icon())
+    if demo:
+        data_dir = demo_data_dir(data_dir)
     try:
         store = open_store(data_dir)
     except (MootError, OSError) as exc:
@@ -26,8 +43,10 @@ def run_gui(*, data_dir: Path | None, demo: bool) -> int:
     ctx = AppContext(store)
     window = MainWindow(ctx)
     window.show()
+    if demo:
+        window.prepare_demo()
     try:
         return app.exec()
     finally:
-        ctx.tasks.wait()
+        ctx.tasks.shutdown()
         store.close()

@@ -26,7 +26,7 @@ def _window_args(args: list[str]) -> argparse.Namespace | None:
     """The options of ``moot [--data-dir DIR] [--demo]``; None when a subcommand is given."""
     parser = argparse.ArgumentParser(prog="moot", add_help=False)
     parser.add_argument("--data-dir")
-    parser.add_argument("--demo", action="store_true")
+    parser.add_argument("--demo", action="store_true")  # a sample profile of its own
     try:
         parsed, rest = parser.parse_known_args(args)
     except SystemExit:

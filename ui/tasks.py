@@ -3,19 +3,25 @@
 A task is a plain function run on a worker thread; its result, failure or progress
 comes back to the GUI thread by a queued signal. Long tasks take a ``cancel`` event
 (a ``threading.Event``) and check it between steps.
+
+A failure reaches ``failed`` as a message; a caller that chooses its words by the kind
+of error (a sync's, say) passes ``error`` and receives the exception itself.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from app.errors import MootError
 
 Progress = Callable[[int, int, str], None]  # done, total (0: unknown), what
+log = logging.getLogger(__name__)
 
 
 class _Signals(QObject):
@@ -26,7 +32,7 @@ class _Signals(QObject):
     """
 
     done = Signal(object)
-    failed = Signal(str)
+    failed = Signal(str, object)  # the message, and the exception
     progress = Signal(int, int, str)
 
     def __init__(
@@ -34,31 +40,43 @@ class _Signals(QObject):
         parent: QObject,
         done: Callable[[Any], None] | None,
         failed: Callable[[str], None] | None,
+        error: Callable[[BaseException], None] | None,
         progress: Callable[[int, int, str], None] | None,
         finished: Callable[[_Signals], None],
     ) -> None:
         super().__init__(parent)
-        self._callbacks = (done, failed, progress, finished)
+        self._done, self._failed, self._error = done, failed, error
+        self._progress, self._finished = progress, finished
+        self.muted = False  # set at shutdown: the widgets these would touch are gone
         self.done.connect(self._on_done)
         self.failed.connect(self._on_failed)
         self.progress.connect(self._on_progress)
 
+    def _wanted(self, callback: Callable[..., None] | None) -> bool:
+        """Whether to call back: not after shutdown, nor into a widget closed meanwhile."""
+        if callback is None or self.muted:
+            return False
+        owner = getattr(callback, "__self__", None)
+        return not isinstance(owner, QObject) or shiboken6.isValid(owner)
+
     @Slot(object)
     def _on_done(self, result: Any) -> None:
-        if self._callbacks[0]:
-            self._callbacks[0](result)
-        self._callbacks[3](self)
+        if self._done and self._wanted(self._done):
+            self._done(result)
+        self._finished(self)
 
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        if self._callbacks[1]:
-            self._callbacks[1](message)
-        self._callbacks[3](self)
+    @Slot(str, object)
+    def _on_failed(self, message: str, exc: BaseException) -> None:
+        if self._error and self._wanted(self._error):
+            self._error(exc)
+        elif self._failed and self._wanted(self._failed):
+            self._failed(message)
+        self._finished(self)
 
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, what: str) -> None:
-        if self._callbacks[2]:
-            self._callbacks[2](done, total, what)
+        if self._progress and self._wanted(self._progress):
+            self._progress(done, total, what)
 
 
 class TaskHandle:
@@ -82,11 +100,12 @@ class _Runnable(QRunnable):
         try:
             result = self.fn()
         except MootError as exc:
-            self.signals.failed.emit(str(exc))
+            self.signals.failed.emit(str(exc), exc)
         except OSError as exc:
-            self.signals.failed.emit(f"{exc.strerror or exc} ({exc.filename or 'profile'})")
+            self.signals.failed.emit(f"{exc.strerror or exc} ({exc.filename or 'profile'})", exc)
         except Exception as exc:  # a worker must always report back
-            self.signals.failed.emit(f"Something went wrong: {exc}")
+            log.exception("A background task failed")
+            self.signals.failed.emit(f"Something went wrong: {exc}", exc)
         else:
             self.signals.done.emit(result)
         finally:
@@ -100,7 +119,7 @@ class Tasks(QObject):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(threads)
-        self._live: set[_Signals] = set()
+        self._live: dict[_Signals, TaskHandle] = {}
 
     def run(
         self,
@@ -108,9 +127,12 @@ class Tasks(QObject):
         *,
         done: Callable[[Any], None] | None = None,
         failed: Callable[[str], None] | None = None,
+        error: Callable[[BaseException], None] | None = None,
     ) -> TaskHandle:
         """Run ``fn()`` on a worker; ``done(result)`` or ``failed(message)`` on this thread."""
-        return self.run_with_progress(lambda _report, _cancel: fn(), done=done, failed=failed)
+        return self.run_with_progress(
+            lambda _report, _cancel: fn(), done=done, failed=failed, error=error
+        )
 
     def run_with_progress(
         self,
@@ -118,12 +140,13 @@ class Tasks(QObject):
         *,
         done: Callable[[Any], None] | None = None,
         failed: Callable[[str], None] | None = None,
+        error: Callable[[BaseException], None] | None = None,
         progress: Callable[[int, int, str], None] | None = None,
     ) -> TaskHandle:
         """Run ``fn(report, cancel)``; ``report`` may be called from the worker freely."""
         handle = TaskHandle()
-        signals = _Signals(self, done, failed, progress, self._forget)
-        self._live.add(signals)
+        signals = _Signals(self, done, failed, error, progress, self._forget)
+        self._live[signals] = handle
 
         def call() -> Any:
             return fn(signals.progress.emit, handle.cancel_event)
@@ -132,9 +155,19 @@ class Tasks(QObject):
         return handle
 
     def _forget(self, signals: _Signals) -> None:
-        self._live.discard(signals)
+        self._live.pop(signals, None)
         signals.deleteLater()
+
+    def busy(self) -> bool:
+        return any(not handle.finished for handle in self._live.values())
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Wait for every task to finish (tests and shutdown)."""
         return bool(self.pool.waitForDone(msecs))
+
+    def shutdown(self, msecs: int = 30_000) -> bool:
+        """Cancel every task, wait for them, and drop what they would still report."""
+        for signals, handle in self._live.items():
+            handle.cancel()
+            signals.muted = True
+        return self.wait(msecs)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from app.errors import NotAllowed, NotFound
 from app.ids import uuid7
 from app.services.common import clean_body, clean_title, group_of, require_group
+from app.services.members import role_in
 from app.store import Store
 from app.writer import writing
 
@@ -142,30 +143,145 @@ def list_discussions(
     limit: int = 50,
 ) -> list[DiscussionSummary]:
     """Pinned first, then by last activity; deleted ones left out."""
-    where = "d.group_id = ? AND d.deleted = 0"
-    params: list[object] = [group_id]
-    if category_id is not None:
-        where += " AND d.category_id = ?"
-        params.append(category_id)
+    if category_id is None:
+        return _summaries(store, group_id, "", [], offset=offset, limit=limit)
+    where = " AND d.category_id = ?"
+    return _summaries(store, group_id, where, [category_id], offset=offset, limit=limit)
+
+
+def list_following(
+    *, store: Store, group_id: str, offset: int = 0, limit: int = 50
+) -> list[DiscussionSummary]:
+    """Discussions this member follows, or whose category they follow, less muted ones.
+
+    A discussion's own state beats its category's: following one discussion in a
+    muted category shows it, muting one in a followed category hides it.
+    """
+    where = (
+        " AND (fd.state = 'following'"
+        " OR (COALESCE(fd.state, 'none') = 'none' AND fc.state = 'following'))"
+    )
+    return _summaries(store, group_id, where, [], offset=offset, limit=limit)
+
+
+def list_unread(
+    *, store: Store, group_id: str, offset: int = 0, limit: int = 50
+) -> list[DiscussionSummary]:
+    """Discussions with posts from others since this member last read them."""
+    return _summaries(store, group_id, "", [], offset=offset, limit=limit, unread_only=True)
+
+
+def get_discussion(*, store: Store, discussion_id: str) -> DiscussionSummary:
+    """One discussion as the list shows it; NotFound once it is deleted."""
+    with store.read() as db:
+        group_id = group_of(db, "discussions", discussion_id, "discussion")
+    found = _summaries(store, group_id, " AND d.id = ?", [discussion_id], offset=0, limit=1)
+    if not found:
+        raise NotFound("This discussion has been deleted.")
+    return found[0]
+
+
+def _summaries(
+    store: Store,
+    group_id: str,
+    where: str,
+    params: list[object],
+    *,
+    offset: int,
+    limit: int,
+    unread_only: bool = False,
+) -> list[DiscussionSummary]:
+    me = store.device_id
+    query = (
+        "SELECT d.id, d.title, d.category_id, c.name, d.pinned, d.locked, d.resolved,"
+        " d.created_by, d.last_activity_hlc,"
+        " (SELECT COUNT(*) FROM posts p WHERE p.discussion_id = d.id AND p.deleted = 0),"
+        " (SELECT COUNT(*) FROM posts p WHERE p.discussion_id = d.id AND p.deleted = 0"
+        "   AND p.created_hlc > COALESCE((SELECT read_hlc FROM read_marks r"
+        "   WHERE r.discussion_id = d.id), 0) AND p.created_by != ?) AS unread,"
+        " d.pinned AS pin, d.last_activity_hlc AS activity"
+        " FROM discussions d JOIN categories c ON c.id = d.category_id"
+        " LEFT JOIN follows fd ON fd.member = ? AND fd.target_id = d.id"
+        " LEFT JOIN follows fc ON fc.member = ? AND fc.target_id = d.category_id"
+        f" WHERE d.group_id = ? AND d.deleted = 0{where}"
+    )
+    if unread_only:
+        query = f"SELECT * FROM ({query}) WHERE unread > 0"
+    query += " ORDER BY pin DESC, activity DESC, 1 LIMIT ? OFFSET ?"
     with store.read() as db:
         require_group(db, group_id)
-        rows = db.execute(
-            "SELECT d.id, d.title, d.category_id, c.name, d.pinned, d.locked, d.resolved,"
-            " d.created_by, d.last_activity_hlc,"
-            " (SELECT COUNT(*) FROM posts p WHERE p.discussion_id = d.id AND p.deleted = 0),"
-            " (SELECT COUNT(*) FROM posts p WHERE p.discussion_id = d.id AND p.deleted = 0"
-            "   AND p.created_hlc > COALESCE((SELECT read_hlc FROM read_marks r"
-            "   WHERE r.discussion_id = d.id), 0) AND p.created_by != ?)"
-            f" FROM discussions d JOIN categories c ON c.id = d.category_id WHERE {where}"
-            " ORDER BY d.pinned DESC, d.last_activity_hlc DESC, d.id LIMIT ? OFFSET ?",
-            [store.device_id, *params, limit, offset],
-        ).fetchall()
+        rows = db.execute(query, [me, me, me, group_id, *params, limit, offset]).fetchall()
     return [
         DiscussionSummary(
             r[0], r[1], r[2], r[3], bool(r[4]), bool(r[5]), bool(r[6]), r[7], r[8], r[9], r[10]
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class DeletedItem:
+    """A deleted discussion (``post_id`` empty) or post that this member may restore."""
+
+    discussion_id: str
+    post_id: str
+    title: str  # the discussion's
+    excerpt: str  # the post's first words; empty for a discussion
+    author_name: str
+    deleted_hlc: int
+    deleted_by_name: str
+
+
+def recently_deleted(
+    *, store: Store, group_id: str, offset: int = 0, limit: int = 50
+) -> list[DeletedItem]:
+    """Deleted discussions and posts, newest deletion first.
+
+    Organisers see the whole group's; anyone else sees only their own, as the merge
+    rules let an author restore what they wrote and an organiser restore anything.
+    """
+    with store.read() as db:
+        require_group(db, group_id)
+        everyone = role_in(db, group_id, store.device_id) == "organiser"
+        rows = db.execute(
+            "SELECT * FROM ("
+            " SELECT d.id, '', d.title, '', d.created_by,"
+            "  json_extract(d.clocks, '$.deleted[0]') AS at,"
+            "  json_extract(d.clocks, '$.deleted[1]') AS who"
+            "  FROM discussions d WHERE d.group_id = ? AND d.deleted = 1"
+            " UNION ALL"
+            " SELECT p.discussion_id, p.id, d.title, substr(p.body, 1, 200), p.created_by,"
+            "  json_extract(p.clocks, '$.deleted[0]'), json_extract(p.clocks, '$.deleted[1]')"
+            "  FROM posts p JOIN discussions d ON d.id = p.discussion_id"
+            "  WHERE p.group_id = ? AND p.deleted = 1"
+            ") WHERE (? OR created_by = ?)"
+            " ORDER BY at DESC, 2, 1 LIMIT ? OFFSET ?",
+            (group_id, group_id, everyone, store.device_id, limit, offset),
+        ).fetchall()
+        names = dict(
+            db.execute(
+                "SELECT device, display_name FROM members WHERE group_id = ?", (group_id,)
+            ).fetchall()
+        )
+    return [
+        DeletedItem(r[0], r[1], r[2], r[3], names.get(r[4], ""), r[5] or 0, names.get(r[6], ""))
+        for r in rows
+    ]
+
+
+def post_position(*, store: Store, post_id: str) -> tuple[str, int]:
+    """(discussion id, how many posts come before it in its thread) for a post."""
+    with store.read() as db:
+        group_of(db, "posts", post_id, "post")
+        discussion_id, hlc = db.execute(
+            "SELECT discussion_id, created_hlc FROM posts WHERE id = ?", (post_id,)
+        ).fetchone()
+        (before,) = db.execute(
+            "SELECT COUNT(*) FROM posts WHERE discussion_id = ? AND deleted = 0"
+            " AND (created_hlc < ? OR (created_hlc = ? AND id < ?))",
+            (discussion_id, hlc, hlc, post_id),
+        ).fetchone()
+    return str(discussion_id), int(before)
 
 
 def thread(

@@ -35,6 +35,38 @@ def my_name(*, store: Store) -> str:
         return get_meta(db, MY_NAME)
 
 
+def rename_me(*, store: Store, name: str) -> list[str]:
+    """Go by a new name: here, and in every group this laptop writes in; the groups changed.
+
+    A group this laptop was removed from keeps the old name: an op from a removed
+    member would have no effect anyway.
+    """
+    name = clean_title(name, "name")
+    with store.write() as db:
+        set_meta(db, MY_NAME, name)
+        rows = db.execute(
+            "SELECT group_id FROM members WHERE device = ? AND role != 'removed'"
+            " AND display_name != ? ORDER BY group_id",
+            (store.device_id, name),
+        ).fetchall()
+    changed = [r[0] for r in rows]
+    if changed:
+        with writing(store) as w:
+            for group_id in changed:
+                w.emit(group_id, "member", store.device_id, "update", {"display_name": name})
+    return changed
+
+
+def member_count(*, store: Store, group_id: str) -> int:
+    """How many people are in the group (removed members not counted)."""
+    with store.read() as db:
+        require_group(db, group_id)
+        (count,) = db.execute(
+            "SELECT COUNT(*) FROM members WHERE group_id = ? AND role != 'removed'", (group_id,)
+        ).fetchone()
+    return int(count)
+
+
 def create_group(
     *, store: Store, name: str, description: str = "", colour: str = "", emblem: str = ""
 ) -> str:

@@ -191,3 +191,53 @@ def redeem_with(w: Writer, invitation: Invitation) -> str:
         fields["display_name"] = name
     w.emit(invitation.group_id, "invite", invitation.invite_id, "redeem", fields)
     return invitation.role
+
+
+# --- for the members page ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MyProfile:
+    """What this member has told the group about themselves, to fill an edit form."""
+
+    display_name: str
+    bio: str
+    interests: list[str]
+    contact: str
+    consent: str  # one of CONSENTS: who may see ``contact``
+
+
+def my_profile(*, store: Store, group_id: str) -> MyProfile:
+    with store.read() as db:
+        require_group(db, group_id)
+        row = db.execute(
+            "SELECT display_name, bio, interests, contact, contact_consent FROM members"
+            " WHERE group_id = ? AND device = ?",
+            (group_id, store.device_id),
+        ).fetchone()
+    if row is None:
+        raise NotFound("This laptop is not a member of the group yet.")
+    return MyProfile(row[0], row[1], json.loads(row[2]), store.sealer.unseal(row[3]), row[4])
+
+
+def parse_interests(text: str) -> list[str]:
+    """Interests as typed, separated by commas or new lines; duplicates dropped."""
+    seen: dict[str, str] = {}
+    for part in text.replace("\n", ",").split(","):
+        word = part.strip()
+        if word and word.casefold() not in seen:
+            seen[word.casefold()] = clean_title(word, "interest")
+    if len(seen) > 50:
+        raise InvalidInput("At most 50 interests, please.")
+    return list(seen.values())
+
+
+def change_role(*, store: Store, group_id: str, device: str, role: str) -> None:
+    """Give a current member another role (organisers only)."""
+    role, device = _check_role(role), _check_device(device)
+    with store.read() as db:
+        require_group(db, group_id)
+        if role_in(db, group_id, device) == "removed":
+            raise NotFound("That person is not a member of this group.")
+    with writing(store) as w:
+        w.emit(group_id, "member", device, "set_role", {"role": role})

@@ -11,6 +11,7 @@ from app.op_schema import MAX_TEXT
 from app.services.common import clean_title, group_of, require_group
 from app.store import Store
 from app.text_crdt import edit_update
+from app.text_merge import edit_from_base
 from app.writer import writing
 
 
@@ -127,3 +128,98 @@ def _note_state(db: sqlite3.Connection, note_id: str) -> tuple[str, bytes]:
 def _check_length(text: str) -> None:
     if len(text) > MAX_TEXT:
         raise InvalidInput(f"A note can hold at most {MAX_TEXT:,} characters.")
+
+
+# --- for an editor that stays open while others' edits arrive ----------------------
+
+
+@dataclass(frozen=True)
+class NoteBody:
+    """Text an editor holds, and the stored state its edits are to be made against.
+
+    Right after a load the state renders exactly ``text``; after a save that raced with
+    more typing it may already hold others' edits too, and the next save rebases.
+    """
+
+    text: str
+    state: bytes
+
+
+@dataclass(frozen=True)
+class OpenNote:
+    id: str
+    group_id: str
+    title: str
+    deleted: bool
+    body: NoteBody
+
+
+@dataclass(frozen=True)
+class SavedBody:
+    mine: NoteBody  # the text just saved, as the base for typing that came after it
+    note: OpenNote  # the note as stored now, with whatever arrived from elsewhere
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """A line in the list of notes: no body, so a long list stays light."""
+
+    id: str
+    title: str
+    edited_hlc: int
+    edited_by: str  # display name of who last changed it ('' if unknown)
+    edited_device: str
+
+
+def open_note(*, store: Store, note_id: str) -> OpenNote:
+    with store.read() as db:
+        return _open(db, note_id)
+
+
+def save_note_body(*, store: Store, note_id: str, base: NoteBody, text: str) -> SavedBody:
+    """Save the changes that turned ``base.text`` into ``text``; return the merged note.
+
+    Edits that reached the store since ``base`` was read (another laptop's, merged by a
+    sync) are kept: the changes are made on ``base``, not diffed against the store.
+    """
+    _check_length(text)
+    with writing(store) as w:
+        group_id, state = _note_state(w.db, note_id)
+        mine = base
+        if text != base.text:
+            update, made = edit_from_base(
+                base.state, base.text, state, text, device=store.device_id
+            )
+            w.emit(group_id, "note", note_id, "edit", {"update": update})
+            mine = NoteBody(text, made)
+        return SavedBody(mine, _open(w.db, note_id))
+
+
+def list_note_rows(
+    *, store: Store, group_id: str, offset: int = 0, limit: int = 100
+) -> list[NoteRow]:
+    """The group's notes by title, each with when and by whom it was last changed."""
+    with store.read() as db:
+        require_group(db, group_id)
+        rows = db.execute(
+            "WITH last AS (SELECT entity, MAX(hlc) AS hlc, device FROM ops"
+            "   WHERE group_id = ? AND kind = 'note' AND state = 1 GROUP BY entity)"
+            " SELECT n.id, n.title, COALESCE(last.hlc, n.created_hlc),"
+            "  COALESCE(m.display_name, ''), COALESCE(last.device, n.created_by) FROM notes n"
+            " LEFT JOIN last ON last.entity = n.id"
+            " LEFT JOIN members m ON m.group_id = n.group_id"
+            "  AND m.device = COALESCE(last.device, n.created_by)"
+            " WHERE n.group_id = ? AND n.deleted = 0 ORDER BY n.title COLLATE NOCASE, n.id"
+            " LIMIT ? OFFSET ?",
+            (group_id, group_id, limit, offset),
+        ).fetchall()
+    return [NoteRow(*r) for r in rows]
+
+
+def _open(db: sqlite3.Connection, note_id: str) -> OpenNote:
+    row = db.execute(
+        "SELECT id, group_id, title, deleted, text, ydoc FROM notes WHERE id = ?", (note_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound("That note is no longer in this profile.")
+    return OpenNote(row[0], row[1], row[2], bool(row[3]), NoteBody(row[4], bytes(row[5])))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from app.errors import InvalidInput, NotFound
 from app.ids import uuid7
@@ -85,9 +88,37 @@ def poll_results(*, store: Store, poll_id: str) -> PollResults:
         ).fetchone()
         if row is None:
             raise NotFound(f"No poll with id {poll_id!r} in this profile.")
-        votes = db.execute(
-            "SELECT member, choices FROM votes WHERE poll_id = ?", (poll_id,)
+        return _results(db, store.device_id, poll_id, row)
+
+
+@dataclass(frozen=True)
+class ThreadPoll:
+    """A poll as a thread shows it: its results, when it was asked and by whom."""
+
+    results: PollResults
+    created_hlc: int
+    author_name: str
+
+
+def polls_in_discussion(*, store: Store, discussion_id: str) -> list[ThreadPoll]:
+    """The discussion's polls, oldest first."""
+    with store.read() as db:
+        group_of(db, "discussions", discussion_id, "discussion")
+        rows = db.execute(
+            "SELECT p.id, p.question, p.options, p.multiple, p.closes_ms, p.created_hlc,"
+            " m.display_name FROM polls p"
+            " LEFT JOIN members m ON m.group_id = p.group_id AND m.device = p.created_by"
+            " WHERE p.discussion_id = ? ORDER BY p.created_hlc, p.id",
+            (discussion_id,),
         ).fetchall()
+        return [
+            ThreadPoll(_results(db, store.device_id, r[0], r[1:5]), r[5], r[6] or "") for r in rows
+        ]
+
+
+def _results(db: sqlite3.Connection, me: str, poll_id: str, row: Sequence[Any]) -> PollResults:
+    """Count the votes of a poll from its (question, options, multiple, closes_ms)."""
+    votes = db.execute("SELECT member, choices FROM votes WHERE poll_id = ?", (poll_id,)).fetchall()
     options = json.loads(row[1])
     counts = [0] * len(options)
     voters, mine = 0, []
@@ -97,6 +128,6 @@ def poll_results(*, store: Store, poll_id: str) -> PollResults:
         voters += bool(choices)
         for c in choices:
             counts[c] += 1
-        if member == store.device_id:
+        if member == me:
             mine = choices
     return PollResults(poll_id, row[0], options, bool(row[2]), row[3], counts, voters, mine)

@@ -1,0 +1,127 @@
+"""Starting a discussion: a title, a category and the first post; Ctrl+Enter starts it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.groups import CategoryView
+from ui.discussions import tr
+from ui.discussions.keys import bind_keys
+
+
+class NewDiscussionForm(QWidget):
+    submitted = Signal(str, str, str)  # title, category id, first post
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("newForm")
+        heading = QLabel(tr("Start a discussion"))
+        heading.setObjectName("threadTitle")
+        self.title = QLineEdit()
+        self.title.setPlaceholderText(tr("What is it about?"))
+        self.title.setAccessibleName(tr("Title"))
+        self.category = QComboBox()
+        self.category.setAccessibleName(tr("Category"))
+        self.body = QPlainTextEdit()
+        self.body.setPlaceholderText(
+            tr("Say what you would like to discuss. Markdown works: **bold**, lists, links.")
+        )
+        self.body.setAccessibleName(tr("First post"))
+        self.body.setTabChangesFocus(True)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.start_button = QPushButton(tr("&Start discussion"))
+        self.start_button.setObjectName("primary")
+        self.start_button.setAccessibleName(tr("Start the discussion (Ctrl+Enter)"))
+        self.start_button.clicked.connect(self.submit)
+        self.cancel_button = QPushButton(tr("Cancel"))
+        self.cancel_button.setAccessibleName(tr("Cancel (Esc)"))
+        self.cancel_button.clicked.connect(self.cancelled.emit)
+        for widget in (self.title, self.category, self.body):
+            bind_keys(widget, submit=self.submit, cancel=self.cancelled.emit)
+
+        form = QFormLayout()
+        form.setSpacing(10)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        title_label = QLabel(tr("&Title"))
+        title_label.setBuddy(self.title)
+        category_label = QLabel(tr("&Category"))
+        category_label.setBuddy(self.category)
+        form.addRow(title_label, self.title)
+        form.addRow(category_label, self.category)
+        hint = QLabel(tr("Ctrl+Enter starts it · Esc cancels"))
+        hint.setObjectName("muted")
+        buttons = QHBoxLayout()
+        buttons.setSpacing(10)
+        buttons.addWidget(self.error, 1)
+        buttons.addStretch(1)
+        buttons.addWidget(hint)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.start_button)
+        body_label = QLabel(tr("First &post"))
+        body_label.setBuddy(self.body)
+        form_box = QWidget()
+        form_box.setMaximumWidth(820)
+        layout = QVBoxLayout(form_box)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(12)
+        layout.addWidget(heading)
+        layout.addLayout(form)
+        layout.addWidget(body_label)
+        layout.addWidget(self.body, 1)
+        layout.addLayout(buttons)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(form_box)
+        outer.addStretch(0)
+        self.setTabOrder(self.title, self.category)
+        self.setTabOrder(self.category, self.body)
+        self.setTabOrder(self.body, self.start_button)
+        self.setTabOrder(self.start_button, self.cancel_button)
+
+    def set_categories(self, categories: list[CategoryView], preferred: str | None = None) -> None:
+        current = preferred or self.category.currentData()
+        self.category.clear()
+        for category in categories:
+            self.category.addItem(category.name, category.id)
+        found = self.category.findData(current)
+        self.category.setCurrentIndex(max(found, 0))
+
+    def start(self) -> None:
+        self.show_error("")
+        self.set_busy(False)
+        self.title.setFocus()
+
+    def submit(self) -> None:
+        if self.start_button.isEnabled():
+            self.show_error("")
+            self.submitted.emit(
+                self.title.text(), str(self.category.currentData() or ""), self.body.toPlainText()
+            )
+
+    def set_busy(self, busy: bool) -> None:
+        self.start_button.setEnabled(not busy)
+
+    def clear(self) -> None:
+        self.title.clear()
+        self.body.clear()
+        self.set_busy(False)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+        self.set_busy(False)
