@@ -268,9 +268,15 @@ def print_stall(hub: CachedHub, figures: Figures) -> None:
     print(
         f"  {GAP_TIMER_MS} ms timer during it: max gap {busy['max_ms']:.1f} ms,"
         f" p99 {busy['p99_ms']:.1f} ms, median {busy['median_ms']:.1f} ms,"
-        f" {busy['over_50ms']} gaps over 50 ms ({busy['ticks']:,} ticks)"
+        f" {busy['over_50ms']} gaps over 50 ms ({busy['ticks']:,} ticks);"
+        f" the longest began {busy.get('max_at_s', 0.0):.2f} s in"
     )
     print(f"  goal max < {GOAL_STALL_MS:.0f} ms → {_goal(busy['max_ms'] < GOAL_STALL_MS)}")
+    gc_full = stall.get("gc_full") or {}
+    print(
+        f"  full garbage collections meanwhile: {gc_full.get('count', 0)},"
+        f" longest {gc_full.get('max_ms', 0.0):.1f} ms (they pause every thread)"
+    )
     print(
         f"  baseline, the idle window: max gap {idle['max_ms']:.1f} ms, p99 {idle['p99_ms']:.1f} ms"
     )

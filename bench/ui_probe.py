@@ -12,6 +12,7 @@ the app are imported inside the functions: what is timed is what each mode loads
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import math
@@ -216,6 +217,7 @@ def stall(profile: Path, hub_url: str, code: str) -> None:
     from app.store import open_store
     from sync.hubs import join_hub
     from ui.context import AppContext
+    from ui.gui import freeze_startup_heap
     from ui.window import MainWindow
 
     app = QApplication(sys.argv[:1])
@@ -223,8 +225,20 @@ def stall(profile: Path, hub_url: str, code: str) -> None:
     ctx = AppContext(store)
     window = MainWindow(ctx)
     window.show()
+    freeze_startup_heap()
 
     ticks: list[float] = []
+    # Collector pauses stop every thread; they are timed to tell them from other stalls.
+    gc_pauses: list[float] = []
+    gc_started = [0.0]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            gc_started[0] = time.perf_counter()
+        elif info["generation"] == 2:
+            gc_pauses.append((time.perf_counter() - gc_started[0]) * 1000)
+
+    gc.callbacks.append(on_gc)
     timer = QTimer()
     timer.setTimerType(Qt.TimerType.PreciseTimer)
     timer.setInterval(GAP_TIMER_MS)
@@ -236,6 +250,7 @@ def stall(profile: Path, hub_url: str, code: str) -> None:
     def idle_done() -> None:
         nonlocal started
         result["idle"] = _gap_stats(ticks)
+        result["idle"].pop("max_at")
         ticks.clear()
         started = time.perf_counter()
         ctx.tasks.run_with_progress(
@@ -265,7 +280,9 @@ def stall(profile: Path, hub_url: str, code: str) -> None:
 
     def finish() -> None:
         result["busy"] = _gap_stats(ticks)
+        result["busy"]["max_at_s"] = result["busy"].pop("max_at") - started
         result["progress_events"] = progress_events[0]
+        result["gc_full"] = {"count": len(gc_pauses), "max_ms": max(gc_pauses, default=0.0)}
         result["memory_mb"] = memory_mb()
         app.quit()
 
@@ -279,7 +296,9 @@ def stall(profile: Path, hub_url: str, code: str) -> None:
 
 def _gap_stats(ticks: Sequence[float]) -> dict[str, float]:
     gaps = [(b - a) * 1000 for a, b in itertools.pairwise(ticks)]
+    worst = max(range(len(gaps)), key=gaps.__getitem__, default=0)
     return {
+        "max_at": ticks[worst] if gaps else 0.0,
         "ticks": len(ticks),
         "max_ms": max(gaps, default=float("nan")),
         "p99_ms": percentile(gaps, 0.99),

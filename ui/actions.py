@@ -48,7 +48,7 @@ class Actions:
             )
             return action
 
-        self.new_group = make("&New group…", "Ctrl+Shift+N", "new-group")
+        self.new_group = make("&New group…", "Ctrl+Shift+G", "new-group")
         self.join_hub = make("&Join group on a hub…", "Ctrl+J", "join")
         self.import_bundle = make("&Import bundle…", "Ctrl+I", "import")
         self.connect_hub = make("&Connect this group to a hub…", "Ctrl+Shift+H", "hub")

@@ -426,6 +426,8 @@ class MainWindow(QMainWindow):
     def navigate(self, place: str, target: str | None = None) -> None:
         """Show a place from the side panel (``target``: a category id, say)."""
         page = self.pages[PAGE_OF[place]]
+        if self.nav.current_place() != (place, target):
+            self.nav.select(place, target, emit=False)  # keep the panel's highlight true
         self.stack.setCurrentWidget(page)
         page.show_target(place if target is None else f"{place}:{target}")
 

@@ -187,3 +187,40 @@ def test_connect_a_group_started_here_to_a_hub_through_the_file_menu(
     qtbot.waitUntil(lambda: "Connected to 127.0.0.1" in standing(window), timeout=20_000)
     assert "all changes sent" in standing(window)
     assert "went up to the hub" in window.status.note.text()
+
+
+def test_after_a_sync_the_other_laptops_reply_appears_in_the_open_thread(
+    qtbot: QtBot,
+    hub: tuple[str, str],
+    make_store: Callable[[str], Store],
+    store: Store,
+    make_window: Callable[[], MainWindow],
+) -> None:
+    url, db = hub
+    group_id = create_group(db, "Orchard Lane")
+    ann = make_store("ann")
+    hubs.join_hub(store=ann, hub_url=url, code=make_invite(db, group_id))
+    hubs.join_hub(store=store, hub_url=url, code=make_invite(db, group_id))
+    disc, _ = discussions.start_discussion(
+        store=store, group_id=group_id, title="Street party", body="June or July?"
+    )
+    window = make_window()
+    qtbot.waitUntil(lambda: settled(window))
+    window.commands.sync_now.trigger()
+    qtbot.waitUntil(lambda: "all changes sent" in standing(window) and settled(window))
+    window.open_item("discussion", disc, disc)
+    page = window.pages["discussions"]
+    thread = page.thread_view
+    qtbot.waitUntil(lambda: thread.title.text() == "Street party")
+    qtbot.keyClicks(thread.composer.editor, "I can bring tables")
+
+    sync_group(ann, group_id)
+    discussions.reply(store=ann, discussion_id=disc, body="July, after the fete.")
+    sync_group(ann, group_id)
+    window.commands.sync_now.trigger()  # F5: what the timer does every few minutes
+    qtbot.waitUntil(
+        lambda: any(c.post.body == "July, after the fete." for c in thread.cards.values()),
+        timeout=15_000,
+    )
+    assert thread.title.text() == "Street party"
+    assert thread.composer.editor.toPlainText() == "I can bring tables"

@@ -34,7 +34,7 @@ class ThreadActions(QObject):
         self.follow_category = self._action("follow", tr("&Follow the category"), value="category")
         self.mute_category = self._action("mute", tr("M&ute the category"), value="category")
         self.delete = self._action("delete", tr("&Delete the discussion"))
-        self.refresh = self._action("refresh", tr("Re&fresh"), "F5")
+        self.refresh = self._action("refresh", tr("Re&fresh"))  # F5 is Sync now
         for action in (
             self.follow,
             self.mute,
