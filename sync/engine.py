@@ -23,7 +23,7 @@ from sync.errors import Cancelled, HubFailed, NotLinked, SyncError
 
 PUSH_BATCH = 500
 PAGE = 2_000
-# A rejection that can pass once the author's earlier ops are on the hub.
+# Hubs older than the "retry" flag name only this passing rejection.
 _WAIT_FOR_EARLIER = "its author's earlier ops are not on the hub"
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -107,7 +107,7 @@ def _push(
             status = one.get("status") if isinstance(one, dict) else None
             if status in ("accepted", "duplicate"):
                 done.append(op.id)
-            elif one.get("reason") == _WAIT_FOR_EARLIER:
+            elif isinstance(one, dict) and _may_pass_later(one):
                 skipped.add(op.id)  # stays in the outbox for a later sync
             else:
                 dropped.append(op.id)
@@ -120,6 +120,14 @@ def _push(
             progress("push", result.pushed + result.rejected, total)
         # Ops that wait for others stay skipped; the loop goes on past them, and ends
         # once every op in the outbox was sent or skipped.
+
+
+def _may_pass_later(answer: dict[str, object]) -> bool:
+    """A rejection the hub may turn into acceptance once what it waits for arrives."""
+    retry = answer.get("retry")
+    if isinstance(retry, bool):
+        return retry
+    return answer.get("reason") == _WAIT_FOR_EARLIER
 
 
 def _pull(

@@ -23,22 +23,26 @@ from app.clock import DAY_MS, check_not_future, pack, wall_ms
 from app.errors import ClockError, InvalidOp
 from app.identity import DeviceIdentity
 from app.ids import uuid7
-from app.invite_proof import proof_holds
+from app.merge_rows import NOT_MEMBER, NOT_ORGANISER
 from app.op_schema import ROLE_RANK, ROLES, validate
 from app.ops import Known, Op, is_hex, op_from_wire, sign_op, verify_runs
 from app.services.groups import DEFAULT_CATEGORIES
 from sync.hub import tables as t
 from sync.hub.errors import Forbidden, Gone, HubRefusal, NotFoundOnHub, Unauthorised
+from sync.hub.roster import Roster, is_membership, record_head, roster_for
 from sync.proofs import enrol_message, join_message
 
+# Besides the membership ops, which the roster judges by the app's own rules.
 ORGANISER_ONLY = {
-    ("member", "set_role"),
     ("group", "update"),
     ("category", "create"),
     ("category", "update"),
-    ("invite", "create"),
-    ("invite", "update"),
 }
+
+WAIT_FOR_EARLIER = "its author's earlier ops are not on the hub"
+OUTSIDER = "its author is not a member of the group"
+# Refusals that a later push may overturn: what they wait for can still arrive.
+_RETRYABLE = frozenset({WAIT_FOR_EARLIER, OUTSIDER, NOT_MEMBER, NOT_ORGANISER})
 
 
 def _hash(secret: str) -> str:
@@ -67,6 +71,7 @@ class PushResult:
     status: str  # 'accepted' | 'duplicate' | 'rejected'
     seq: int | None = None
     reason: str | None = None
+    retry: bool = False  # for a rejection: the same op may be accepted by a later push
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "status": self.status}
@@ -74,7 +79,15 @@ class PushResult:
             out["seq"] = self.seq
         if self.reason is not None:
             out["reason"] = self.reason
+        if self.status == "rejected":
+            out["retry"] = self.retry
         return out
+
+
+def _rejected(op_id: str, reason: str, *, retry: bool | None = None) -> PushResult:
+    if retry is None:
+        retry = reason in _RETRYABLE or "(yet)" in reason
+    return PushResult(op_id, "rejected", reason=reason, retry=retry)
 
 
 def _append(conn: Connection, group_id: str, accepted: Sequence[Op]) -> list[int]:
@@ -168,7 +181,9 @@ def _write_as_hub(
     payload: dict[str, Any],
     *,
     op_id: str | None = None,
+    refusal: str = "The hub may no longer write in this group",
 ) -> Op:
+    """Sign and append an op of the hub's own, judged as any pushed op would be."""
     _lock_group(conn, group_id)  # the hub's chain head is read under the lock
     last = conn.execute(
         select(t.ops.c.dev_seq, t.ops.c.hash, t.ops.c.hlc)
@@ -199,53 +214,34 @@ def _write_as_hub(
         action=action,
         payload=payload,
     )
-    _append(conn, group_id, [op])
-    _note_membership(conn, op)
+    roster = roster_for(conn, group_id)
+    if is_membership(op):
+        roster = roster.copy()
+        reason = roster.judge(op)
+    else:
+        reason = _may_write(roster, op)
+    if reason:
+        raise Forbidden(f"{refusal}: {reason} (the hub is {roster.current(hub.device_id)} there).")
+    [seq] = _append(conn, group_id, [op])
+    if is_membership(op):
+        _membership_changed(conn, roster, seq, op.id)
     return op
 
 
-# Invitations made earlier in the same push, by id: not in the log table yet.
-Pending = dict[str, dict[str, Any]]
-
-
-def _note_membership(conn: Connection, op: Op, pending: Pending | None = None) -> None:
-    """Keep the hub's view of roles in step with the membership ops it accepts."""
-    if (op.kind, op.action) == ("group", "create"):
-        _set_role(conn, op.group, op.device, "organiser")
-    elif (op.kind, op.action) == ("member", "set_role") and op.payload:
-        _set_role(conn, op.group, op.entity, op.payload["role"])
-    elif (op.kind, op.action) == ("invite", "redeem") and op.payload:
-        role = _redeemed_role(conn, op, pending)
-        if role and ROLE_RANK[role] > ROLE_RANK[_role(conn, op.group, op.device)]:
-            _set_role(conn, op.group, op.device, role)
-
-
-def _redeemed_role(conn: Connection, op: Op, pending: Pending | None = None) -> str | None:
-    """The role an invitation in the group's own log gives, if the redemption proves it."""
-    if pending and op.entity in pending:
-        return _proven_role(pending[op.entity], op)
-    row = conn.execute(
-        select(t.ops.c.wire).where(
-            t.ops.c.group_id == op.group,
-            t.ops.c.kind == "invite",
-            t.ops.c.entity == op.entity,
-            t.ops.c.action == "create",
+def _membership_changed(conn: Connection, roster: Roster, seq: int, op_id: str) -> None:
+    """Record the log's newest membership op and bring the roles cache in step with it."""
+    record_head(conn, roster, seq, op_id)
+    held = {
+        r.device: r.role
+        for r in conn.execute(
+            select(t.members.c.device, t.members.c.role).where(
+                t.members.c.group_id == roster.group_id
+            )
         )
-    ).first()
-    if row is None:
-        return None
-    return _proven_role(json.loads(row[0]).get("payload") or {}, op)
-
-
-def _proven_role(invite: dict[str, Any], op: Op) -> str | None:
-    if op.payload is None:
-        return None
-    key, role = invite.get("invite_key"), invite.get("role")
-    if not isinstance(key, str) or role not in ROLES:
-        return None
-    if not proof_holds(key, str(op.payload.get("proof", "")), op.entity, op.device):
-        return None
-    return str(role)
+    }
+    for device, role in roster.roles().items():
+        if held.get(device) != role:
+            _set_role(conn, roster.group_id, device, role)
 
 
 # --- groups, invitations and enrolment ------------------------------------------------
@@ -372,17 +368,26 @@ def join(
     if row.revoked or row.uses_left < 1 or row.expires_ms < wall_ms():
         what = "revoked" if row.revoked else "used up" if row.uses_left < 1 else "expired"
         raise Gone(f"That invitation has been {what}; ask the organiser for a new one.")
+    if ROLE_RANK[_role(conn, row.group_id, device)] < ROLE_RANK[row.role]:
+        payload: dict[str, Any] = {"role": row.role}
+        if name.strip():
+            payload["display_name"] = name.strip()[:100]
+        _write_as_hub(
+            conn,
+            hub,
+            row.group_id,
+            "member",
+            device,
+            "set_role",
+            payload,
+            refusal="The hub can no longer admit members to this group",
+        )
     conn.execute(
         update(t.invites)
         .where(t.invites.c.code_hash == row.code_hash)
         .values(uses_left=t.invites.c.uses_left - 1)
     )
     conn.execute(insert(t.invite_uses).values(code_hash=row.code_hash, device=device))
-    if ROLE_RANK[_role(conn, row.group_id, device)] < ROLE_RANK[row.role]:
-        payload: dict[str, Any] = {"role": row.role}
-        if name.strip():
-            payload["display_name"] = name.strip()[:100]
-        _write_as_hub(conn, hub, row.group_id, "member", device, "set_role", payload)
     token = _issue_token(conn, row.group_id, device)
     return {"group_id": row.group_id, "token": token, "role": _role(conn, row.group_id, device)}
 
@@ -480,8 +485,11 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
             if op.group != group_id:
                 raise InvalidOp("the op belongs to another group")
             check_not_future(op.hlc, now)
-        except (InvalidOp, ClockError) as exc:
-            results[i] = PushResult(op_id, "rejected", reason=str(exc))
+        except InvalidOp as exc:
+            results[i] = _rejected(op_id, str(exc), retry=False)
+            continue
+        except ClockError as exc:  # the hub's clock catches up with it
+            results[i] = _rejected(op_id, str(exc), retry=True)
             continue
         parsed.append((i, op))
 
@@ -493,7 +501,7 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
             if op_hash == op.hash:
                 results[i] = PushResult(op.id, "duplicate", seq=seq)
             else:
-                results[i] = PushResult(op.id, "rejected", reason="another op has that id")
+                results[i] = _rejected(op.id, "another op has that id", retry=False)
         else:
             fresh.append((i, op))
 
@@ -504,35 +512,31 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
             verify_runs([op for _, op in chain], known)
         except InvalidOp as exc:
             for i, op in chain:
-                results[i] = PushResult(op.id, "rejected", reason=str(exc))
+                results[i] = _rejected(op.id, str(exc), retry=False)
             continue
         accepted.extend(_contiguous(chain, known, results))
 
+    # In the total order, as every laptop applies them: a membership op changes the
+    # roles that the ops after it in this push are judged by.
     accepted.sort(key=lambda item: item[1].order)
+    roster = roster_for(conn, group_id)
+    if any(is_membership(op) for _, op in accepted):
+        roster = roster.copy()  # the cached one stays as the log is until this commits
     admitted: list[tuple[int, Op]] = []
-    pending: Pending = {}
-    roles = {
-        r.device: r.role
-        for r in conn.execute(
-            select(t.members.c.device, t.members.c.role).where(t.members.c.group_id == group_id)
-        )
-    }
     for i, op in accepted:
-        reason = _may_write(conn, op, pending, roles.get(op.device, "removed"))
+        reason = roster.judge(op) if is_membership(op) else _may_write(roster, op)
         if reason:
-            results[i] = PushResult(op.id, "rejected", reason=reason)
-            continue
-        _note_membership(conn, op, pending)
-        if op.kind in ("group", "member", "invite"):  # roles may have changed: read again
-            for device in (op.device, op.entity):
-                roles[device] = _role(conn, group_id, device)
-        if (op.kind, op.action) == ("invite", "create") and op.payload:
-            pending[op.entity] = op.payload
-        admitted.append((i, op))
-    for (i, op), seq in zip(
-        admitted, _append(conn, group_id, [op for _, op in admitted]), strict=True
-    ):
+            results[i] = _rejected(op.id, reason)
+        else:
+            admitted.append((i, op))
+    seqs = _append(conn, group_id, [op for _, op in admitted])
+    newest: tuple[int, str] | None = None
+    for (i, op), seq in zip(admitted, seqs, strict=True):
         results[i] = PushResult(op.id, "accepted", seq=seq)
+        if is_membership(op):
+            newest = (seq, op.id)
+    if newest is not None:
+        _membership_changed(conn, roster, *newest)
     return [results[i] for i in range(len(wire_ops))]
 
 
@@ -589,31 +593,23 @@ def _contiguous(
         if have_prev:
             out.append((i, op))
         else:
-            results[i] = PushResult(
-                op.id, "rejected", reason="its author's earlier ops are not on the hub"
-            )
+            results[i] = _rejected(op.id, WAIT_FOR_EARLIER, retry=True)
     return out
 
 
-def _may_write(conn: Connection, op: Op, pending: Pending, role: str) -> str | None:
-    """Why the hub refuses the op from an author holding ``role`` now (None: it may)."""
-    if (op.kind, op.action) == ("group", "create"):
-        if op.seq != 1 or op.id != op.group:
-            return "a group is founded only by its own first op"
-        exists = conn.execute(
-            select(t.ops.c.seq).where(
-                t.ops.c.group_id == op.group, t.ops.c.kind == "group", t.ops.c.action == "create"
-            )
-        ).first()
-        return "the group was founded already" if exists else None
-    if role == "removed" and (op.kind, op.action) == ("invite", "redeem"):
-        return None if _redeemed_role(conn, op, pending) else "the invitation code is wrong"
+def _may_write(roster: Roster, op: Op) -> str | None:
+    """Why the hub refuses an op that is not about membership (None: it may be written).
+
+    Judged by its author's role at the op's own stamp, as laptops judge it: words a
+    member wrote before being removed stay, whoever relays them and whenever.
+    """
     if (op.kind, op.action) == ("member", "erase") and op.entity == op.device:
         return None  # members may always erase their own details, removed or not
+    role = roster.role_at(op.device, op.order)
     if role == "removed":
-        return "its author is not a member of the group"
+        return OUTSIDER
     if (op.kind, op.action) in ORGANISER_ONLY and role != "organiser":
-        return "only organisers may do this"
+        return NOT_ORGANISER
     return None
 
 

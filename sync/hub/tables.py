@@ -43,6 +43,9 @@ groups = Table(
     Column("name", String, nullable=False),
     Column("created_ms", BigInteger, nullable=False),
     Column("next_seq", BigInteger, nullable=False, server_default="1"),
+    # The newest membership op in the log (seq, op id): the key of cached rosters.
+    Column("roster_seq", BigInteger),
+    Column("roster_op", String),
 )
 
 ops = Table(
