@@ -12,6 +12,7 @@ from app.services import groups, members
 from app.store import Store
 from ui.preferences import FILE_NAME, Preferences
 from ui.settings_dialog import SettingsDialog
+from ui.theme import DARK, LIGHT
 from ui.window import MainWindow
 
 
@@ -44,6 +45,9 @@ def test_text_size_and_theme_change_and_are_kept_in_the_profile(
     assert QApplication.font().pointSizeF() > normal * 1.2
     assert window_lightness() < 60
     assert "#1e2024" in QApplication.instance().styleSheet()  # type: ignore[union-attr]
+    page = window.pages["discussions"]  # its cards follow the dark scheme too
+    qtbot.waitUntil(lambda: DARK.surface in page.styleSheet())
+    assert LIGHT.surface not in page.styleSheet()
     kept = Preferences(store.settings.data_dir)
     assert (kept.theme, kept.text_size) == ("dark", 130)
     assert (store.settings.data_dir / FILE_NAME).exists()
@@ -54,6 +58,7 @@ def test_text_size_and_theme_change_and_are_kept_in_the_profile(
     dialog.text_size.setCurrentIndex(dialog.text_size.findText("Normal"))
     dialog.ok_button.click()
     assert window_lightness() > 200
+    qtbot.waitUntil(lambda: LIGHT.surface in page.styleSheet())
     assert abs(QApplication.font().pointSizeF() - normal) < 0.2
 
 

@@ -1,23 +1,25 @@
 """The page's look: quiet greys, white cards, room to breathe, the group's colour as accent.
 
-The colours are set outright rather than taken from the system palette, so the
-cards read the same on an old council laptop's theme and on a new Mac.
+The colours come from the window's own light or dark scheme (ui.theme) rather than
+the system palette, so the cards read the same on an old council laptop and a new Mac.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-DEFAULT_ACCENT = "#2f6f73"
-
-
-def accent_of(colour: str) -> QColor:
-    """The group's colour if it is one Qt understands, else a calm teal."""
-    found = QColor(colour) if colour else QColor()
-    return found if found.isValid() else QColor(DEFAULT_ACCENT)
+from ui.theme import DARK, LIGHT, Scheme
 
 
-def page_style(accent: QColor) -> str:
+def current_scheme() -> Scheme:
+    """The scheme the application's palette is in now (ui.theme sets it)."""
+    window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
+    return DARK if window.lightness() < 128 else LIGHT
+
+
+def page_style(accent: QColor, s: Scheme = LIGHT) -> str:
+    """The page's stylesheet in the light or dark scheme of the whole window."""
+    notice_bg, notice_fg = ("#3a3320", "#f0e2b0") if s.dark else ("#fbf3dc", "#4a3b10")
     a = accent.name()
     tint = QColor(accent)
     tint.setAlpha(28)
@@ -26,32 +28,32 @@ def page_style(accent: QColor) -> str:
     b = f"rgba({bar.red()}, {bar.green()}, {bar.blue()}, {bar.alpha()})"
     t = f"rgba({tint.red()}, {tint.green()}, {tint.blue()}, {tint.alpha()})"
     return f"""
-#discussionsPage {{ background: #f6f6f3; color: #1f2328; }}
-#listPane {{ background: #ffffff; border-right: 1px solid #e2e2dc; }}
-#listPane QListView {{ background: #ffffff; border: none; outline: none; }}
+#discussionsPage {{ background: {s.window}; color: {s.text}; }}
+#listPane {{ background: {s.surface}; border-right: 1px solid {s.border}; }}
+#listPane QListView {{ background: {s.surface}; border: none; outline: none; }}
 #listTitle {{ font-size: 15pt; font-weight: 600; padding: 16px 14px 2px 14px; }}
-#listHint {{ color: #6a6a66; padding: 0 14px 10px 14px; }}
-#empty, #placeholder {{ color: #6a6a66; font-size: 11pt; padding: 24px; }}
+#listHint {{ color: {s.muted}; padding: 0 14px 10px 14px; }}
+#empty, #placeholder {{ color: {s.muted}; font-size: 11pt; padding: 24px; }}
 #threadTitle {{ font-size: 16pt; font-weight: 600; }}
-#muted {{ color: #6a6a66; }}
+#muted {{ color: {s.muted}; }}
 #author {{ font-weight: 600; }}
-#error {{ color: #a1302b; }}
-#notice {{ background: #fbf3dc; color: #4a3b10; border-radius: 6px; padding: 8px 12px; }}
-#posts {{ background: #f6f6f3; }}
-#deleted, #deletedBox {{ background: #ffffff; }}
-#threadScroll {{ background: #f6f6f3; }}
-#deletedRow {{ background: #fafaf7; border: 1px solid #e2e2dc; border-radius: 8px; }}
+#error {{ color: {s.problem}; }}
+#notice {{ background: {notice_bg}; color: {notice_fg}; border-radius: 6px; padding: 8px 12px; }}
+#posts {{ background: {s.window}; }}
+#deleted, #deletedBox {{ background: {s.surface}; }}
+#threadScroll {{ background: {s.window}; }}
+#deletedRow {{ background: {s.hover}; border: 1px solid {s.border}; border-radius: 8px; }}
 #post, #poll, #pollForm {{
-    background: #ffffff; border: 1px solid #e2e2dc; border-radius: 8px;
+    background: {s.surface}; border: 1px solid {s.border}; border-radius: 8px;
 }}
 #post[target="true"] {{ border: 2px solid {a}; }}
 #post QLabel, #poll QLabel, #deletedRow QLabel {{ background: transparent; border: none; }}
 #body {{ font-size: 10.5pt; }}
 #pollQuestion, #formTitle {{ font-weight: 600; }}
-#composer {{ background: #ffffff; border-top: 1px solid #e2e2dc; }}
+#composer {{ background: {s.surface}; border-top: 1px solid {s.border}; }}
 #composerText, #newForm QPlainTextEdit, #newForm QLineEdit, #pollForm QLineEdit,
 #pollForm QPlainTextEdit, #post QPlainTextEdit {{
-    background: #ffffff; border: 1px solid #cfcfc8; border-radius: 6px; padding: 6px;
+    background: {s.surface}; border: 1px solid {s.border_strong}; border-radius: 6px; padding: 6px;
 }}
 #composerText:focus, #newForm QPlainTextEdit:focus, #newForm QLineEdit:focus,
 #pollForm QLineEdit:focus, #pollForm QPlainTextEdit:focus {{ border: 1px solid {a}; }}
@@ -59,32 +61,32 @@ QPushButton#primary {{
     background: {a}; color: white; border: none; border-radius: 6px; padding: 6px 16px;
     font-weight: 600;
 }}
-QPushButton#primary:disabled {{ background: #b9c4c4; }}
-QPushButton#primary:focus {{ outline: 2px solid #1f2328; }}
-QPushButton#quiet {{ color: #55554f; border: none; padding: 2px 6px; background: transparent; }}
+QPushButton#primary:disabled {{ background: {s.border_strong}; }}
+QPushButton#primary:focus {{ outline: 2px solid {s.text}; }}
+QPushButton#quiet {{ color: {s.muted}; border: none; padding: 2px 6px; background: transparent; }}
 QPushButton#quiet:hover, QPushButton#quiet:focus {{ color: {a}; text-decoration: underline; }}
 QPushButton#reaction {{
-    border: 1px solid #e2e2dc; border-radius: 11px; padding: 2px 9px; background: #ffffff;
-    color: #8a8a84;
+    border: 1px solid {s.border}; border-radius: 11px; padding: 2px 9px; background: {s.surface};
+    color: {s.muted};
 }}
-QPushButton#reaction[used="true"] {{ color: #1f2328; background: #f3f3ef; }}
-QPushButton#reaction:checked {{ border: 1px solid {a}; background: {t}; color: #1f2328; }}
-QPushButton#reaction:focus {{ border: 1px solid #1f2328; }}
+QPushButton#reaction[used="true"] {{ color: {s.text}; background: {s.hover}; }}
+QPushButton#reaction:checked {{ border: 1px solid {a}; background: {t}; color: {s.text}; }}
+QPushButton#reaction:focus {{ border: 1px solid {s.text}; }}
 QPushButton#option {{
-    text-align: left; border: 1px solid #cfcfc8; border-radius: 6px; padding: 5px 12px;
-    background: #ffffff; min-width: 120px;
+    text-align: left; border: 1px solid {s.border_strong}; border-radius: 6px; padding: 5px 12px;
+    background: {s.surface}; min-width: 120px;
 }}
 QPushButton#option:checked {{ border: 2px solid {a}; background: {t}; font-weight: 600; }}
-QPushButton#option:focus {{ border: 1px solid #1f2328; }}
+QPushButton#option:focus {{ border: 1px solid {s.text}; }}
 QProgressBar#result {{
-    border: none; background: #efefea; border-radius: 5px; height: 18px; text-align: center;
-    color: #33332f;
+    border: none; background: {s.hover}; border-radius: 5px; height: 18px; text-align: center;
+    color: {s.text};
 }}
 QProgressBar#result::chunk {{ background: {b}; border-radius: 5px; }}
 QToolButton {{
-    border: 1px solid #d8d8d2; border-radius: 6px; padding: 4px 12px; background: #fff;
+    border: 1px solid {s.border}; border-radius: 6px; padding: 4px 12px; background: {s.surface};
 }}
 QToolButton::menu-indicator {{ image: none; width: 0; }}
 QToolButton:checked {{ border: 1px solid {a}; background: {t}; }}
-QToolButton:focus {{ border: 1px solid #1f2328; }}
+QToolButton:focus {{ border: 1px solid {s.text}; }}
 """

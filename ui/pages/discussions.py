@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,8 +31,9 @@ from ui.discussions.deleted_list import DeletedList
 from ui.discussions.list_delegate import DiscussionDelegate
 from ui.discussions.list_model import ID_ROLE, DiscussionListModel
 from ui.discussions.new_form import NewDiscussionForm
-from ui.discussions.style import accent_of, page_style
+from ui.discussions.style import current_scheme, page_style
 from ui.discussions.thread_view import ThreadView
+from ui.emblems import accent_of
 from ui.pages.base import Page
 
 LISTS = ("discussions", "following", "unread", "deleted")
@@ -105,7 +106,7 @@ class DiscussionsPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
-        self.setStyleSheet(page_style(self._accent))
+        self.setStyleSheet(page_style(self._accent, current_scheme()))
 
         for action in self.thread_view.thread_actions.all():
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -135,6 +136,15 @@ class DiscussionsPage(Page):
             self._on_group_selected(ctx.group_id)
 
     # --- where the person is sent ---------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A light/dark switch in Settings or the system repaints the page in the new scheme.
+        changes = (QEvent.Type.ApplicationPaletteChange, QEvent.Type.PaletteChange)
+        if event.type() in changes:
+            style = page_style(self._accent, current_scheme())
+            if style != self.styleSheet():  # setting it changes the palette again
+                self.setStyleSheet(style)
+        super().changeEvent(event)
 
     def show_target(self, target: str | None) -> None:
         kind, _, rest = (target or "discussions").partition(":")
@@ -352,7 +362,7 @@ class DiscussionsPage(Page):
         accent = accent_of(group.colour)
         if accent != self._accent:
             self._accent = self.delegate.accent = accent
-            self.setStyleSheet(page_style(accent))
+            self.setStyleSheet(page_style(accent, current_scheme()))
         self.form.set_categories(categories)
         self._show_heading()
         self.view.viewport().update()
