@@ -154,10 +154,17 @@ def apply(*, theme: str, text_size: int, colour: str) -> Scheme:
             )
         )
     scheme = scheme_for(theme)
-    app.setPalette(palette(scheme, colour))
+    new_palette = palette(scheme, colour)
+    if new_palette != app.palette():
+        app.setPalette(new_palette)
     font = scaled_font(text_size)
-    app.setFont(font)
-    app.setStyleSheet(stylesheet(scheme, colour, font.pointSizeF()))
+    if font != app.font():
+        app.setFont(font)
+    # Each of these re-polishes every widget (over 100 ms in a full window): skip the
+    # ones that would change nothing, e.g. a group whose colour is the default accent.
+    sheet = stylesheet(scheme, colour, font.pointSizeF())
+    if sheet != app.styleSheet():
+        app.setStyleSheet(sheet)
     return scheme
 
 
