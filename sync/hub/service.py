@@ -3,7 +3,9 @@
 Groups reach the hub in two ways: the council founds one here (the hub's own key then
 signs its first ops and is its first organiser), or an organiser connects a group
 started offline with a registration code and uploads its history. Either way, the
-hub's view of who may write follows the group's own log.
+hub's view of who may write follows the group's own log: each op is judged by its
+author's role at the op's own stamp, by the app's merge rules (see sync.hub.roster),
+so the hub keeps exactly what every laptop keeps.
 """
 
 from __future__ import annotations
@@ -229,7 +231,11 @@ def _write_as_hub(
 
 
 def _membership_changed(conn: Connection, roster: Roster, seq: int, op_id: str) -> None:
-    """Record the log's newest membership op and bring the roles cache in step with it."""
+    """Record the log's newest membership op and bring the roles cache in step with it.
+
+    Devices the log never mentions keep their row: a laptop that registered a group
+    uploads its history under the organiser role it was given until that arrives.
+    """
     record_head(conn, roster, seq, op_id)
     held = {
         r.device: r.role
