@@ -93,22 +93,22 @@ def check_update(update_b64: str, device: str) -> None:
     try:
         update = base64.b64decode(update_b64, validate=True)
         render(merge_updates(update))
-        clients = _clients(get_state(update))
+        clients = set(state_vector(get_state(update)))
     except Exception as exc:  # pycrdt raises bare exceptions for corrupt updates
         raise InvalidOp(f"a note update is corrupt: {exc}") from exc
     if clients - {client_id_for(device)}:
         raise InvalidOp("a note update writes text in another device's name")
 
 
-def _clients(state_vector: bytes) -> set[int]:
-    """The client ids in an encoded Yrs state vector (varint count, then id/clock pairs)."""
+def state_vector(encoded: bytes) -> dict[int, int]:
+    """Decode a Yrs state vector: a varint count, then (client id, clock) varint pairs."""
     values: list[int] = []
     value = shift = 0
-    for byte in state_vector:
+    for byte in encoded:
         value |= (byte & 0x7F) << shift
         shift += 7
         if not byte & 0x80:
             values.append(value)
             value = shift = 0
     count, pairs = values[0], values[1:]
-    return {pairs[2 * i] for i in range(count)}
+    return {pairs[2 * i]: pairs[2 * i + 1] for i in range(count)}

@@ -13,7 +13,15 @@ import difflib
 
 from pycrdt import Doc, Text
 
-from app.text_crdt import FIELD, apply_diff, apply_update, client_id_for, edit_update, render
+from app.text_crdt import (
+    FIELD,
+    apply_diff,
+    apply_update,
+    client_id_for,
+    edit_update,
+    render,
+    state_vector,
+)
 
 
 def edit_from_base(
@@ -79,18 +87,4 @@ def _clock_of(state: bytes, client: int) -> int:
     doc: Doc[Text] = Doc()
     doc.get(FIELD, type=Text)
     doc.apply_update(state)
-    return _state_vector(doc.get_state()).get(client, 0)
-
-
-def _state_vector(encoded: bytes) -> dict[int, int]:
-    """Decode a Yrs state vector: a varint count, then (client id, clock) varint pairs."""
-    values: list[int] = []
-    value = shift = 0
-    for byte in encoded:
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            values.append(value)
-            value = shift = 0
-    count, pairs = values[0], values[1:]
-    return {pairs[2 * i]: pairs[2 * i + 1] for i in range(count)}
+    return state_vector(doc.get_state()).get(client, 0)
