@@ -593,8 +593,8 @@ async def _asgi_get(app: Any, path: str, query: str, headers: list[tuple[bytes, 
 
 @dataclass
 class Served:
-    route_s: float  # the whole route in process: auth, DB, parse, pydantic, JSON, gzip
-    service_s: float  # service.pull alone: the DB read and json.loads of each op
+    route_s: float  # the whole route in process: auth, DB, splice, gzip
+    service_s: float  # service.pull alone: the DB read and the page spliced from it
     pages: int
 
 
@@ -1058,7 +1058,7 @@ def print_bootstrap(
     rows = [
         ("pulls alone over HTTP, nothing applied", pulls.seconds),
         ("  hub: whole route in process (no network)", served.route_s),
-        ("    of which service.pull (DB read, json.loads)", served.service_s),
+        ("    of which service.pull (DB read, splice)", served.service_s),
         ("    the rest of the route: auth, JSON, gzip-9", served.route_s - served.service_s),
         ("  transfer + requests overhead", pulls.http_s - served.route_s),
         ("  laptop: gunzip", pulls.gunzip_s),

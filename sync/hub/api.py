@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -211,19 +211,19 @@ def create_app(settings: HubSettings) -> FastAPI:
             head = service.head(tx, group_id)
         return PushReply(results=[r.to_json() for r in results], head=head)
 
-    @app.get("/v1/groups/{group_id}/ops")
+    @app.get("/v1/groups/{group_id}/ops", response_model=PullReply)
     def pull(
         group_id: GroupId,
         authorization: Token = None,
         after: Annotated[int, Query(ge=0, lt=2**62)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
-    ) -> PullReply:
+    ) -> Response:
         with begin() as tx:
             service.authenticate(tx, token=bearer(authorization), group_id=group_id)
-            page = service.pull(
+            body = service.pull(
                 tx, group_id=group_id, after=after, limit=min(limit, settings.page_size)
             )
-        return PullReply(**page)
+        return Response(body, media_type="application/json")
 
     @app.exception_handler(IntegrityError)
     async def _conflict(_request: Request, _exc: IntegrityError) -> JSONResponse:

@@ -619,8 +619,13 @@ def _may_write(roster: Roster, op: Op) -> str | None:
     return None
 
 
-def pull(conn: Connection, *, group_id: str, after: int, limit: int) -> dict[str, Any]:
-    """Ops with sequence numbers after ``after``, oldest first, and the log's head."""
+def pull(conn: Connection, *, group_id: str, after: int, limit: int) -> bytes:
+    """Ops with sequence numbers after ``after``, oldest first, and the log's head: the
+    JSON body of a pull, ``{"ops": [{"seq": …, "op": …}, …], "head": …}``.
+
+    Each op is stored as the exact JSON it is sent as, so the page is spliced from
+    that text rather than parsed and encoded again: a bootstrap reads the whole log.
+    """
     require_group(conn, group_id)
     rows = conn.execute(
         select(t.ops.c.seq, t.ops.c.wire)
@@ -628,8 +633,8 @@ def pull(conn: Connection, *, group_id: str, after: int, limit: int) -> dict[str
         .order_by(t.ops.c.seq)
         .limit(limit)
     ).all()
-    entries = [{"seq": r.seq, "op": json.loads(r.wire)} for r in rows]
-    return {"ops": entries, "head": head(conn, group_id)}
+    entries = ",".join(f'{{"seq":{int(r.seq)},"op":{r.wire}}}' for r in rows)
+    return f'{{"ops":[{entries}],"head":{head(conn, group_id)}}}'.encode()
 
 
 def head(conn: Connection, group_id: str) -> int:
