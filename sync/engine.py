@@ -22,7 +22,7 @@ from sync.client import HubClient, parse_page
 from sync.errors import Cancelled, HubFailed, NotLinked, SyncError
 
 PUSH_BATCH = 500
-PAGE = 2_000
+PAGE = 5_000
 # Hubs older than the "retry" flag name only this passing rejection.
 _WAIT_FOR_EARLIER = "its author's earlier ops are not on the hub"
 

@@ -29,4 +29,4 @@ class HubSettings:
     name: str = "Council hub"
     max_body_bytes: int = 8 * 1024 * 1024  # per request, after decompression
     max_push_ops: int = 2_000  # per push request
-    page_size: int = 2_000  # ops per pull page, at most
+    page_size: int = 5_000  # ops per pull page, at most
