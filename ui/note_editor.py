@@ -18,7 +18,6 @@ from app.services import notes
 from app.services.notes import NoteBody, OpenNote, SavedBody
 from ui.context import AppContext
 from ui.notice import Notice
-from ui.owned_tasks import run_for
 from ui.text_patch import patch_editor
 
 
@@ -94,12 +93,11 @@ class NoteEditor(QWidget):
         self._focus_when_loaded = focus
         self.status.setText(self.tr("Opening…"))
         generation, store = self._generation, self.ctx.store
-        run_for(
-            self,
-            self.ctx,
+        self.ctx.tasks.run(
             lambda: notes.open_note(store=store, note_id=note_id),
             done=lambda note: self._loaded(generation, note),
             failed=lambda message: self._failed(generation, message),
+            owner=self,
         )
 
     def close_note(self) -> None:
@@ -161,21 +159,19 @@ class NoteEditor(QWidget):
         sent = self.body.toPlainText()
         generation, store = self._generation, self.ctx.store
         if sent == base.text:
-            run_for(
-                self,
-                self.ctx,
+            self.ctx.tasks.run(
                 lambda: notes.open_note(store=store, note_id=note_id),
                 done=lambda note: self._synced(generation, sent, base, note),
                 failed=lambda message: self._failed(generation, message),
+                owner=self,
             )
             return
         self.status.setText(self.tr("Saving…"))
-        run_for(
-            self,
-            self.ctx,
+        self.ctx.tasks.run(
             lambda: notes.save_note_body(store=store, note_id=note_id, base=base, text=sent),
             done=lambda saved: self._synced(generation, sent, saved.mine, saved.note, saved),
             failed=lambda message: self._failed(generation, message),
+            owner=self,
         )
 
     def _synced(
@@ -269,11 +265,10 @@ class NoteEditor(QWidget):
                 self.title_edit.setText(old)
             self.notice.error(message)
 
-        run_for(
-            self,
-            self.ctx,
+        self.ctx.tasks.run(
             lambda: notes.rename_note(store=store, note_id=note_id, title=title),
             failed=undo,
+            owner=self,
         )
 
     def _to_body(self) -> None:

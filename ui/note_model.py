@@ -14,7 +14,6 @@ from PySide6.QtCore import (
 from app.services import notes
 from app.services.notes import NoteRow
 from ui.context import AppContext
-from ui.owned_tasks import run_for
 from ui.two_line_delegate import SECOND_LINE_ROLE
 from ui.when import ago, full
 
@@ -56,12 +55,11 @@ class NoteListModel(QAbstractListModel):
             return
         generation, limit = self._generation, max(len(self._rows), self.PAGE)
         store = self.ctx.store
-        run_for(
-            self,
-            self.ctx,
+        self.ctx.tasks.run(
             lambda: notes.list_note_rows(store=store, group_id=group_id, limit=limit),
             done=lambda rows: self._replace(generation, rows, limit),
             failed=self.failed.emit,
+            owner=self,
         )
 
     def _replace(self, generation: int, rows: list[NoteRow], limit: int) -> None:
@@ -81,14 +79,13 @@ class NoteListModel(QAbstractListModel):
         self._fetching = True
         generation, offset, group_id = self._generation, len(self._rows), self.group_id
         store = self.ctx.store
-        run_for(
-            self,
-            self.ctx,
+        self.ctx.tasks.run(
             lambda: notes.list_note_rows(
                 store=store, group_id=group_id, offset=offset, limit=self.PAGE
             ),
             done=lambda rows: self._append(generation, rows),
             failed=self.failed.emit,
+            owner=self,
         )
 
     def _append(self, generation: int, rows: list[NoteRow]) -> None:

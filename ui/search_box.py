@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QLineEdit
 from app.services import search
 from app.services.search import SearchHit
 from ui.context import AppContext
-from ui.owned_tasks import run_for
 from ui.search_popup import SearchPopup
 
 
@@ -76,12 +75,11 @@ class SearchBox(QLineEdit):
             return
         self._asked += 1
         asked = self._asked
-        run_for(
-            self,
-            self.ctx,
+        self.ctx.tasks.run(
             lambda: search.search(store=store, group_id=group_id, query=query),
             done=lambda hits: self._answered(asked, hits),
             failed=lambda message: self._failed(asked, message),
+            owner=self,
         )
 
     def _answered(self, asked: int, hits: list[SearchHit]) -> None:

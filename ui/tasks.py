@@ -43,20 +43,25 @@ class _Signals(QObject):
         error: Callable[[BaseException], None] | None,
         progress: Callable[[int, int, str], None] | None,
         finished: Callable[[_Signals], None],
+        owner: QObject | None,
     ) -> None:
         super().__init__(parent)
         self._done, self._failed, self._error = done, failed, error
-        self._progress, self._finished = progress, finished
+        self._progress, self._finished, self._owner = progress, finished, owner
         self.muted = False  # set at shutdown: the widgets these would touch are gone
         self.done.connect(self._on_done)
         self.failed.connect(self._on_failed)
         self.progress.connect(self._on_progress)
 
     def _wanted(self, callback: Callable[..., None] | None) -> bool:
-        """Whether to call back: not after shutdown, nor into a widget closed meanwhile."""
+        """Whether to call back: not after shutdown, nor into a widget closed meanwhile.
+
+        The widget is the task's ``owner`` if given (a lambda names none), else the
+        object a bound-method callback belongs to.
+        """
         if callback is None or self.muted:
             return False
-        owner = getattr(callback, "__self__", None)
+        owner = self._owner or getattr(callback, "__self__", None)
         return not isinstance(owner, QObject) or shiboken6.isValid(owner)
 
     @Slot(object)
@@ -128,10 +133,14 @@ class Tasks(QObject):
         done: Callable[[Any], None] | None = None,
         failed: Callable[[str], None] | None = None,
         error: Callable[[BaseException], None] | None = None,
+        owner: QObject | None = None,
     ) -> TaskHandle:
-        """Run ``fn()`` on a worker; ``done(result)`` or ``failed(message)`` on this thread."""
+        """Run ``fn()`` on a worker; ``done(result)`` or ``failed(message)`` on this thread.
+
+        Nothing is called back once ``owner`` (a widget, say) has been destroyed.
+        """
         return self.run_with_progress(
-            lambda _report, _cancel: fn(), done=done, failed=failed, error=error
+            lambda _report, _cancel: fn(), done=done, failed=failed, error=error, owner=owner
         )
 
     def run_with_progress(
@@ -142,10 +151,11 @@ class Tasks(QObject):
         failed: Callable[[str], None] | None = None,
         error: Callable[[BaseException], None] | None = None,
         progress: Callable[[int, int, str], None] | None = None,
+        owner: QObject | None = None,
     ) -> TaskHandle:
         """Run ``fn(report, cancel)``; ``report`` may be called from the worker freely."""
         handle = TaskHandle()
-        signals = _Signals(self, done, failed, error, progress, self._forget)
+        signals = _Signals(self, done, failed, error, progress, self._forget, owner)
         self._live[signals] = handle
 
         def call() -> Any:

@@ -28,7 +28,6 @@ from ui.context import AppContext
 from ui.member_card import MemberCard
 from ui.member_model import DEVICE_ROLE, MemberTableModel, role_label
 from ui.notice import Notice
-from ui.owned_tasks import run_for
 from ui.pages.base import Page
 from ui.profile_form import ProfileForm
 
@@ -168,12 +167,11 @@ class MembersPage(Page):
             self.model.set_members([], store.device_id)
             self.detail.hide()
             return
-        run_for(
-            self,
-            self.ctx,
+        self.ctx.tasks.run(
             lambda: read_roster(store, group_id),
             done=lambda roster: self._got(generation, roster),
             failed=self.notice.error,
+            owner=self,
         )
 
     def _got(self, generation: int, roster: Roster) -> None:
@@ -221,12 +219,11 @@ class MembersPage(Page):
 
     def _run(self, work: Callable[[], Any], done_text: str) -> None:
         self.notice.hide()
-        run_for(
-            self,
-            self.ctx,
+        self.ctx.tasks.run(
             work,
             done=lambda _: self.notice.info(done_text),
             failed=self.notice.error,
+            owner=self,
         )
 
     def save_profile(self, changes: dict[str, str]) -> None:

@@ -22,7 +22,6 @@ from ui.context import AppContext
 from ui.note_editor import NoteEditor
 from ui.note_model import NOTE_ID_ROLE, NoteListModel
 from ui.notice import Notice
-from ui.owned_tasks import run_for
 from ui.pages.base import Page
 from ui.two_line_delegate import TwoLineDelegate
 
@@ -210,12 +209,11 @@ class NotesPage(Page):
         if not group_id:
             return
         title = self.tr("Untitled note")
-        run_for(
-            self,
-            self.ctx,
+        self.ctx.tasks.run(
             lambda: notes.create_note(store=store, group_id=group_id, title=title),
             done=self._created,
             failed=self.notice.error,
+            owner=self,
         )
 
     def _created(self, note_id: str) -> None:
@@ -243,12 +241,11 @@ class NotesPage(Page):
         self.list.clearSelection()
         self.right.setCurrentWidget(self.empty)
         self._update_buttons()
-        run_for(
-            self,
-            self.ctx,
+        self.ctx.tasks.run(
             lambda: notes.delete_note(store=store, note_id=note_id),
             done=lambda _: self.notice.info(self.tr("Note deleted.")),
             failed=self.notice.error,
+            owner=self,
         )
 
     def confirm(self, question: str) -> bool:
