@@ -36,7 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,28 +93,38 @@ class CachedProfile:
     ops: int
 
 
-def cached_profile(cache: Path, posts: int, seed: int) -> CachedProfile:
-    """A profile holding one group with at least ``posts`` posts, built the first time."""
-    final = cache / f"profile-{posts}p-seed{seed}"
+def _built_once(final: Path, what: str, build: Callable[[Path], dict[str, Any]]) -> dict[str, Any]:
+    """Facts about ``final``, built into a side folder the first time and then moved in,
+    so an interrupted build never leaves a half-made cache behind."""
     marker = final / "ready.json"
     if not marker.exists():
-        print(f"  building the {posts:,}-post profile once, into {final} …", flush=True)
-        from bench.apply_bench import Profiles, apply_one_call, build_workload
-
-        building = cache / f"{final.name}.building"
+        print(f"  building {what} once, into {final} …", flush=True)
+        building = final.with_name(f"{final.name}.building")
         shutil.rmtree(building, ignore_errors=True)
         building.mkdir(parents=True)
-        profiles = Profiles(building)
+        facts = build(building)
+        (building / "ready.json").write_text(json.dumps(facts))
+        shutil.rmtree(final, ignore_errors=True)
+        building.rename(final)
+    return dict(json.loads(marker.read_text()))
+
+
+def cached_profile(cache: Path, posts: int, seed: int) -> CachedProfile:
+    """A profile holding one group with at least ``posts`` posts, built the first time."""
+
+    def build(folder: Path) -> dict[str, Any]:
+        from bench.apply_bench import Profiles, apply_one_call, build_workload
+
+        profiles = Profiles(folder)
         n_ops = math.ceil(posts / POSTS_PER_OP) + DEVICES + 10
         work = build_workload(profiles.founder, n_ops, DEVICES, seed)
         store = profiles.fresh()
         apply_one_call(store, work.ops)
         store.close()
-        facts = {"group_id": work.group_id, "posts": work.expected.posts, "ops": len(work.ops)}
-        (building / "ready.json").write_text(json.dumps(facts))
-        shutil.rmtree(final, ignore_errors=True)
-        building.rename(final)
-    facts = json.loads(marker.read_text())
+        return {"group_id": work.group_id, "posts": work.expected.posts, "ops": len(work.ops)}
+
+    final = cache / f"profile-{posts}p-seed{seed}"
+    facts = _built_once(final, f"the {posts:,}-post profile", build)
     profile = CachedProfile(final / "profile-1", facts["group_id"], facts["posts"], facts["ops"])
     # Opened once here, so a migration added since the cache was made is not timed.
     open_store(profile.folder, use_keyring=False).close()
@@ -133,17 +143,11 @@ def cached_hub(cache: Path, n_ops: int, seed: int) -> CachedHub:
     from tests.hubs import sqlite_url
 
     final = cache / f"hub-{n_ops}ops-seed{seed}"
-    marker = final / "ready.json"
-    if not marker.exists():
-        print(f"  filling a hub with a {n_ops:,}-op group once, into {final} …", flush=True)
-        building = cache / f"{final.name}.building"
-        shutil.rmtree(building, ignore_errors=True)
-        building.mkdir(parents=True)
-        group_id = _fill_hub(building, n_ops, seed)
-        (building / "ready.json").write_text(json.dumps({"group_id": group_id, "ops": n_ops}))
-        shutil.rmtree(final, ignore_errors=True)
-        building.rename(final)
-    facts = json.loads(marker.read_text())
+    facts = _built_once(
+        final,
+        f"a hub with a {n_ops:,}-op group",
+        lambda folder: {"group_id": _fill_hub(folder, n_ops, seed), "ops": n_ops},
+    )
     return CachedHub(sqlite_url(final), facts["group_id"], facts["ops"])
 
 
