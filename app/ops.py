@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ from app.canonical import canonical_bytes, canonical_json
 from app.errors import InvalidOp
 
 FORMAT = 1
-_HEX = frozenset("0123456789abcdef")
+_HEX_DIGITS = re.compile("[0-9a-f]*").fullmatch
 MAX_INT = 2**63  # SQLite's integers are signed 64-bit
 
 
@@ -32,7 +33,7 @@ def _plain_name(value: str) -> bool:
 
 def is_hex(value: Any, length: int) -> bool:
     """A lower-case hex string of exactly ``length`` characters (keys, signatures)."""
-    return isinstance(value, str) and len(value) == length and _HEX.issuperset(value)
+    return isinstance(value, str) and len(value) == length and _HEX_DIGITS(value) is not None
 
 
 # One encoder, made once: json.dumps with options builds a new one on every call.

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -65,8 +66,9 @@ class OpRow(Base):
     state: Mapped[int] = mapped_column(Integer, server_default="0")
     __table_args__ = (
         UniqueConstraint("group_id", "device", "seq", name="uq_ops_chain"),
-        Index("ix_ops_group_state", "group_id", "state"),
-        Index("ix_ops_device_hlc", "group_id", "device", "hlc"),
+        # Only waiting ops are looked up by group and state; they are few.
+        Index("ix_ops_waiting", "group_id", sqlite_where=text("state = 0")),
+        Index("ix_ops_hlc", "hlc"),
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from app import hub_links
 from app.apply import ingest, read_log
 from app.errors import ClockError, InvalidOp, MootError
-from app.ops import op_from_wire
+from app.ops import Op, op_from_wire
 from app.store import Store
 from sync.client import HubClient, parse_page
 from sync.errors import Cancelled, HubFailed, NotLinked, SyncError
@@ -130,6 +130,29 @@ def _may_pass_later(answer: dict[str, object]) -> bool:
     return answer.get("reason") == _WAIT_FOR_EARLIER
 
 
+@dataclass
+class _Page:
+    ops: list[Op]
+    seqs: list[int]
+    head: int
+
+
+def _read_page(raw: bytes) -> _Page:
+    """Decode and check a page of the hub's log; raises HubFailed if it is not well formed."""
+    page = parse_page(raw)
+    entries, head = page.get("ops"), page.get("head")
+    if not isinstance(entries, list) or not isinstance(head, int):
+        raise HubFailed("The hub's answer to a pull could not be understood.")
+    try:
+        ops = [op_from_wire(e["op"]) for e in entries]
+        seqs = [int(e["seq"]) for e in entries]
+    except (InvalidOp, KeyError, TypeError, ValueError) as exc:
+        raise HubFailed(f"The hub sent a change that is not well formed: {exc}") from None
+    for op in ops:
+        op.hash  # noqa: B018 - cached on the op: the chain check needs it, here it costs no turn
+    return _Page(ops, seqs, head)
+
+
 def _pull(
     store: Store,
     client: HubClient,
@@ -140,7 +163,13 @@ def _pull(
     cancel: threading.Event | None,
 ) -> None:
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="moot-pull") as fetcher:
-        _pull_pages(store, client, group_id, cursor, result, progress, cancel, fetcher)
+        committing = threading.Event()
+        try:
+            _pull_pages(
+                store, client, group_id, cursor, result, progress, cancel, fetcher, committing
+            )
+        finally:
+            committing.set()  # a fetch still waiting for it must not hold up the shutdown
 
 
 def _pull_pages(
@@ -152,19 +181,30 @@ def _pull_pages(
     progress: Progress | None,
     cancel: threading.Event | None,
     fetcher: ThreadPoolExecutor,
+    committing: threading.Event,
 ) -> None:
-    """Apply page after page; the next page is fetched while this one is applied."""
+    """Apply page after page; the next page is fetched while this one is applied.
+
+    The next page is decoded only once this one starts to commit: decoding holds the
+    interpreter and a commit does not, so the two run side by side instead of taking
+    turns with the apply.
+    """
+
+    def fetch_ahead(after: int) -> _Page:
+        raw = client.pull_raw(group_id, after=after, limit=PAGE)
+        committing.wait()
+        return _read_page(raw)
+
     start = cursor
-    ahead: Future[bytes] | None = None
+    ahead: Future[_Page] | None = None
     while True:
         _check(cancel)
-        raw = ahead.result() if ahead else client.pull_raw(group_id, after=cursor, limit=PAGE)
+        if ahead is None:
+            page = _read_page(client.pull_raw(group_id, after=cursor, limit=PAGE))
+        else:
+            page = ahead.result()
         ahead = None
-        page = parse_page(raw)
-        entries, head = page.get("ops"), page.get("head")
-        if not isinstance(entries, list) or not isinstance(head, int):
-            raise HubFailed("The hub's answer to a pull could not be understood.")
-        if head < cursor:
+        if page.head < cursor:
             # The hub's log is shorter than what this laptop has pulled: it was restored
             # from a backup. Pull it all again (duplicates are ignored) and send it
             # everything this laptop holds, so nothing acknowledged before is lost.
@@ -173,21 +213,19 @@ def _pull_pages(
                 hub_links.queue(db, [op.id for op in read_log(db, store.sealer, group_id)])
             cursor = start = 0
             continue
-        if not entries:
+        if not page.ops:
             return
-        try:
-            ops = [op_from_wire(e["op"]) for e in entries]
-            seqs = [int(e["seq"]) for e in entries]
-        except (InvalidOp, KeyError, TypeError, ValueError) as exc:
-            raise HubFailed(f"The hub sent a change that is not well formed: {exc}") from None
+        seqs = page.seqs
         if seqs != list(range(cursor + 1, cursor + 1 + len(seqs))):
             raise HubFailed("The hub's log skipped or repeated changes; try again later.")
-        if seqs[-1] < head:
-            ahead = fetcher.submit(client.pull_raw, group_id, after=seqs[-1], limit=PAGE)
+        if seqs[-1] < page.head:
+            committing.clear()
+            ahead = fetcher.submit(fetch_ahead, seqs[-1])
         try:
             with store.write() as db:
-                applied = ingest(db, ops, sealer=store.sealer)
+                applied = ingest(db, page.ops, sealer=store.sealer)
                 hub_links.advance_cursor(db, group_id, seqs[-1])
+                committing.set()
         except ClockError as exc:
             raise SyncError(f"Changes from the hub were refused: {exc}.") from None
         except InvalidOp as exc:
@@ -196,6 +234,6 @@ def _pull_pages(
         cursor = seqs[-1]
         result.pulled += applied.received
         if progress:
-            progress("pull", cursor - start, max(head - start, 1))
-        if cursor >= head:
+            progress("pull", cursor - start, max(page.head - start, 1))
+        if cursor >= page.head:
             return

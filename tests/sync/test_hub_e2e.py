@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -19,13 +20,14 @@ from sqlalchemy import create_engine, text
 from app import hub_links
 from app.clock import pack, wall_ms
 from app.dump import dump
+from app.errors import InvalidOp
 from app.services import discussions, groups, members, notes
 from app.store import Store
-from sync import hubs
+from sync import engine, hubs
 from sync.bundle import export_bundle, import_bundle
 from sync.client import HubClient
 from sync.engine import sync_group
-from sync.errors import AuthRefused, NotPermitted, Refused
+from sync.errors import AuthRefused, HubFailed, NotPermitted, Refused
 from tests.hubs import create_group, hub_cli, make_invite, migrate, running_hub, sqlite_url
 from tests.support import ops_of, snapshot
 
@@ -341,3 +343,37 @@ def test_a_group_id_of_odd_characters_gets_a_4xx(hub: Hub) -> None:
             timeout=30,
         )
         assert 400 <= answer.status_code < 500
+
+
+def test_a_pull_in_many_pages_stops_cleanly_on_a_refused_page_and_resumes(
+    hub: Hub, make_store: MakeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ann, bob = make_store("ann"), make_store("bob")
+    group = create_group(hub.db, "Paged group")
+    _join(hub, ann, group, "organiser")
+    disc, _ = discussions.start_discussion(store=ann, group_id=group, title="Paths", body="Mud")
+    for i in range(12):
+        discussions.reply(store=ann, discussion_id=disc, body=f"Reply {i}")
+    sync_group(ann, group)
+    monkeypatch.setattr(engine, "PAGE", 4)
+    real_ingest = engine.ingest
+    calls = 0
+
+    def refuse_the_second_page(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise InvalidOp("a page this laptop refuses")
+        return real_ingest(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "ingest", refuse_the_second_page)
+    with pytest.raises(HubFailed, match="refuses"):
+        _join(hub, bob, group)  # the next page was being fetched: no hang, a clear error
+    with bob.read() as db:
+        link = hub_links.get_link(db, bob.sealer, group)
+    assert link is not None
+    assert link.cursor == 4  # the first page is kept, the second not
+    result = sync_group(bob, group)
+    assert result.pulled == hub.head(group) - 4
+    sync_group(ann, group)  # the hub's op admitting bob
+    assert dump(store=bob, group_id=group) == dump(store=ann, group_id=group)
