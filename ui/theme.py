@@ -83,7 +83,7 @@ def scheme_for(theme: str) -> Scheme:
 HEADING_SCALES = {"size_title": 1.9, "size_heading": 1.35, "size_group": 1.2, "size_choice": 1.12}
 
 
-def stylesheet(scheme: Scheme, colour: str, point_size: float = 10.0) -> str:
+def _accent_values(scheme: Scheme, colour: str) -> dict[str, str]:
     accent = accent_of(colour)
     surface, text = QColor(scheme.surface), QColor(scheme.text)
     if scheme.dark:
@@ -94,14 +94,21 @@ def stylesheet(scheme: Scheme, colour: str, point_size: float = 10.0) -> str:
         soft = mix(surface, accent, 0.16)
         faint = mix(surface, accent, 0.05)
         accent_text = mix(accent, text, 0.35)
-    values = {
-        **{k: v for k, v in vars(scheme).items() if isinstance(v, str)},
+    return {
         "accent": accent.name(),
         "accent_hover": accent.darker(115).name(),
         "accent_soft": soft.name(),
         "accent_faint": faint.name(),
         "accent_text": accent_text.name(),
         "on_accent": "#ffffff",
+    }
+
+
+def stylesheet(scheme: Scheme, point_size: float = 10.0) -> str:
+    """The application's stylesheet: the scheme, the text size and Moot's own accent."""
+    values = {
+        **{k: v for k, v in vars(scheme).items() if isinstance(v, str)},
+        **_accent_values(scheme, ""),
         **{k: f"{point_size * v:.1f}pt" for k, v in HEADING_SCALES.items()},
         "chevron": resource(
             "icons", "chevron-dark.svg" if scheme.dark else "chevron-light.svg"
@@ -109,6 +116,12 @@ def stylesheet(scheme: Scheme, colour: str, point_size: float = 10.0) -> str:
     }
     template = Template(resource("moot.qss").read_text(encoding="utf-8"))
     return template.safe_substitute(values)
+
+
+def group_stylesheet(scheme: Scheme, colour: str) -> str:
+    """The rules that show the group's colour, for the few widgets that carry it."""
+    template = Template(resource("group.qss").read_text(encoding="utf-8"))
+    return template.safe_substitute(_accent_values(scheme, colour))
 
 
 def palette(scheme: Scheme, colour: str) -> QPalette:
@@ -161,8 +174,8 @@ def apply(*, theme: str, text_size: int, colour: str) -> Scheme:
     if font != app.font():
         app.setFont(font)
     # Each of these re-polishes every widget (over 100 ms in a full window): skip the
-    # ones that would change nothing, e.g. a group whose colour is the default accent.
-    sheet = stylesheet(scheme, colour, font.pointSizeF())
+    # ones that would change nothing. The group's colour is not in it for that reason.
+    sheet = stylesheet(scheme, font.pointSizeF())
     if sheet != app.styleSheet():
         app.setStyleSheet(sheet)
     return scheme

@@ -216,13 +216,17 @@ class MainWindow(QMainWindow):
     # --- the look -------------------------------------------------------------------
 
     def apply_look(self) -> None:
-        """Theme and text size from the preferences, the group's colour as the accent."""
+        """Theme and text size from the preferences; the group's colour where it shows."""
         group = self.current_group()
         look = (self.prefs.theme, self.prefs.text_size, group.colour if group else "")
         if look == self._look:
             return
         self._look = look
-        theme.apply(theme=look[0], text_size=look[1], colour=look[2])
+        scheme = theme.apply(theme=look[0], text_size=look[1], colour=look[2])
+        group_sheet = theme.group_stylesheet(scheme, look[2])
+        for widget in (self.header, self.nav, self.toolbar):
+            if widget.styleSheet() != group_sheet:
+                widget.setStyleSheet(group_sheet)
         self.header.set_group(group)
 
     def _on_system_scheme(self) -> None:

@@ -52,7 +52,12 @@ def test_the_side_panel_shows_the_groups_colour_emblem_and_my_place(
     image = window.header.tile.pixmap().toImage()
     corner = image.pixelColor(image.width() // 2, 2)  # the tile's top edge, in the colour
     assert corner.name() == "#9b3b3b"
-    assert "#9b3b3b" in QApplication.instance().styleSheet()  # type: ignore[union-attr]
+    header = window.header.grab().toImage()
+    underline = header.pixelColor(header.width() // 2, header.height() - 1)
+    assert underline.name() == "#9b3b3b"  # the header is underlined in the group's colour
+    # ... and only the widgets that show it carry it: a group switch re-styles those,
+    # not the whole window.
+    assert "#9b3b3b" not in QApplication.instance().styleSheet()  # type: ignore[union-attr]
     assert window.windowTitle() == "Ashby Parish — Moot"
     assert not window.group_box.isVisible()  # one group: nothing to switch between
 
