@@ -68,7 +68,9 @@ def test_every_revision_downgrades_and_upgrades_cleanly(tmp_path: Path) -> None:
         conn.commit()
         migrate.upgrade(conn)
         conn.commit()
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.HEAD
+        assert (
+            conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == migrate.HEAD
+        )
     engine.dispose()
 
 
