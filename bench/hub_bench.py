@@ -11,12 +11,13 @@ timing), applies it to the founder's laptop and connects the group to real
 - hub ingest: the founder's laptop pushes the whole history in 2,000-op requests
   (what ``connect_hub`` does, in bigger batches) over HTTP, and the same pushes
   straight into ``sync.hub.service`` in this process, for comparison;
-- bootstrap: a new laptop joins with an invitation and pulls the whole group
-  (``sync.hubs.join_hub``: hub read, transfer, chain and signature checks, apply,
-  search index), once directly and once through a counting TCP relay that measures
-  the bytes really on the wire, headers included; then where the time goes: the pulls
-  alone over HTTP, the same pages served in this process (no network), and the pulled
-  ops parsed and applied alone, against a local apply of the same history;
+- bootstrap: a new laptop, a process of its own (``bench.join_probe``), joins with an
+  invitation and pulls the whole group (``sync.hubs.join_hub``: hub read, transfer,
+  chain and signature checks, apply, search index), once directly and once through a
+  counting TCP relay that measures the bytes really on the wire, headers included;
+  then where the time goes: the pulls alone over HTTP, the same pages served in this
+  process (no network), and the pulled ops parsed and applied alone, against a local
+  apply of the same history;
 - a sync when nothing changed: requests and bytes on the wire, and its time;
 - many laptops at once: light laptops (a device key, a hub token and signed ops made
   beforehand) each sync a few times (push a few ops, pull up to the head) from a
@@ -45,6 +46,7 @@ import asyncio
 import cProfile
 import gc
 import gzip
+import itertools
 import json
 import math
 import os
@@ -53,6 +55,7 @@ import random
 import socket
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -77,7 +80,7 @@ from app.ids import uuid7
 from app.ops import op_from_wire, sign_op
 from app.services import members
 from app.services.search import search
-from app.store import Store
+from app.store import Store, open_store
 from bench.apply_bench import (
     SEARCH_WORD,
     Check,
@@ -96,7 +99,6 @@ from sync.hub import service
 from sync.hub.api import create_app
 from sync.hub.db import make_engine, migrate
 from sync.hub.settings import PROTOCOL, PROTOCOL_HEADER, HubSettings
-from sync.hubs import join_hub
 from sync.proofs import join_message, sign
 from tests.hubs import (
     PG_URL_VARIABLE,
@@ -417,29 +419,41 @@ def bootstrap(
     label: str,
     proxy: CountingProxy | None = None,
 ) -> Bootstrap:
-    """A new laptop joins with ``code`` and takes in the whole group, timed."""
-    store = profiles.fresh(as_founder=False)
-    client = HubClient(hub_url)
+    """A new laptop joins with ``code`` and takes in the whole group, timed.
+
+    The laptop is a process of its own (``bench.join_probe``); its profile is opened
+    here afterwards, for the checks and the idle syncs.
+    """
+    folder = profiles.root / f"new-laptop-{next(_new_laptops)}"
     gc.collect()
     if proxy:
         proxy.reset()
     cpu = CpuMeter(db_url)
-    start = time.perf_counter()
-    joined = join_hub(store=store, hub_url=hub_url, code=code, client=client)
-    seconds = time.perf_counter() - start
-    cpu_used = cpu.read()
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.join_probe", hub_url, code, str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    hub_cpu, _, machine_cpu = cpu.read()
+    if done.returncode != 0:
+        raise RuntimeError(f"the joining laptop failed:\n{done.stderr}")
+    joined = json.loads(done.stdout.strip().splitlines()[-1])
     return Bootstrap(
         label,
-        seconds,
-        joined.pulled,
-        client.requests,
-        client.bytes_sent,
-        client.bytes_received,
-        store,
-        client.token or "",
-        cpu_used,
+        joined["seconds"],
+        joined["pulled"],
+        joined["requests"],
+        joined["bytes_sent"],
+        joined["bytes_received"],
+        open_store(folder, use_keyring=False),
+        joined["token"],
+        (hub_cpu, joined["cpu"], machine_cpu),
         proxy.reset() if proxy else None,
     )
+
+
+_new_laptops = itertools.count(1)
 
 
 @dataclass
