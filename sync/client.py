@@ -95,8 +95,8 @@ class HubClient:
     def pull_raw(self, group_id: str, *, after: int, limit: int) -> bytes:
         """A page of the log as the JSON bytes the hub sent (already un-gzipped).
 
-        Reading bytes only lets a sync fetch the next page on a thread while it applies
-        this one: the decoding that would compete for the interpreter stays outside.
+        Bytes, so that a sync can fetch the next page on a thread while it applies this
+        one, and choose when to decode it (see ``sync.engine``).
         """
         path = f"/v1/groups/{group_id}/ops"
         response = self._send("GET", path, params={"after": after, "limit": limit})

@@ -149,7 +149,9 @@ def _read_page(raw: bytes) -> _Page:
     except (InvalidOp, KeyError, TypeError, ValueError) as exc:
         raise HubFailed(f"The hub sent a change that is not well formed: {exc}") from None
     for op in ops:
-        op.hash  # noqa: B018 - cached on the op: the chain check needs it, here it costs no turn
+        # The chain check needs each op's hash; it is cached on the op, so working it
+        # out here moves it to the thread that decodes beside the commit.
+        op.hash  # noqa: B018
     return _Page(ops, seqs, head)
 
 
