@@ -1,4 +1,4 @@
-"""The look: light or dark, the text size, and the group's colour as the accent.
+"""The look: light or dark, the text size, Moot's accent, and where the group's colour shows.
 
 Moot uses Qt's Fusion style everywhere, with its own palette and stylesheet, so an old
 Windows laptop, a Linux desktop and a new Mac show the same calm window and the dark
