@@ -99,7 +99,7 @@ from sync.hub import service
 from sync.hub.api import create_app
 from sync.hub.db import make_engine, migrate
 from sync.hub.settings import PROTOCOL, PROTOCOL_HEADER, HubSettings
-from sync.proofs import join_message, sign
+from sync.proofs import join_message, register_message, sign
 from tests.hubs import (
     PG_URL_VARIABLE,
     hub_cli,
@@ -313,12 +313,15 @@ def register_group(base_url: str, db_url: str, laptop: Store, group_id: str) -> 
         display_name=str(hub.get("name") or "Council hub"),
     )
     code = str(hub_cli(db_url, "registration-code")["code"])
+    stamp = wall_ms()
+    message = register_message(str(hub["device"]), group_id, code, stamp)
     return client.register(
         code=code,
         group_id=group_id,
         name=GROUP_NAME,
         device=laptop.device_id,
-        proof=sign(laptop.identity.key, join_message(code)),
+        proof=sign(laptop.identity.key, message),
+        stamp_ms=stamp,
     )
 
 
@@ -357,13 +360,18 @@ def push_in_process(
         migrate(engine)
         with engine.begin() as conn:
             code = service.registration_code(conn)
+            hub, stamp = service.hub_identity(conn), wall_ms()
             service.register(
                 conn,
                 code=code,
                 group_id=group_id,
                 name=GROUP_NAME,
                 device=laptop.device_id,
-                proof=sign(laptop.identity.key, join_message(code)),
+                proof=sign(
+                    laptop.identity.key, register_message(hub.device_id, group_id, code, stamp)
+                ),
+                stamp_ms=stamp,
+                hub=hub,
             )
         statuses: Counter[str] = Counter()
         request_s: list[float] = []
@@ -750,14 +758,17 @@ def join_laptops(
     prose = Prose(random.Random(11))
     laptops: list[Laptop] = []
     join_ms: list[float] = []
+    hubs = {url: str(HubClient(url).info()["device"]) for url in hub_urls}
     for i in range(count):
         laptop = Laptop(DeviceIdentity.generate(), hub_urls[i % len(hub_urls)])
         client = HubClient(laptop.hub_url)
         start = time.perf_counter()
+        stamp = wall_ms()
         answer = client.join(
             code=code,
             device=laptop.identity.device_id,
-            proof=sign(laptop.identity.key, join_message(code)),
+            proof=sign(laptop.identity.key, join_message(hubs[laptop.hub_url], code, stamp)),
+            stamp_ms=stamp,
             name=prose.person(),
         )
         join_ms.append((time.perf_counter() - start) * 1000)

@@ -70,16 +70,27 @@ class HubClient:
     def info(self) -> dict[str, Any]:
         return self._call("GET", "/v1/hub")
 
-    def join(self, *, code: str, device: str, proof: str, name: str) -> dict[str, Any]:
-        body = {"code": code, "device": device, "proof": proof, "name": name}
+    def join(
+        self, *, code: str, device: str, proof: str, stamp_ms: int, name: str
+    ) -> dict[str, Any]:
+        body = {"code": code, "device": device, "proof": proof, "stamp_ms": stamp_ms, "name": name}
         return self._call("POST", "/v1/join", body)
 
     def enrol(self, group_id: str, *, device: str, proof: str, stamp_ms: int) -> str:
         body = {"device": device, "proof": proof, "stamp_ms": stamp_ms}
         return str(self._call("POST", f"/v1/groups/{group_id}/enrol", body)["token"])
 
-    def register(self, *, code: str, group_id: str, name: str, device: str, proof: str) -> str:
-        body = {"code": code, "group_id": group_id, "name": name, "device": device, "proof": proof}
+    def register(
+        self, *, code: str, group_id: str, name: str, device: str, proof: str, stamp_ms: int
+    ) -> str:
+        body = {
+            "code": code,
+            "group_id": group_id,
+            "name": name,
+            "device": device,
+            "proof": proof,
+            "stamp_ms": stamp_ms,
+        }
         return str(self._call("POST", "/v1/register", body)["token"])
 
     def invite(self, group_id: str, *, role: str, uses: int, days: int) -> str:

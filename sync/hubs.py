@@ -13,7 +13,7 @@ from app.store import Store
 from sync.client import HubClient
 from sync.engine import Progress, SyncResult, sync_group
 from sync.errors import Refused, SyncError
-from sync.proofs import enrol_message, join_message, sign
+from sync.proofs import enrol_message, join_message, register_message, sign
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,13 @@ def join_hub(
 ) -> Joined:
     """Join a group with an invitation code, then pull its whole history."""
     client = client or HubClient(hub_url)
+    hub, stamp = str(client.info()["device"]), wall_ms()
     answer = client.join(
         code=code.strip(),
         device=store.device_id,
         name=my_name(store=store),
-        proof=sign(store.identity.key, join_message(code.strip())),
+        proof=sign(store.identity.key, join_message(hub, code.strip(), stamp)),
+        stamp_ms=stamp,
     )
     group_id = str(answer["group_id"])
     with store.write() as db:
@@ -86,12 +88,16 @@ def connect_hub(
         role="organiser",
         display_name=str(hub.get("name") or "Council hub"),
     )
+    stamp = wall_ms()
     token = client.register(
         code=code.strip(),
         group_id=group_id,
         name=group.name,
         device=store.device_id,
-        proof=sign(store.identity.key, join_message(code.strip())),
+        proof=sign(
+            store.identity.key, register_message(str(hub["device"]), group_id, code.strip(), stamp)
+        ),
+        stamp_ms=stamp,
     )
     with store.write() as db:
         hub_links.save_link(db, store.sealer, group_id=group_id, hub_url=hub_url, token=token)
@@ -105,12 +111,12 @@ def enrol_hub(
 ) -> SyncResult:
     """A laptop admitted offline reaches the group's hub by proving its device key."""
     client = client or HubClient(hub_url)
-    stamp = wall_ms()
+    hub, stamp = str(client.info()["device"]), wall_ms()
     token = client.enrol(
         group_id,
         device=store.device_id,
         stamp_ms=stamp,
-        proof=sign(store.identity.key, enrol_message(group_id, stamp)),
+        proof=sign(store.identity.key, enrol_message(hub, group_id, stamp)),
     )
     with store.write() as db:
         hub_links.save_link(db, store.sealer, group_id=group_id, hub_url=hub_url, token=token)

@@ -31,10 +31,13 @@ from typing import Any, TextIO
 import requests
 
 from app.apply import IngestResult, ingest, read_log
+from app.clock import wall_ms
 from app.ops import op_from_wire
 from app.store import Store
+from sync.hub.settings import PROTOCOL
+from sync.proofs import join_message, sign
 
-PROTOCOL_HEADERS = {"Moot-Protocol": "1"}
+PROTOCOL_HEADERS = {"Moot-Protocol": str(PROTOCOL)}
 TIMEOUT = 30.0  # seconds, per HTTP request
 STARTUP_TIMEOUT = 30.0  # seconds for a hub to answer after it is started
 PG_URL_VARIABLE = "MOOT_TEST_PG_URL"
@@ -230,9 +233,10 @@ def _auth(token: str) -> dict[str, str]:
     return {**PROTOCOL_HEADERS, "Authorization": f"Bearer {token}"}
 
 
-def join_proof(store: Store, code: str) -> str:
-    """The laptop's signature over ``moot-join:<code>``, hex."""
-    return str(store.identity.key.sign(b"moot-join:" + code.encode()).hex())
+def hub_device(base_url: str, session: requests.Session | None = None) -> str:
+    """The hub's own device key, which a laptop's proofs name."""
+    answer = _http(session).get(f"{base_url}/v1/hub", headers=PROTOCOL_HEADERS, timeout=TIMEOUT)
+    return str(_checked(answer)["device"])
 
 
 def join_reply(
@@ -244,13 +248,16 @@ def join_reply(
     session: requests.Session | None = None,
 ) -> dict[str, Any]:
     """POST /v1/join for the laptop; the hub's whole answer (group, token, role)."""
+    stamp = wall_ms()
+    message = join_message(hub_device(base_url, session), code, stamp)
     return _checked(
         _http(session).post(
             f"{base_url}/v1/join",
             json={
                 "code": code,
                 "device": store.device_id,
-                "proof": join_proof(store, code),
+                "proof": sign(store.identity.key, message),
+                "stamp_ms": stamp,
                 "name": name,
             },
             headers=PROTOCOL_HEADERS,

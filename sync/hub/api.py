@@ -36,6 +36,7 @@ class JoinRequest(BaseModel):
     code: Code
     device: Hex64
     proof: Hex128
+    stamp_ms: int
     name: Annotated[str, Field(max_length=100)] = ""
 
 
@@ -58,6 +59,7 @@ class RegisterRequest(BaseModel):
     name: Annotated[str, Field(max_length=300)] = ""
     device: Hex64
     proof: Hex128
+    stamp_ms: int
 
 
 class TokenReply(BaseModel):
@@ -159,6 +161,7 @@ def create_app(settings: HubSettings) -> FastAPI:
                 code=body.code,
                 device=body.device,
                 proof=body.proof,
+                stamp_ms=body.stamp_ms,
                 name=body.name,
                 hub=service.hub_identity(tx),
             )
@@ -175,6 +178,8 @@ def create_app(settings: HubSettings) -> FastAPI:
                 name=body.name,
                 device=body.device,
                 proof=body.proof,
+                stamp_ms=body.stamp_ms,
+                hub=service.hub_identity(tx),
             )
         return TokenReply(token=token)
 
@@ -182,7 +187,12 @@ def create_app(settings: HubSettings) -> FastAPI:
     def enrol(group_id: GroupId, body: EnrolRequest) -> TokenReply:
         with begin() as tx:
             token = service.enrol(
-                tx, group_id=group_id, device=body.device, proof=body.proof, stamp_ms=body.stamp_ms
+                tx,
+                group_id=group_id,
+                device=body.device,
+                proof=body.proof,
+                stamp_ms=body.stamp_ms,
+                hub=service.hub_identity(tx),
             )
         return TokenReply(token=token)
 

@@ -32,7 +32,7 @@ from app.services.groups import DEFAULT_CATEGORIES
 from sync.hub import tables as t
 from sync.hub.errors import Forbidden, Gone, HubRefusal, NotFoundOnHub, Unauthorised
 from sync.hub.roster import Roster, is_membership, record_head, roster_for
-from sync.proofs import enrol_message, join_message
+from sync.proofs import PROOF_WINDOW_MS, enrol_message, join_message, register_message
 
 # Besides the membership ops, which the roster judges by the app's own rules.
 ORGANISER_ONLY = {
@@ -326,7 +326,11 @@ def require_group(conn: Connection, group_id: str) -> str:
     return str(row[0])
 
 
-def _check_device_proof(device: str, proof: str, message: str) -> None:
+def _check_device_proof(device: str, proof: str, message: str, *, stamp_ms: int, what: str) -> None:
+    """That ``device`` signed ``message`` (which names this hub) a few minutes ago."""
+    if abs(wall_ms() - stamp_ms) > PROOF_WINDOW_MS:
+        minutes = PROOF_WINDOW_MS // 60_000
+        raise ClockError(f"the {what} request's time is more than {minutes} minutes off the hub's")
     if not is_hex(device, 64) or not is_hex(proof, 128):
         raise HubRefusal("The device key or its proof is malformed.")
     try:
@@ -351,10 +355,18 @@ def _issue_token(conn: Connection, group_id: str, device: str) -> str:
 
 
 def join(
-    conn: Connection, *, code: str, device: str, proof: str, name: str, hub: DeviceIdentity
+    conn: Connection,
+    *,
+    code: str,
+    device: str,
+    proof: str,
+    stamp_ms: int,
+    name: str,
+    hub: DeviceIdentity,
 ) -> dict[str, str]:
     """Redeem an invitation code: admit the device in the group's log, issue a token."""
-    _check_device_proof(device, proof, join_message(code))
+    message = join_message(hub.device_id, code, stamp_ms)
+    _check_device_proof(device, proof, message, stamp_ms=stamp_ms, what="join")
     row = conn.execute(
         select(t.invites).where(t.invites.c.code_hash == _hash(code)).with_for_update()
     ).first()
@@ -398,12 +410,13 @@ def join(
     return {"group_id": row.group_id, "token": token, "role": _role(conn, row.group_id, device)}
 
 
-def enrol(conn: Connection, *, group_id: str, device: str, proof: str, stamp_ms: int) -> str:
+def enrol(
+    conn: Connection, *, group_id: str, device: str, proof: str, stamp_ms: int, hub: DeviceIdentity
+) -> str:
     """A device admitted in the log (say, offline) gets a token by proving its key."""
     require_group(conn, group_id)
-    if abs(wall_ms() - stamp_ms) > 10 * 60_000:
-        raise ClockError("the enrolment request's time is more than 10 minutes off the hub's")
-    _check_device_proof(device, proof, enrol_message(group_id, stamp_ms))
+    message = enrol_message(hub.device_id, group_id, stamp_ms)
+    _check_device_proof(device, proof, message, stamp_ms=stamp_ms, what="enrolment")
     if _role(conn, group_id, device) == "removed":
         raise Forbidden("This laptop is not a member of that group on the hub.")
     return _issue_token(conn, group_id, device)
@@ -439,10 +452,19 @@ def registration_code(conn: Connection) -> str:
 
 
 def register(
-    conn: Connection, *, code: str, group_id: str, name: str, device: str, proof: str
+    conn: Connection,
+    *,
+    code: str,
+    group_id: str,
+    name: str,
+    device: str,
+    proof: str,
+    stamp_ms: int,
+    hub: DeviceIdentity,
 ) -> str:
     """Connect a group started offline: the hub takes its history from ``device``."""
-    _check_device_proof(device, proof, join_message(code))
+    message = register_message(hub.device_id, group_id, code, stamp_ms)
+    _check_device_proof(device, proof, message, stamp_ms=stamp_ms, what="registration")
     row = conn.execute(
         select(t.registration_codes)
         .where(t.registration_codes.c.code_hash == _hash(code))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import platformdirs
 
-PROTOCOL = 1
+PROTOCOL = 2  # 2: device proofs name the hub and carry a stamp
 PROTOCOL_HEADER = "Moot-Protocol"
 DEFAULT_PORT = 8470
 

@@ -21,6 +21,7 @@ from app import hub_links
 from app.clock import pack, wall_ms
 from app.dump import dump
 from app.errors import InvalidOp
+from app.identity import DeviceIdentity
 from app.services import discussions, groups, members, notes
 from app.store import Store
 from sync import engine, hubs
@@ -28,7 +29,16 @@ from sync.bundle import export_bundle, import_bundle
 from sync.client import HubClient
 from sync.engine import sync_group
 from sync.errors import AuthRefused, HubFailed, NotPermitted, Refused
-from tests.hubs import create_group, hub_cli, make_invite, migrate, running_hub, sqlite_url
+from sync.proofs import enrol_message, join_message, register_message, sign
+from tests.hubs import (
+    PROTOCOL_HEADERS,
+    create_group,
+    hub_cli,
+    make_invite,
+    migrate,
+    running_hub,
+    sqlite_url,
+)
 from tests.support import ops_of, snapshot
 
 MakeStore = Callable[[str], Store]
@@ -127,6 +137,59 @@ def test_wrong_used_or_expired_codes_are_refused(hub: Hub, make_store: MakeStore
         hubs.join_hub(store=bob, hub_url=hub.url, code=revoked)
     assert hub.head(group) == head
     assert snapshot(bob) == before
+
+
+def _tokens(hub: Hub) -> int:
+    engine = create_engine(hub.db)
+    with engine.connect() as conn:
+        count = int(conn.execute(text("SELECT COUNT(*) FROM hub_devices")).scalar_one())
+    engine.dispose()
+    return count
+
+
+def test_a_proof_signed_for_another_hub_or_an_hour_ago_opens_nothing(
+    hub: Hub, make_store: MakeStore
+) -> None:
+    """What a laptop signed for one hub (one it was lured to, say) is no good at another."""
+    ann = make_store("ann")
+    group = create_group(hub.db, "Allotments")
+    code = make_invite(hub.db, group, uses=1)
+    registration = str(hub_cli(hub.db, "registration-code")["code"])
+    client = HubClient(hub.url)
+    here, elsewhere = str(client.info()["device"]), DeviceIdentity.generate().device_id
+    now, hour_ago = wall_ms(), wall_ms() - 3_600_000
+    key, device = ann.identity.key, ann.device_id
+    head, tokens = hub.head(group), _tokens(hub)
+
+    def join(hub_key: str, stamp: int) -> Any:
+        proof = sign(key, join_message(hub_key, code, stamp))
+        return client.join(code=code, device=device, proof=proof, stamp_ms=stamp, name="Ann")
+
+    with pytest.raises(NotPermitted, match="could not prove"):
+        join(elsewhere, now)
+    with pytest.raises(Refused, match="more than 10 minutes off"):
+        join(here, hour_ago)
+    with pytest.raises(NotPermitted, match="could not prove"):
+        client.enrol(
+            group,
+            device=device,
+            proof=sign(key, enrol_message(elsewhere, group, now)),
+            stamp_ms=now,
+        )
+    offline_group = groups.create_group(store=ann, name="Started offline")
+    with pytest.raises(NotPermitted, match="could not prove"):
+        client.register(
+            code=registration,
+            group_id=offline_group,
+            name="Started offline",
+            device=device,
+            proof=sign(key, register_message(elsewhere, offline_group, registration, now)),
+            stamp_ms=now,
+        )
+    assert (hub.head(group), _tokens(hub)) == (head, tokens)
+    # Neither the invitation's one use nor the registration code was spent.
+    hubs.join_hub(store=ann, hub_url=hub.url, code=code)
+    hubs.connect_hub(store=ann, group_id=offline_group, hub_url=hub.url, code=registration)
 
 
 def test_a_laptop_of_one_group_cannot_read_or_write_another(
@@ -244,15 +307,15 @@ def _cli_code(hub: Hub, *args: str) -> str:
         ({"Moot-Protocol": "0"}, b"{}", 426),
         ({"Moot-Protocol": "9"}, b"{}", 426),
         ({}, b"{}", 426),
-        ({"Moot-Protocol": "1", "Content-Type": "application/json"}, b"{not json", 422),
-        ({"Moot-Protocol": "1", "Content-Type": "application/json"}, b'{"code": 5}', 422),
+        ({**PROTOCOL_HEADERS, "Content-Type": "application/json"}, b"{not json", 422),
+        ({**PROTOCOL_HEADERS, "Content-Type": "application/json"}, b'{"code": 5}', 422),
         (
-            {"Moot-Protocol": "1", "Content-Type": "application/json", "Content-Encoding": "gzip"},
+            {**PROTOCOL_HEADERS, "Content-Type": "application/json", "Content-Encoding": "gzip"},
             b"not gzip",
             400,
         ),
         (
-            {"Moot-Protocol": "1", "Content-Type": "application/json", "Content-Encoding": "gzip"},
+            {**PROTOCOL_HEADERS, "Content-Type": "application/json", "Content-Encoding": "gzip"},
             gzip.compress(b" " * (20 * 1024 * 1024)),
             413,
         ),
@@ -323,7 +386,7 @@ def test_odd_ops_are_refused_one_by_one_never_with_a_500(
         f"{hub.url}/v1/groups/{group}/ops",
         data=json.dumps({"ops": [wire]}),
         headers={
-            "Moot-Protocol": "1",
+            **PROTOCOL_HEADERS,
             "Content-Type": "application/json",
             "Authorization": f"Bearer {_token(ann, group)}",
         },
@@ -339,7 +402,7 @@ def test_a_group_id_of_odd_characters_gets_a_4xx(hub: Hub) -> None:
         answer = requests.post(
             f"{hub.url}/v1/groups/{group}/enrol",
             json={"device": "a" * 64, "proof": "b" * 128, "stamp_ms": wall_ms()},
-            headers={"Moot-Protocol": "1"},
+            headers=PROTOCOL_HEADERS,
             timeout=30,
         )
         assert 400 <= answer.status_code < 500
