@@ -22,7 +22,7 @@ from app.personal import PERSONAL_OPS, Sealer
 from app.timeline import Timeline
 
 WAITING, APPLIED = 0, 1
-_PERSONAL = frozenset({"contact", "erase"})  # member actions that may blank payloads
+PERSONAL_ACTIONS = frozenset({"contact", "erase"})  # member actions that may blank payloads
 
 _CHUNK = 500
 
@@ -186,7 +186,7 @@ def ingest(
         " payload_hash, sig, hash, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [_op_row(op, states[op.id], sealer) for op in fresh],
     )
-    personal = {op.group for op in fresh if op.kind == "member" and op.action in _PERSONAL}
+    personal = {op.group for op in fresh if op.kind == "member" and op.action in PERSONAL_ACTIONS}
     erase_personal_payloads(db, personal)
     revived = [(op.id,) for op in waiting_before if states[op.id] == APPLIED]
     db.executemany("UPDATE ops SET state = 1 WHERE id = ?", revived)

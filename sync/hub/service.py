@@ -19,8 +19,9 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, and_, insert, or_, select, update
 
+from app.apply import PERSONAL_ACTIONS
 from app.clock import DAY_MS, check_not_future, pack, wall_ms
 from app.errors import ClockError, InvalidOp
 from app.identity import DeviceIdentity
@@ -565,7 +566,50 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
             newest = (seq, op.id)
     if newest is not None:
         _membership_changed(conn, roster, *newest)
+    personal = {
+        op.entity for _, op in admitted if op.kind == "member" and op.action in PERSONAL_ACTIONS
+    }
+    if personal:
+        _erase_contact_payloads(conn, group_id, personal)
     return [results[i] for i in range(len(wire_ops))]
+
+
+def _erase_contact_payloads(conn: Connection, group_id: str, members: set[str]) -> None:
+    """Blank the stored contact details that each member's newest erasure covers.
+
+    As laptops do (``app.apply.erase_personal_payloads``): the op stays, signed and in
+    its place in the log, without its payload, so the hub keeps and serves no copy of
+    details their owner erased.
+    """
+    ops = t.ops.c
+    for member in sorted(members):
+        where = (ops.group_id == group_id, ops.kind == "member", ops.entity == member)
+        erased = conn.execute(
+            select(ops.hlc, ops.device)
+            .where(*where, ops.action == "erase", ops.device == member)
+            .order_by(ops.hlc.desc())
+            .limit(1)
+        ).first()
+        if erased is None:
+            continue
+        covered = conn.execute(
+            select(ops.seq, ops.wire).where(
+                *where,
+                ops.action == "contact",
+                or_(
+                    ops.hlc < erased.hlc,
+                    and_(ops.hlc == erased.hlc, ops.device < erased.device),
+                ),
+            )
+        ).all()
+        for seq, wire in covered:
+            op = json.loads(wire)
+            if op.get("payload") is not None:
+                op["payload"] = None
+                blank = json.dumps(op, separators=(",", ":"), ensure_ascii=False)
+                conn.execute(
+                    update(t.ops).where(ops.group_id == group_id, ops.seq == seq).values(wire=blank)
+                )
 
 
 def _held(conn: Connection, op_ids: list[str]) -> dict[str, tuple[int, str]]:

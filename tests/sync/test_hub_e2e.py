@@ -139,6 +139,45 @@ def test_wrong_used_or_expired_codes_are_refused(hub: Hub, make_store: MakeStore
     assert snapshot(bob) == before
 
 
+def _hub_holds(hub: Hub, words: str) -> bool:
+    engine = create_engine(hub.db)
+    with engine.connect() as conn:
+        wires = conn.execute(text("SELECT wire FROM hub_ops")).scalars().all()
+    engine.dispose()
+    return any(words in wire for wire in wires)
+
+
+def test_contact_details_erased_on_a_laptop_leave_the_hub_too(
+    hub: Hub, make_store: MakeStore
+) -> None:
+    ann, bob, cat = make_store("ann"), make_store("bob"), make_store("cat")
+    group = create_group(hub.db, "Allotments")
+    _join(hub, ann, group, "organiser")
+    _join(hub, bob, group)
+    members.set_contact(store=bob, group_id=group, contact="07700 900123", consent="organisers")
+    members.set_contact(store=bob, group_id=group, contact="bob@example.org", consent="members")
+    sync_group(bob, group)
+    assert _hub_holds(hub, "07700 900123")
+    assert _hub_holds(hub, "bob@example.org")
+    members.erase_contact(store=bob, group_id=group)
+    sync_group(bob, group)
+    assert not _hub_holds(hub, "07700 900123")
+    assert not _hub_holds(hub, "bob@example.org")
+    # A laptop joining afterwards gets the same group, and no copy of the details.
+    _join(hub, cat, group)
+    sync_group(ann, group)
+    assert dump(store=cat, group_id=group) == dump(store=ann, group_id=group)
+    with cat.read() as db:
+        payloads = db.execute(
+            "SELECT payload FROM ops WHERE kind = 'member' AND action = 'contact'"
+        ).fetchall()
+    assert [tuple(row) for row in payloads] == [(None,), (None,)]
+    # Details given after the erasure are Bob's new ones, and stay.
+    members.set_contact(store=bob, group_id=group, contact="bob@new.example", consent="members")
+    sync_group(bob, group)
+    assert _hub_holds(hub, "bob@new.example")
+
+
 def _tokens(hub: Hub) -> int:
     engine = create_engine(hub.db)
     with engine.connect() as conn:
