@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,13 +28,31 @@ def load_or_create(data_dir: Path, name: str, make: Callable[[], str], *, use_ke
     """The named secret of this profile, made with ``make`` and stored the first time."""
     account = f"{name}-key-" + hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
     secret = _keyring_get(account) if use_keyring else None
-    if secret is None:
-        secret = _file_get(key_path(data_dir, name))
+    if secret is not None:
+        return secret
+    path = key_path(data_dir, name)
+    found = _file_get(path)
+    if found is not None:
+        return found
+    secret = make()
+    if use_keyring and _keyring_set(account, secret):
+        return secret
+    return load_or_create_file(path, lambda: secret)
+
+
+def load_or_create_file(path: Path, make: Callable[[], str]) -> str:
+    """The secret in the private file at ``path``, made with ``make`` and written if absent.
+
+    Another process making it at the same moment wins, and both return its secret.
+    """
+    secret = _file_get(path)
     if secret is not None:
         return secret
     secret = make()
-    if not (use_keyring and _keyring_set(account, secret)):
-        _file_set(key_path(data_dir, name), secret)
+    try:
+        _file_set(path, secret)
+    except FileExistsError:
+        return _file_get(path) or ""
     return secret
 
 
@@ -69,6 +88,13 @@ def _file_get(path: Path) -> str | None:
 
 
 def _file_set(path: Path, secret: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(secret + "\n")
+    """Write the file whole under a private name, then link it in: readers never see
+    half of it, and a file another process linked first is kept (FileExistsError)."""
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(secret + "\n")
+        os.link(draft, path)
+    finally:
+        draft.unlink()

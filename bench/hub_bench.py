@@ -98,7 +98,8 @@ from sync.errors import SyncError
 from sync.hub import service
 from sync.hub.api import create_app
 from sync.hub.db import make_engine, migrate
-from sync.hub.settings import PROTOCOL, PROTOCOL_HEADER, HubSettings
+from sync.hub.keys import load_hub_identity
+from sync.hub.settings import PROTOCOL, PROTOCOL_HEADER, HubSettings, default_key_file
 from sync.proofs import join_message, register_message, sign
 from tests.hubs import (
     PG_URL_VARIABLE,
@@ -114,7 +115,8 @@ GOAL_BOOTSTRAP_S = 8.0
 GOAL_IDLE_REQUESTS = 1
 GOAL_IDLE_BYTES = 1024
 GOAL_HUB_OPS_PER_S = 5_000
-PUSH_OPS = HubSettings(db_url="").max_push_ops  # the most a hub takes per push request
+# The most a hub takes per push request.
+PUSH_OPS = HubSettings(db_url="", key_file=Path()).max_push_ops
 GROUP_NAME = "Ashcombe Residents' Association"
 GZIP_SAMPLE_PAGES = 8
 
@@ -360,7 +362,7 @@ def push_in_process(
         migrate(engine)
         with engine.begin() as conn:
             code = service.registration_code(conn)
-            hub, stamp = service.hub_identity(conn), wall_ms()
+            hub, stamp = load_hub_identity(conn, default_key_file(db_url)), wall_ms()
             service.register(
                 conn,
                 code=code,
@@ -622,7 +624,7 @@ class Served:
 
 def serve_in_process(db_url: str, group_id: str, token: str, head: int) -> Served:
     """The hub's work for every page of a bootstrap, without a network or a laptop."""
-    app = create_app(HubSettings(db_url=db_url))
+    app = create_app(HubSettings(db_url=db_url, key_file=default_key_file(db_url)))
     headers = [(k.lower().encode(), v.encode()) for k, v in _headers(token).items()]
     path = f"/v1/groups/{group_id}/ops"
     afters = list(range(0, head, PAGE))
@@ -656,7 +658,7 @@ def profile_pull(
     """Every page of a bootstrap through the pull route's own function, its reply turned
     into JSON and gzipped as the hub's middleware does, in this thread (so cProfile sees
     it all; FastAPI would run the route in a worker thread)."""
-    app = create_app(HubSettings(db_url=db_url))
+    app = create_app(HubSettings(db_url=db_url, key_file=default_key_file(db_url)))
     route = next(
         r
         for r in app.routes

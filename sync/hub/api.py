@@ -23,6 +23,7 @@ from sync.hub import service
 from sync.hub.body import Guard
 from sync.hub.db import make_engine
 from sync.hub.errors import HubRefusal
+from sync.hub.keys import load_hub_identity
 from sync.hub.settings import PROTOCOL, HubSettings
 
 MAX_PAGE = 5_000  # the most ops any hub returns per pull, whatever its settings
@@ -107,6 +108,8 @@ def bearer(header: str | None) -> str | None:
 
 def create_app(settings: HubSettings) -> FastAPI:
     engine = make_engine(settings.db_url)
+    with engine.begin() as tx:
+        hub = load_hub_identity(tx, settings.key_file)
     app = FastAPI(
         title="Moot council hub",
         version=str(PROTOCOL),
@@ -149,9 +152,7 @@ def create_app(settings: HubSettings) -> FastAPI:
 
     @app.get("/v1/hub")
     def hub_info() -> HubInfo:
-        with begin() as tx:
-            device = service.hub_identity(tx).device_id
-        return HubInfo(name=settings.name, device=device, protocol=PROTOCOL)
+        return HubInfo(name=settings.name, device=hub.device_id, protocol=PROTOCOL)
 
     @app.post("/v1/join")
     def join(body: JoinRequest) -> JoinReply:
@@ -163,7 +164,7 @@ def create_app(settings: HubSettings) -> FastAPI:
                 proof=body.proof,
                 stamp_ms=body.stamp_ms,
                 name=body.name,
-                hub=service.hub_identity(tx),
+                hub=hub,
             )
             name = service.require_group(tx, joined["group_id"])
         return JoinReply(group_name=name, **joined)
@@ -179,7 +180,7 @@ def create_app(settings: HubSettings) -> FastAPI:
                 device=body.device,
                 proof=body.proof,
                 stamp_ms=body.stamp_ms,
-                hub=service.hub_identity(tx),
+                hub=hub,
             )
         return TokenReply(token=token)
 
@@ -192,7 +193,7 @@ def create_app(settings: HubSettings) -> FastAPI:
                 device=body.device,
                 proof=body.proof,
                 stamp_ms=body.stamp_ms,
-                hub=service.hub_identity(tx),
+                hub=hub,
             )
         return TokenReply(token=token)
 

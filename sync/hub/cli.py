@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,7 +14,8 @@ from app.errors import MootError
 from sync.hub import service
 from sync.hub.db import make_engine, migrate
 from sync.hub.errors import HubRefusal
-from sync.hub.settings import DEFAULT_PORT, HubSettings, default_db_url
+from sync.hub.keys import load_hub_identity
+from sync.hub.settings import DEFAULT_PORT, HubSettings, default_db_url, default_key_file
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,8 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "run"):
         _parser().print_help()
         return 0
+    db_url = args.db or default_db_url()
     settings = HubSettings(
-        db_url=args.db or default_db_url(), name=getattr(args, "name", None) or "Council hub"
+        db_url=db_url,
+        key_file=Path(args.key) if args.key else default_key_file(db_url),
+        name=getattr(args, "name", None) or "Council hub",
     )
     try:
         result = args.run(settings, args)
@@ -59,10 +64,11 @@ def _serve(settings: HubSettings, args: argparse.Namespace) -> None:
 
 
 def _migrate(settings: HubSettings, _args: argparse.Namespace) -> dict[str, Any]:
-    engine = make_engine(settings.db_url)
-    migrate(engine)
-    engine.dispose()
-    return {"migrated": True}
+    def work(conn: Any) -> dict[str, Any]:
+        # A key that older hubs kept in the database moves to the key file now.
+        return {"migrated": True, "hub": load_hub_identity(conn, settings.key_file).device_id}
+
+    return dict(_in_transaction(settings, work))
 
 
 def _in_transaction(settings: HubSettings, work: Any) -> Any:
@@ -77,7 +83,8 @@ def _in_transaction(settings: HubSettings, work: Any) -> Any:
 
 def _group_create(settings: HubSettings, args: argparse.Namespace) -> dict[str, Any]:
     def work(conn: Any) -> dict[str, Any]:
-        return {"id": service.create_group(conn, name=args.name, hub=service.hub_identity(conn))}
+        hub = load_hub_identity(conn, settings.key_file)
+        return {"id": service.create_group(conn, name=args.name, hub=hub)}
 
     return dict(_in_transaction(settings, work))
 
@@ -114,6 +121,13 @@ def _parser() -> argparse.ArgumentParser:
         "--db",
         default=argparse.SUPPRESS,
         help="database URL (default: $MOOT_HUB_DB, else a SQLite file)",
+    )
+    common.add_argument(
+        "--key",
+        default=argparse.SUPPRESS,
+        metavar="FILE",
+        help="the hub's private key file (default: $MOOT_HUB_KEY, else beside a SQLite "
+        "database, else in the data folder); made on first start",
     )
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
@@ -159,6 +173,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _defaults(args: argparse.Namespace) -> argparse.Namespace:
     args.db = getattr(args, "db", None)
+    args.key = getattr(args, "key", None)
     args.json = getattr(args, "json", False)
     return args
 

@@ -52,19 +52,6 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-# --- the hub's own identity ------------------------------------------------------
-
-
-def hub_identity(conn: Connection) -> DeviceIdentity:
-    """The hub's signing key, kept in its database so every hub process shares it."""
-    row = conn.execute(select(t.hub_keys.c.secret).where(t.hub_keys.c.name == "device")).first()
-    if row is not None:
-        return DeviceIdentity.from_hex(row[0])
-    identity = DeviceIdentity.generate()
-    conn.execute(insert(t.hub_keys).values(name="device", secret=identity.private_hex()))
-    return identity
-
-
 # --- the log ---------------------------------------------------------------------
 
 

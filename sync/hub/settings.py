@@ -7,25 +7,39 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+from sqlalchemy.engine import make_url
 
 PROTOCOL = 2  # 2: device proofs name the hub and carry a stamp
 PROTOCOL_HEADER = "Moot-Protocol"
 DEFAULT_PORT = 8470
 
 
-def default_db_url() -> str:
-    """``MOOT_HUB_DB`` if set, else a SQLite file in the user's data folder."""
-    url = os.environ.get("MOOT_HUB_DB")
-    if url:
-        return url
+def _data_folder() -> Path:
     folder = Path(platformdirs.user_data_dir("Moot Hub", appauthor=False))
     folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / 'hub.db'}"
+    return folder
+
+
+def default_db_url() -> str:
+    """``MOOT_HUB_DB`` if set, else a SQLite file in the user's data folder."""
+    return os.environ.get("MOOT_HUB_DB") or f"sqlite:///{_data_folder() / 'hub.db'}"
+
+
+def default_key_file(db_url: str) -> Path:
+    """``MOOT_HUB_KEY`` if set; else beside a SQLite database file; else in the data folder."""
+    named = os.environ.get("MOOT_HUB_KEY")
+    if named:
+        return Path(named)
+    database = make_url(db_url).database if db_url.startswith("sqlite") else None
+    if database and database != ":memory:":
+        return Path(database).with_suffix(".key")
+    return _data_folder() / "hub.key"
 
 
 @dataclass(frozen=True)
 class HubSettings:
     db_url: str
+    key_file: Path
     name: str = "Council hub"
     max_body_bytes: int = 8 * 1024 * 1024  # per request, after decompression
     max_push_ops: int = 2_000  # per push request

@@ -32,8 +32,8 @@ metadata = MetaData(
 hub_keys = Table(
     "hub_keys",
     metadata,
-    Column("name", String, primary_key=True),  # 'device': the hub's own signing key
-    Column("secret", String, nullable=False),
+    Column("name", String, primary_key=True),  # 'public': the hub's public key (sync.hub.keys)
+    Column("value", String, nullable=False),
 )
 
 groups = Table(
