@@ -19,7 +19,7 @@ from app.materialise import HANDLERS, clear_group
 from app.op_schema import validate
 from app.ops import Known, Op, verify_runs
 from app.personal import PERSONAL_OPS, Sealer
-from app.timeline import Timeline
+from app.timeline import MEMBERSHIP, Timeline
 
 WAITING, APPLIED = 0, 1
 PERSONAL_ACTIONS = frozenset({"contact", "erase"})  # member actions that may blank payloads
@@ -328,6 +328,16 @@ def read_log(db: sqlite3.Connection, sealer: Sealer, group_id: str | None = None
     """The ops held (of one group, or all), in the total order."""
     where, params = ("WHERE group_id = ?", (group_id,)) if group_id else ("", ())
     rows = db.execute(f"SELECT * FROM ops {where} ORDER BY hlc, device", params)
+    return [row_to_op(r, sealer) for r in rows]
+
+
+def read_membership(db: sqlite3.Connection, sealer: Sealer, group_id: str) -> list[Op]:
+    """The group's ops that decide who holds which role, in the total order."""
+    pairs = " OR ".join("(kind = ? AND action = ?)" for _ in MEMBERSHIP)
+    rows = db.execute(
+        f"SELECT * FROM ops WHERE group_id = ? AND ({pairs}) ORDER BY hlc, device",
+        (group_id, *(part for pair in sorted(MEMBERSHIP) for part in pair)),
+    )
     return [row_to_op(r, sealer) for r in rows]
 
 

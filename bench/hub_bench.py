@@ -73,7 +73,7 @@ import requests
 from fastapi.routing import APIRoute
 
 from app import hub_links
-from app.apply import ingest, read_log
+from app.apply import ingest, read_log, read_membership
 from app.clock import pack, wall_ms
 from app.identity import DeviceIdentity
 from app.ids import uuid7
@@ -324,7 +324,13 @@ def register_group(base_url: str, db_url: str, laptop: Store, group_id: str) -> 
         device=laptop.device_id,
         proof=sign(laptop.identity.key, message),
         stamp_ms=stamp,
+        membership=membership_wire(laptop, group_id),
     )
+
+
+def membership_wire(laptop: Store, group_id: str) -> list[dict[str, Any]]:
+    with laptop.read() as db:
+        return [op.to_wire() for op in read_membership(db, laptop.sealer, group_id)]
 
 
 def log_wire(laptop: Store, group_id: str) -> list[dict[str, Any]]:
@@ -374,6 +380,7 @@ def push_in_process(
                 ),
                 stamp_ms=stamp,
                 hub=hub,
+                membership=membership_wire(laptop, group_id),
             )
         statuses: Counter[str] = Counter()
         request_s: list[float] = []

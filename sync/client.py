@@ -81,7 +81,15 @@ class HubClient:
         return str(self._call("POST", f"/v1/groups/{group_id}/enrol", body)["token"])
 
     def register(
-        self, *, code: str, group_id: str, name: str, device: str, proof: str, stamp_ms: int
+        self,
+        *,
+        code: str,
+        group_id: str,
+        name: str,
+        device: str,
+        proof: str,
+        stamp_ms: int,
+        membership: list[dict[str, Any]],
     ) -> str:
         body = {
             "code": code,
@@ -90,6 +98,7 @@ class HubClient:
             "device": device,
             "proof": proof,
             "stamp_ms": stamp_ms,
+            "membership": membership,
         }
         return str(self._call("POST", "/v1/register", body)["token"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app import hub_links
-from app.apply import read_log
+from app.apply import read_log, read_membership
 from app.clock import wall_ms
 from app.services import members
 from app.services.groups import get_group, list_groups, my_name
@@ -88,6 +88,8 @@ def connect_hub(
         role="organiser",
         display_name=str(hub.get("name") or "Council hub"),
     )
+    with store.read() as db:
+        membership = [op.to_wire() for op in read_membership(db, store.sealer, group_id)]
     stamp = wall_ms()
     token = client.register(
         code=code.strip(),
@@ -98,6 +100,7 @@ def connect_hub(
             store.identity.key, register_message(str(hub["device"]), group_id, code.strip(), stamp)
         ),
         stamp_ms=stamp,
+        membership=membership,
     )
     with store.write() as db:
         hub_links.save_link(db, store.sealer, group_id=group_id, hub_url=hub_url, token=token)

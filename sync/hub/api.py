@@ -61,6 +61,8 @@ class RegisterRequest(BaseModel):
     device: Hex64
     proof: Hex128
     stamp_ms: int
+    # The group's membership ops, which show the registering laptop is an organiser.
+    membership: Annotated[list[dict[str, Any]], Field(max_length=20_000)]
 
 
 class TokenReply(BaseModel):
@@ -181,6 +183,7 @@ def create_app(settings: HubSettings) -> FastAPI:
                 proof=body.proof,
                 stamp_ms=body.stamp_ms,
                 hub=hub,
+                membership=body.membership,
             )
         return TokenReply(token=token)
 

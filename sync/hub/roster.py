@@ -28,18 +28,8 @@ from app.apply import WAITING, ingest
 from app.ops import Op, op_from_wire
 from app.personal import Sealer
 from app.schema import Base
-from app.timeline import Key, Timeline
+from app.timeline import MEMBERSHIP, Key, Timeline
 from sync.hub import tables as t
-
-MEMBERSHIP = frozenset(
-    {
-        ("group", "create"),
-        ("member", "set_role"),
-        ("invite", "create"),
-        ("invite", "update"),
-        ("invite", "redeem"),
-    }
-)
 
 # As app/migrations/versions/0001_initial_schema.py makes it: a rebuild clears it.
 _SEARCH_DDL = (

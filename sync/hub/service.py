@@ -449,8 +449,14 @@ def register(
     proof: str,
     stamp_ms: int,
     hub: DeviceIdentity,
+    membership: list[Any],
 ) -> str:
-    """Connect a group started offline: the hub takes its history from ``device``."""
+    """Connect a group started offline: the hub takes its history from ``device``.
+
+    ``membership`` is the group's membership ops (``app.apply.read_membership``): they
+    must show ``device`` as an organiser, so a member cannot take the group to a hub
+    its organisers did not choose.
+    """
     message = register_message(hub.device_id, group_id, code, stamp_ms)
     _check_device_proof(device, proof, message, stamp_ms=stamp_ms, what="registration")
     row = conn.execute(
@@ -467,6 +473,7 @@ def register(
         raise Gone("That registration code has been used; ask the council for a new one.")
     if conn.execute(select(t.groups.c.id).where(t.groups.c.id == group_id)).first():
         raise HubRefusal("That group is on this hub already.")
+    _require_organiser_in(membership, group_id, device)
     codes = t.registration_codes
     conn.execute(
         update(codes)
@@ -479,6 +486,27 @@ def register(
     # Until its history arrives, the registering laptop may upload it.
     _set_role(conn, group_id, device, "organiser")
     return _issue_token(conn, group_id, device)
+
+
+def _require_organiser_in(wire_ops: list[Any], group_id: str, device: str) -> None:
+    """Refuse unless these signed membership ops of the group make ``device`` an organiser."""
+    try:
+        ops = [op_from_wire(wire) for wire in wire_ops]
+        for op in ops:
+            validate(op)
+            if op.group != group_id or not is_membership(op):
+                raise InvalidOp(f"op {op.id} is not one of the group's membership ops")
+        verify_runs(ops, {})
+    except InvalidOp as exc:
+        raise HubRefusal(f"The group's membership history sent is not valid: {exc}.") from None
+    roster = Roster.empty(group_id)
+    for op in sorted(ops, key=lambda o: o.order):
+        roster.judge(op)
+    if roster.current(device) != "organiser":
+        raise Forbidden(
+            "Only an organiser of the group can connect it to a hub, and the group's "
+            "history does not show this laptop as one."
+        )
 
 
 # --- push and pull ------------------------------------------------------------------

@@ -18,6 +18,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from app import hub_links
+from app.apply import read_membership
 from app.clock import pack, wall_ms
 from app.dump import dump
 from app.errors import InvalidOp
@@ -39,7 +40,7 @@ from tests.hubs import (
     running_hub,
     sqlite_url,
 )
-from tests.support import ops_of, snapshot
+from tests.support import deliver, ops_of, snapshot
 
 MakeStore = Callable[[str], Store]
 
@@ -224,11 +225,61 @@ def test_a_proof_signed_for_another_hub_or_an_hour_ago_opens_nothing(
             device=device,
             proof=sign(key, register_message(elsewhere, offline_group, registration, now)),
             stamp_ms=now,
+            membership=_membership(ann, offline_group),
         )
     assert (hub.head(group), _tokens(hub)) == (head, tokens)
     # Neither the invitation's one use nor the registration code was spent.
     hubs.join_hub(store=ann, hub_url=hub.url, code=code)
     hubs.connect_hub(store=ann, group_id=offline_group, hub_url=hub.url, code=registration)
+
+
+def _membership(store: Store, group: str) -> list[dict[str, Any]]:
+    with store.read() as db:
+        return [op.to_wire() for op in read_membership(db, store.sealer, group)]
+
+
+def test_only_an_organiser_can_connect_a_group_and_with_its_true_history(
+    hub: Hub, make_store: MakeStore
+) -> None:
+    """A member with the group's whole history cannot take the group to a hub."""
+    ann, bob = make_store("ann"), make_store("bob")
+    group = groups.create_group(store=ann, name="Started offline")
+    members.admit(store=ann, group_id=group, device=bob.device_id, role="member")
+    deliver(ops_of(ann), bob)  # as a USB bundle would
+    registration = str(hub_cli(hub.db, "registration-code")["code"])
+    client = HubClient(hub.url)
+    here, now = str(client.info()["device"]), wall_ms()
+
+    def register(membership: list[dict[str, Any]]) -> str:
+        proof = sign(bob.identity.key, register_message(here, group, registration, now))
+        return client.register(
+            code=registration,
+            group_id=group,
+            name="Taken",
+            device=bob.device_id,
+            proof=proof,
+            stamp_ms=now,
+            membership=membership,
+        )
+
+    with pytest.raises(NotPermitted, match="Only an organiser"):
+        register(_membership(bob, group))
+    # Bob's copy, edited to make him an organiser: Ann's signature no longer fits.
+    forged = _membership(bob, group)
+    [admission] = [w for w in forged if w["entity"] == bob.device_id]
+    admission["payload"] = {**admission["payload"], "role": "organiser"}
+    with pytest.raises(Refused, match="not valid"):
+        register(forged)
+    with pytest.raises(Refused, match="not valid"):
+        register([*_membership(bob, group), {"id": "not an op"}])
+    engine = create_engine(hub.db)
+    with engine.connect() as conn:
+        on_hub = conn.execute(text("SELECT COUNT(*) FROM hub_groups WHERE id = :g"), {"g": group})
+        assert on_hub.scalar_one() == 0
+    engine.dispose()
+    # The code was not spent: Ann, the organiser, connects the group with it.
+    hubs.connect_hub(store=ann, group_id=group, hub_url=hub.url, code=registration)
+    assert hub.head(group) == len(ops_of(ann))
 
 
 def test_a_laptop_of_one_group_cannot_read_or_write_another(
