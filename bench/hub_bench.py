@@ -96,7 +96,7 @@ from sync.client import HubClient, make_session
 from sync.engine import PAGE, PUSH_BATCH, sync_group
 from sync.errors import SyncError
 from sync.hub import service
-from sync.hub.api import create_app
+from sync.hub.api import GZIP_LEVEL, create_app
 from sync.hub.db import make_engine, migrate
 from sync.hub.keys import load_hub_identity
 from sync.hub.settings import PROTOCOL, PROTOCOL_HEADER, HubSettings, default_key_file
@@ -678,7 +678,7 @@ def profile_pull(
     prof.enable()
     for after in range(0, head, PAGE):
         reply = pull(group_id, authorization=f"Bearer {token}", after=after, limit=PAGE)
-        gzip.compress(reply.model_dump_json().encode(), compresslevel=9)
+        gzip.compress(reply.model_dump_json().encode(), compresslevel=GZIP_LEVEL)
     prof.disable()
     return prof, time.perf_counter() - start
 
@@ -1093,7 +1093,10 @@ def print_bootstrap(
         ("pulls alone over HTTP, nothing applied", pulls.seconds),
         ("  hub: whole route in process (no network)", served.route_s),
         ("    of which service.pull (DB read, splice)", served.service_s),
-        ("    the rest of the route: auth, JSON, gzip-9", served.route_s - served.service_s),
+        (
+            f"    the rest of the route: auth, JSON, gzip-{GZIP_LEVEL}",
+            served.route_s - served.service_s,
+        ),
         ("  transfer + requests overhead", pulls.http_s - served.route_s),
         ("  laptop: gunzip", pulls.gunzip_s),
         ("  laptop: json.loads", pulls.json_s),
@@ -1320,7 +1323,9 @@ def on_sqlite(run: Run) -> None:
     if run.args.profile:
         prof, seconds = profile_pull(db_url, gid, boots[0].token, head)
         print_profile(
-            "hub pull route's function + JSON + gzip-9, in process, SQLite", prof, seconds
+            f"hub pull route's function + JSON + gzip-{GZIP_LEVEL}, in process, SQLite",
+            prof,
+            seconds,
         )
     for boot in boots:
         profiles.discard(boot.store)

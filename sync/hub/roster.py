@@ -105,11 +105,12 @@ class Roster:
             self._db.execute("COMMIT")
             self._timeline = None
 
-    def judge(self, op: Op) -> str | None:
+    def judge(self, op: Op, *, keep_waiting: bool = False) -> str | None:
         """Take in one new membership op; why it does not take effect, or None if it does.
 
-        An op that would only wait is taken out again: a waiting op has changed nothing,
-        and the hub does not keep what it refuses.
+        An op that would only wait is taken out again, unless ``keep_waiting``: a
+        waiting op has changed nothing, and the hub does not keep what it refuses. One
+        it keeps waits here as on laptops, and takes effect when they would apply it.
         """
         with self._lock:
             self._timeline = None
@@ -122,7 +123,8 @@ class Roster:
                     reason = "another op has that id"
                 elif row[0] == WAITING:
                     reason = result.reasons.get(op.id, "it cannot take effect")
-                    self._db.execute("DELETE FROM ops WHERE id = ?", (op.id,))
+                    if not keep_waiting:
+                        self._db.execute("DELETE FROM ops WHERE id = ?", (op.id,))
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise

@@ -568,8 +568,15 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
         roster = roster.copy()  # the cached one stays as the log is until this commits
     admitted: list[tuple[int, Op]] = []
     for i, op in accepted:
-        reason = roster.judge(op) if is_membership(op) else _may_write(roster, op)
-        if reason:
+        # A member's op that does not count (say, written offline after being demoted)
+        # is kept all the same, as laptops keep it, waiting: refused, it would hold back
+        # every later op of its author, which needs it as the link before it.
+        member = roster.current(op.device) != "removed"
+        if is_membership(op):
+            reason = roster.judge(op, keep_waiting=member)
+        else:
+            reason = _may_write(roster, op)
+        if reason and not member:
             results[i] = _rejected(op.id, reason)
         else:
             admitted.append((i, op))

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from app import hub_links
 from app.dump import dump
 from app.ops import sign_op
-from app.services import discussions, members
+from app.services import discussions, groups, members
 from app.store import Store
 from sync import hubs
 from sync.bundle import export_bundle, import_bundle
@@ -174,6 +174,34 @@ def test_a_late_promotion_from_before_a_removal_does_not_readmit(
         assert "Still here" not in bodies
     assert dump(store=ann, group_id=group) == dump(store=bob, group_id=group)
     assert dump(store=cat, group_id=group) == dump(store=ann, group_id=group)
+
+
+def test_what_a_demoted_organiser_did_offline_does_not_hold_back_their_later_words(
+    hub: Hub, make_store: MakeStore
+) -> None:
+    ann, bob = make_store("ann"), make_store("bob")
+    group = create_group(hub.db, "Friends of the park")
+    _join(hub, ann, group, "organiser")
+    _join(hub, bob, group, "organiser")
+    disc, _ = discussions.start_discussion(store=ann, group_id=group, title="Gates", body="Locked")
+    for store in (ann, bob):
+        sync_group(store, group)
+    members.change_role(store=ann, group_id=group, device=bob.device_id, role="member")
+    sync_group(ann, group)
+    _one_later()
+    # Bob, offline, has not heard: the new name does not count, his reply does.
+    groups.update_group(store=bob, group_id=group, name="Bob's park")
+    discussions.reply(store=bob, discussion_id=disc, body="I have a key")
+    result = sync_group(bob, group)
+    assert (result.rejected, result.pushed) == (0, 2)
+    with bob.read() as db:
+        assert hub_links.outbox_size(db, group) == 0
+    sync_group(ann, group)
+    for store in (ann, bob):
+        assert groups.get_group(store=store, group_id=group).name == "Friends of the park"
+        bodies = {p.body for p in discussions.thread(store=store, discussion_id=disc)}
+        assert "I have a key" in bodies
+    assert dump(store=ann, group_id=group) == dump(store=bob, group_id=group)
 
 
 def test_a_revoked_invitation_redeemed_offline_admits_nobody(
