@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -141,6 +142,29 @@ def _hash_text(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _signed_payload_text(op_id: str, payload: dict[str, Any], signed_hash: Any) -> str:
+    """The payload's canonical JSON, if it hashes to what its author signed; else InvalidOp.
+
+    orjson gives the same bytes as ``canonical_json`` for ordinary payloads at a fraction
+    of the cost; its text is used only when it matches the signed hash, which proves it
+    is the author's own, and the reference encoder decides every other case.
+    """
+    try:
+        fast = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        fast = None
+    if fast is not None and hashlib.sha256(fast).hexdigest() == signed_hash:
+        return fast.decode()
+    try:
+        text = canonical_json(payload)
+        text.encode()
+    except (UnicodeEncodeError, ValueError, RecursionError):
+        raise InvalidOp(f"op {op_id} payload is not valid text") from None
+    if _hash_text(text) != signed_hash:
+        raise InvalidOp(f"op {op_id} payload does not match its hash")
+    return text
+
+
 def op_hash(envelope: bytes, sig: str) -> str:
     return hashlib.sha256(envelope + b"." + sig.encode()).hexdigest()
 
@@ -209,14 +233,9 @@ def op_from_wire(data: Any) -> Op:
         raise InvalidOp("op sequence number or clock stamp out of range")
     if (data["seq"] == 1) != (prev is None):
         raise InvalidOp("op sequence number and previous-op link disagree")
-    try:
-        text = None if payload is None else canonical_json(payload)
-        if text is not None:
-            text.encode()
-    except (UnicodeEncodeError, ValueError, RecursionError):
-        raise InvalidOp(f"op {data['id']} payload is not valid text") from None
-    if text is not None and _hash_text(text) != data["payload_hash"]:
-        raise InvalidOp(f"op {data['id']} payload does not match its hash")
+    text = (
+        None if payload is None else _signed_payload_text(data["id"], payload, data["payload_hash"])
+    )
     op = Op(
         data["id"],
         data["group"],

@@ -11,6 +11,7 @@ import gzip
 import json
 from typing import Any
 
+import orjson
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -171,8 +172,9 @@ class HubClient:
 
 def parse_page(raw: bytes) -> dict[str, Any]:
     try:
-        page = json.loads(raw)
-    except ValueError:
+        # orjson: a bootstrap decodes the group's whole log, and this is its biggest cost.
+        page = orjson.loads(raw)
+    except orjson.JSONDecodeError:
         raise HubFailed("The hub's answer to a pull could not be understood.") from None
     if not isinstance(page, dict):
         raise HubFailed("The hub's answer to a pull could not be understood.")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from app.canonical import canonical_json
 from app.clock import pack
 from app.errors import InvalidOp
 from app.identity import DeviceIdentity
@@ -129,4 +133,44 @@ def test_malformed_wire_ops_are_refused(change: dict[str, object]) -> None:
     wire = chain(DeviceIdentity.generate(), 1)[0].to_wire()
     wire.update(change)
     with pytest.raises(InvalidOp):
+        op_from_wire(wire)
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)  # past 64 bits too
+    | st.floats(allow_nan=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(payload=st.dictionaries(st.text(), _JSON_VALUES, max_size=6))
+def test_any_signed_payload_survives_the_wire_byte_for_byte(payload: dict[str, object]) -> None:
+    """Whatever encoder decodes the page, an op's payload text is the one its author hashed."""
+    [op] = chain(DeviceIdentity.generate(), 1)
+    signed = sign_op(
+        DeviceIdentity.generate().key,
+        op_id=op.id,
+        group=GROUP,
+        device=op.device,
+        seq=1,
+        prev=None,
+        hlc=op.hlc,
+        kind="post",
+        entity="p1",
+        action="update",
+        payload=payload,
+    )
+    arrived = op_from_wire(json.loads(json.dumps(signed.to_wire())))
+    assert arrived.payload_json == canonical_json(payload)
+    assert arrived.payload_hash == signed.payload_hash
+
+
+def test_a_payload_of_broken_text_is_refused_with_the_reason() -> None:
+    [op] = chain(DeviceIdentity.generate(), 1)
+    wire = op.to_wire() | {"payload": {"body": "half a character \ud800"}}
+    with pytest.raises(InvalidOp, match="not valid text"):
         op_from_wire(wire)
