@@ -37,8 +37,9 @@ def is_hex(value: Any, length: int) -> bool:
     return isinstance(value, str) and len(value) == length and _HEX_DIGITS(value) is not None
 
 
-# One encoder, made once: json.dumps with options builds a new one on every call.
-_compact = json.JSONEncoder(separators=(",", ":")).encode
+# The envelope's reference encoding; orjson writes the same bytes for the fields an op
+# may hold (printable ASCII names, hex, integers, null), faster: see ``envelope_bytes``.
+ENVELOPE_JSON = json.JSONEncoder(separators=(",", ":")).encode
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +130,15 @@ def envelope_bytes(
     action: str,
     payload_hash: str,
 ) -> bytes:
-    return _compact(
+    """What an op's signature covers: its fields, as compact JSON.
+
+    Every op is checked before its envelope is taken (``op_from_wire``: names are
+    printable ASCII, keys and hashes hex, numbers within 64 bits), and for such fields
+    orjson's bytes are ``ENVELOPE_JSON``'s; a bootstrap takes 100,000 envelopes.
+    """
+    return orjson.dumps(
         [FORMAT, op_id, group, device, seq, prev, hlc, kind, entity, action, payload_hash]
-    ).encode()
+    )
 
 
 def payload_hash(payload: dict[str, Any]) -> str:
@@ -227,6 +234,8 @@ def op_from_wire(data: Any) -> Op:
     device, sig = data["device"], data["sig"]
     if not is_hex(device, 64):
         raise InvalidOp("op field 'device' is not a device key")
+    if not is_hex(data["payload_hash"], 64):
+        raise InvalidOp("op field 'payload_hash' is not a hash")
     if not is_hex(sig, 128):
         raise InvalidOp("op field 'sig' is not a signature")
     if not (0 < data["seq"] < MAX_INT and 0 < data["hlc"] < MAX_INT):

@@ -13,7 +13,17 @@ from app.canonical import canonical_json
 from app.clock import pack
 from app.errors import InvalidOp
 from app.identity import DeviceIdentity
-from app.ops import Op, op_from_wire, sign_op, verify_runs, verify_signature
+from app.ops import (
+    ENVELOPE_JSON,
+    FORMAT,
+    MAX_INT,
+    Op,
+    envelope_bytes,
+    op_from_wire,
+    sign_op,
+    verify_runs,
+    verify_signature,
+)
 
 GROUP = "01a20000-0000-7000-8000-000000000000"
 
@@ -127,7 +137,15 @@ def test_a_stamp_that_goes_backwards_in_a_chain_is_refused() -> None:
 
 @pytest.mark.parametrize(
     "change",
-    [{"seq": "1"}, {"device": "zz"}, {"sig": "00"}, {"payload": [1]}, {"prev": 5}, {"hlc": True}],
+    [
+        {"seq": "1"},
+        {"device": "zz"},
+        {"sig": "00"},
+        {"payload": [1]},
+        {"prev": 5},
+        {"hlc": True},
+        {"payload": None, "payload_hash": "é" * 64},
+    ],
 )
 def test_malformed_wire_ops_are_refused(change: dict[str, object]) -> None:
     wire = chain(DeviceIdentity.generate(), 1)[0].to_wire()
@@ -174,3 +192,27 @@ def test_a_payload_of_broken_text_is_refused_with_the_reason() -> None:
     wire = op.to_wire() | {"payload": {"body": "half a character \ud800"}}
     with pytest.raises(InvalidOp, match="not valid text"):
         op_from_wire(wire)
+
+
+_NAMES = st.text(st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=64)
+_HEX = st.text("0123456789abcdef", min_size=64, max_size=64)
+_NUMBERS = st.integers(min_value=1, max_value=MAX_INT - 1)
+
+
+@given(
+    names=st.tuples(_NAMES, _NAMES, _NAMES, _NAMES, _NAMES),
+    keys=st.tuples(_HEX, st.none() | _HEX, _HEX),
+    numbers=st.tuples(_NUMBERS, _NUMBERS),
+)
+def test_the_envelope_is_the_reference_json_for_every_field_an_op_may_hold(
+    names: tuple[str, str, str, str, str],
+    keys: tuple[str, str | None, str],
+    numbers: tuple[int, int],
+) -> None:
+    """Signatures made before and after the faster encoder cover the same bytes."""
+    op_id, group, kind, entity, action = names
+    device, prev, p_hash = keys
+    seq, hlc = numbers
+    fields = [FORMAT, op_id, group, device, seq, prev, hlc, kind, entity, action, p_hash]
+    expected = ENVELOPE_JSON(fields).encode()
+    assert envelope_bytes(*fields[1:]) == expected
