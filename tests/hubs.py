@@ -213,6 +213,14 @@ def running_hub(
         yield base_url
 
 
+@contextmanager
+def sqlite_hub(folder: Path) -> Iterator[tuple[str, str]]:
+    """A hub serving a new SQLite database in ``folder``: (base URL, database URL)."""
+    db = sqlite_url(folder)
+    with running_hub(db) as url:
+        yield url, db
+
+
 # --- the HTTP API, as a laptop uses it -------------------------------------------------
 
 

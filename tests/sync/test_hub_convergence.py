@@ -25,15 +25,13 @@ from app.store import open_store
 from sync import hubs
 from sync.engine import sync_group
 from tests.app.test_convergence import World, _act, _check
-from tests.hubs import create_group, make_invite, migrate, running_hub, sqlite_url
+from tests.hubs import create_group, make_invite, sqlite_hub
 
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    db = sqlite_url(tmp_path_factory.mktemp("hub"))
-    migrate(db)
-    with running_hub(db) as url:
-        yield url, db
+    with sqlite_hub(tmp_path_factory.mktemp("hub")) as hub:
+        yield hub
 
 
 @settings(

@@ -36,9 +36,7 @@ from tests.hubs import (
     create_group,
     hub_cli,
     make_invite,
-    migrate,
-    running_hub,
-    sqlite_url,
+    sqlite_hub,
 )
 from tests.support import deliver, ops_of, snapshot
 
@@ -62,9 +60,7 @@ class Hub:
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    db = sqlite_url(tmp_path_factory.mktemp("hub"))
-    migrate(db)
-    with running_hub(db) as url:
+    with sqlite_hub(tmp_path_factory.mktemp("hub")) as (url, db):
         yield Hub(url, db)
 
 

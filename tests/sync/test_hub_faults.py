@@ -33,7 +33,7 @@ from sync.client import HubClient, make_session
 from sync.engine import sync_group
 from sync.errors import HubFailed, HubTimeout, HubUnreachable, SyncError
 from tests.faulty_proxy import ACTIONS, FaultyProxy
-from tests.hubs import create_group, make_invite, migrate, running_hub, sqlite_url
+from tests.hubs import create_group, make_invite, sqlite_hub
 from tests.support import ops_of
 
 MakeStore = Callable[[str], Store]
@@ -81,9 +81,7 @@ class Hub:
 def hub(tmp_path: Path) -> Iterator[tuple[Hub, str]]:
     folder = tmp_path / "hub"
     folder.mkdir()
-    db = sqlite_url(folder)
-    migrate(db)
-    with running_hub(db) as url:
+    with sqlite_hub(folder) as (url, db):
         yield Hub(url, folder / "hub.db"), db
 
 

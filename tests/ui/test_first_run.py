@@ -18,7 +18,7 @@ from sync import hubs
 from sync.bundle import export_bundle
 from sync.engine import Progress, sync_group
 from sync.hubs import Joined
-from tests.hubs import create_group, make_invite, migrate, running_hub, sqlite_url
+from tests.hubs import create_group, make_invite, sqlite_hub
 from ui.group_dialogs import JoinHubDialog, NewGroupDialog, hub_url_from
 from ui.window import MainWindow
 
@@ -26,10 +26,8 @@ from ui.window import MainWindow
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """(base URL, database URL) of a real hub on loopback."""
-    db = sqlite_url(tmp_path_factory.mktemp("hub"))
-    migrate(db)
-    with running_hub(db) as url:
-        yield url, db
+    with sqlite_hub(tmp_path_factory.mktemp("hub")) as hub:
+        yield hub
 
 
 def nav_labels(window: MainWindow) -> list[str]:

@@ -16,17 +16,15 @@ from app.store import Store
 from sync import hubs
 from sync.engine import SyncResult, sync_group
 from sync.errors import Cancelled
-from tests.hubs import create_group, hub_cli, make_invite, migrate, running_hub, sqlite_url
+from tests.hubs import create_group, hub_cli, make_invite, sqlite_hub
 from ui.group_dialogs import ConnectHubDialog
 from ui.window import MainWindow
 
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    db = sqlite_url(tmp_path_factory.mktemp("hub"))
-    migrate(db)
-    with running_hub(db) as url:
-        yield url, db
+    with sqlite_hub(tmp_path_factory.mktemp("hub")) as hub:
+        yield hub
 
 
 def standing(window: MainWindow) -> str:
@@ -72,9 +70,7 @@ def test_a_sync_brings_what_another_laptop_wrote_and_sends_what_waits(
 def test_the_hub_down_is_said_plainly_and_changes_nothing(
     qtbot: QtBot, store: Store, make_window: Callable[[], MainWindow], tmp_path: Path
 ) -> None:
-    db = sqlite_url(tmp_path)
-    migrate(db)
-    with running_hub(db) as url:
+    with sqlite_hub(tmp_path) as (url, db):
         group_id = create_group(db, "Riverside Residents")
         hubs.join_hub(store=store, hub_url=url, code=make_invite(db, group_id))
     # The hub is gone now; this laptop goes on working.
