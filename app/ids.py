@@ -1,8 +1,11 @@
-"""UUIDv7 ids: time-ordered, so new rows land at the end of indexes."""
+"""Ids: UUIDv7 (time-ordered, so new rows land at the end of indexes), and group ids
+bound to their founder's key."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import secrets
 import threading
 import time
 import uuid
@@ -31,3 +34,22 @@ def uuid7() -> str:
     value |= 0b10 << 62
     value |= rand & ((1 << 62) - 1)
     return str(uuid.UUID(int=value))
+
+
+def founded_id(founder: str, seed: str) -> str:
+    """A group's id, made from its founder's device key and a random seed (UUIDv8).
+
+    Only the founder's key signs the group's founding op, and the op carries the seed,
+    so nobody else can found a group under this id: say, to claim it first on a hub.
+    """
+    digest = hashlib.sha256(f"moot-group:{founder}:{seed}".encode()).digest()
+    value = int.from_bytes(digest[:16], "big")
+    value = (value & ~(0xF << 76)) | (0x8 << 76)  # version 8: custom
+    value = (value & ~(0b11 << 62)) | (0b10 << 62)  # the RFC 9562 variant
+    return str(uuid.UUID(int=value))
+
+
+def new_group_id(founder: str) -> tuple[str, str]:
+    """A new group's (id, seed) for ``founder``; the seed goes in the founding op."""
+    seed = secrets.token_hex(16)
+    return founded_id(founder, seed), seed

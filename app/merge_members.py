@@ -11,6 +11,7 @@ import json
 from typing import TYPE_CHECKING
 
 from app.clock import physical_ms
+from app.ids import founded_id
 from app.invite_proof import proof_holds
 from app.merge_rows import (
     MAX_KEY,
@@ -25,12 +26,18 @@ from app.ops import Op
 if TYPE_CHECKING:
     from app.apply import Applier
 
+FOREIGN_FOUNDING = "the group's id does not come from its founder's key"
+
 # --- groups and membership -------------------------------------------------------
 
 
 def group_create(a: Applier, op: Op) -> str | None:
     if op.id != op.group or op.entity != op.group or op.seq != 1:
         return "a group is founded only by its own first op"
+    seed = op.fields.get("seed")
+    # Groups founded before ids were bound to their founder carry no seed.
+    if seed is not None and founded_id(op.device, seed) != op.group:
+        return FOREIGN_FOUNDING
     if a.db.execute("SELECT 1 FROM groups WHERE id = ?", (op.group,)).fetchone():
         return "the group exists already"
     f = op.fields

@@ -92,7 +92,10 @@ GROUP_FIELDS: dict[str, Check] = {
     "emblem": _text(32),
 }
 SPECS: dict[tuple[str, str], Spec] = {
-    ("group", "create"): ({"name": _title}, {**GROUP_FIELDS, "display_name": _text(100)}),
+    ("group", "create"): (
+        {"name": _title},
+        {**GROUP_FIELDS, "display_name": _text(100), "seed": _hex(32)},
+    ),
     ("group", "update"): ({}, GROUP_FIELDS),
     ("category", "create"): ({"name": _title}, {"position": _int}),
     ("category", "update"): ({}, {"name": _title, "position": _int, "deleted": _bool}),

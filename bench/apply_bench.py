@@ -47,7 +47,7 @@ from app.apply import IngestResult, ingest
 from app.clock import DAY_MS, pack, wall_ms
 from app.feeds import Feed
 from app.identity import DEVICE_KEY_NAME, DeviceIdentity, load_or_create
-from app.ids import uuid7
+from app.ids import new_group_id, uuid7
 from app.keystore import key_path
 from app.ops import Op, verify_signature
 from app.services import discussions, groups
@@ -233,7 +233,7 @@ class HistoryBuilder:
         self.n_ops = n_ops
         self.rng = random.Random(seed)
         self.prose = Prose(self.rng)
-        self.group_id = uuid7()
+        self.group_id, self.group_seed = new_group_id(founder.device_id)
         others = (DeviceIdentity.generate() for _ in range(n_devices - 1))
         self.devices = [Feed(i, self.group_id) for i in (founder, *others)]
         self.admitted: list[Feed] = []
@@ -303,6 +303,7 @@ class HistoryBuilder:
             "colour": "#2e7d32",
             "emblem": "oak",
             "display_name": self.prose.person(),
+            "seed": self.group_seed,
         }
         self._emit(founder, "group", self.group_id, "create", fields, op_id=self.group_id)
         self._join(founder)

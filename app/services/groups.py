@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.errors import NotFound
-from app.ids import uuid7
+from app.ids import new_group_id, uuid7
 from app.services.common import clean_title, get_meta, require_group, set_meta
 from app.store import Store
 from app.writer import writing
@@ -71,14 +71,15 @@ def create_group(
     *, store: Store, name: str, description: str = "", colour: str = "", emblem: str = ""
 ) -> str:
     """Found a group with this device as its first organiser; returns the group id."""
+    group_id, seed = new_group_id(store.device_id)
     fields = {
         "name": clean_title(name, "group name"),
         "description": description.strip(),
         "colour": colour,
         "emblem": emblem,
         "display_name": my_name(store=store),
+        "seed": seed,
     }
-    group_id = uuid7()
     with writing(store) as w:
         w.emit(group_id, "group", group_id, "create", fields, op_id=group_id)
         for position, category in enumerate(DEFAULT_CATEGORIES):

@@ -25,7 +25,7 @@ from app.apply import PERSONAL_ACTIONS
 from app.clock import DAY_MS, check_not_future, pack, wall_ms
 from app.errors import ClockError, InvalidOp
 from app.identity import DeviceIdentity
-from app.ids import uuid7
+from app.ids import new_group_id, uuid7
 from app.merge_rows import NOT_MEMBER, NOT_ORGANISER
 from app.op_schema import ROLE_RANK, ROLES, validate
 from app.ops import Known, Op, is_hex, op_from_wire, sign_op, verify_runs
@@ -245,7 +245,7 @@ def create_group(conn: Connection, *, name: str, hub: DeviceIdentity) -> str:
     """Found a group on the hub: its first ops are signed by the hub's key."""
     if not name.strip():
         raise HubRefusal("A group needs a name.")
-    group_id = uuid7()
+    group_id, seed = new_group_id(hub.device_id)
     conn.execute(insert(t.groups).values(id=group_id, name=name.strip(), created_ms=wall_ms()))
     _write_as_hub(
         conn,
@@ -254,7 +254,7 @@ def create_group(conn: Connection, *, name: str, hub: DeviceIdentity) -> str:
         "group",
         group_id,
         "create",
-        {"name": name.strip(), "display_name": "Council hub"},
+        {"name": name.strip(), "display_name": "Council hub", "seed": seed},
         op_id=group_id,
     )
     for position, category in enumerate(DEFAULT_CATEGORIES):
@@ -499,6 +499,14 @@ def _require_organiser_in(wire_ops: list[Any], group_id: str, device: str) -> No
         verify_runs(ops, {})
     except InvalidOp as exc:
         raise HubRefusal(f"The group's membership history sent is not valid: {exc}.") from None
+    founding = [op for op in ops if (op.kind, op.action) == ("group", "create")]
+    if not any(op.id == group_id and op.fields.get("seed") for op in founding):
+        # Without a seed the id is not bound to the founder: anyone could found a
+        # rival group under it and claim it here first.
+        raise HubRefusal(
+            "This group was started with an older Moot and cannot be connected to a hub; "
+            "ask the council to create it on the hub instead."
+        )
     roster = Roster.empty(group_id)
     for op in sorted(ops, key=lambda o: o.order):
         roster.judge(op)

@@ -190,3 +190,17 @@ def test_an_op_stripped_of_its_content_is_refused(make_store: MakeStore) -> None
     stripped = dataclasses.replace(removal, payload=None)
     with pytest.raises(InvalidOp, match="without its content"):
         deliver([*[op for op in ops_of(alice) if op.id != removal.id], stripped], bob)
+
+
+def test_a_group_founded_under_someone_elses_id_takes_no_effect(make_store: MakeStore) -> None:
+    """A group's id comes from its founder's key: a copied founding op founds nothing."""
+    ann, eve, cat = make_store("ann"), make_store("eve"), make_store("cat")
+    group = groups.create_group(store=ann, name="Allotments")
+    [founding] = [op for op in ops_of(ann) if (op.kind, op.action) == ("group", "create")]
+    assert founding.payload is not None
+    rival = forge(eve, group, "group", group, "create", dict(founding.payload), op_id=group)
+    deliver([rival], cat)
+    assert groups.list_groups(store=cat) == []
+    dan = make_store("dan")
+    deliver(ops_of(ann), dan)
+    assert [g.id for g in groups.list_groups(store=dan)] == [group]

@@ -23,6 +23,7 @@ from app.clock import pack, wall_ms
 from app.dump import dump
 from app.errors import InvalidOp
 from app.identity import DeviceIdentity
+from app.ops import sign_op
 from app.services import discussions, groups, members, notes
 from app.store import Store
 from sync import engine, hubs
@@ -278,6 +279,51 @@ def test_only_an_organiser_can_connect_a_group_and_with_its_true_history(
     assert hub.head(group) == len(ops_of(ann))
 
 
+def test_nobody_can_claim_an_offline_groups_id_on_a_hub_first(
+    hub: Hub, make_store: MakeStore
+) -> None:
+    """Eve knows the id of Ann's offline group: founding a rival under it gets her nowhere."""
+    ann, eve = make_store("ann"), make_store("eve")
+    group = groups.create_group(store=ann, name="Started offline")
+    [founding] = [op for op in ops_of(ann) if (op.kind, op.action) == ("group", "create")]
+    assert founding.payload is not None
+    registration = str(hub_cli(hub.db, "registration-code")["code"])
+    client = HubClient(hub.url)
+    here, now = str(client.info()["device"]), wall_ms()
+
+    def claim(payload: dict[str, Any]) -> str:
+        rival = sign_op(
+            eve.identity.key,
+            op_id=group,
+            group=group,
+            device=eve.device_id,
+            seq=1,
+            prev=None,
+            hlc=pack(now),
+            kind="group",
+            entity=group,
+            action="create",
+            payload=payload,
+        )
+        return client.register(
+            code=registration,
+            group_id=group,
+            name="Eve's now",
+            device=eve.device_id,
+            proof=sign(eve.identity.key, register_message(here, group, registration, now)),
+            stamp_ms=now,
+            membership=[rival.to_wire()],
+        )
+
+    with pytest.raises(NotPermitted, match="Only an organiser"):
+        claim(dict(founding.payload))  # Ann's seed: the id is not Eve's
+    unseeded = {k: v for k, v in founding.payload.items() if k != "seed"}
+    with pytest.raises(Refused, match="older Moot"):
+        claim(unseeded)
+    hubs.connect_hub(store=ann, group_id=group, hub_url=hub.url, code=registration)
+    assert hub.head(group) == len(ops_of(ann))
+
+
 def test_a_laptop_of_one_group_cannot_read_or_write_another(
     hub: Hub, make_store: MakeStore
 ) -> None:
@@ -314,8 +360,6 @@ def test_forged_replayed_and_far_future_ops_are_refused(hub: Hub, make_store: Ma
     assert client.push(group, [forged])["results"][0]["status"] == "rejected"
     bad_sig = post.to_wire() | {"id": "01a2ffff-0000-7000-8000-00000000abcd", "sig": "ab" * 64}
     assert client.push(group, [bad_sig])["results"][0]["status"] == "rejected"
-
-    from app.ops import sign_op
 
     last = [op for op in ops_of(ann) if op.device == ann.device_id and op.group == group][-1]
     future = sign_op(
