@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,16 +42,14 @@ def load_or_create(data_dir: Path, name: str, make: Callable[[], str], *, use_ke
 def load_or_create_file(path: Path, make: Callable[[], str]) -> str:
     """The secret in the private file at ``path``, made with ``make`` and written if absent.
 
-    Another process making it at the same moment wins, and both return its secret.
+    Callers that may race to make it (hub processes starting together) hold a lock
+    around this: the file is written in place, created exclusively.
     """
     secret = _file_get(path)
     if secret is not None:
         return secret
     secret = make()
-    try:
-        _file_set(path, secret)
-    except FileExistsError:
-        return _file_get(path) or ""
+    _file_set(path, secret)
     return secret
 
 
@@ -88,13 +85,6 @@ def _file_get(path: Path) -> str | None:
 
 
 def _file_set(path: Path, secret: str) -> None:
-    """Write the file whole under a private name, then link it in: readers never see
-    half of it, and a file another process linked first is kept (FileExistsError)."""
-    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(secret + "\n")
-        os.link(draft, path)
-    finally:
-        draft.unlink()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(secret + "\n")

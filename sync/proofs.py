@@ -1,9 +1,10 @@
 """What a laptop signs to prove to a hub that it holds its device key.
 
-Each message names the hub it is meant for (the hub's own device key, from
-``GET /v1/hub``) and the laptop's clock, so a proof is good at one hub for a few minutes:
-a hub, or anyone who sees a request, cannot pass it on to another hub to get a token
-for this laptop there, nor keep it to use later.
+Each message names the hub it is meant for (the hub's device key, as ``GET /v1/hub``
+gives it) and the laptop's clock: a proof is good at that hub for a few minutes, so
+one kept from a log, or sent on to a hub other than the one named, opens nothing. A
+hub that claims another hub's key can still pass a fresh proof on to that hub within
+those minutes; the laptop cannot tell without knowing which key to expect.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from app.errors import MootError
 from sync.hub import service
 from sync.hub.db import make_engine, migrate
 from sync.hub.errors import HubRefusal
-from sync.hub.keys import load_hub_identity
+from sync.hub.keys import load_hub_identity, move_key_out
 from sync.hub.settings import DEFAULT_PORT, HubSettings, default_db_url, default_key_file
 
 
@@ -65,8 +65,9 @@ def _serve(settings: HubSettings, args: argparse.Namespace) -> None:
 
 def _migrate(settings: HubSettings, _args: argparse.Namespace) -> dict[str, Any]:
     def work(conn: Any) -> dict[str, Any]:
-        # A key that older hubs kept in the database moves to the key file now.
-        return {"migrated": True, "hub": load_hub_identity(conn, settings.key_file).device_id}
+        # A key that older hubs kept in the database moves to the key file now; a new
+        # key is made only where the hub runs (a migration may run elsewhere).
+        return {"migrated": True, "key_moved": move_key_out(conn, settings.key_file)}
 
     return dict(_in_transaction(settings, work))
 

@@ -28,19 +28,29 @@ class HubKeyError(MootError):
 
 def load_hub_identity(conn: Connection, key_file: Path) -> DeviceIdentity:
     """The hub's identity from ``key_file``, made on first start; checked against the database."""
-    if conn.dialect.name == "postgresql":
-        # Hub processes starting together: one makes the key, the others find it.
-        conn.execute(text("SELECT pg_advisory_xact_lock(8471)"))
-    rows = dict(conn.execute(select(t.hub_keys.c.name, t.hub_keys.c.value)).tuples().all())
-    legacy = rows.get(_LEGACY)
-    if legacy is not None:
-        identity = _read(key_file, keystore.load_or_create_file(key_file, lambda: legacy))
-        if identity.private_hex() != legacy:
-            raise HubKeyError(_another_hub(key_file, DeviceIdentity.from_hex(legacy).device_id))
-        conn.execute(delete(t.hub_keys).where(t.hub_keys.c.name == _LEGACY))
-        conn.execute(insert(t.hub_keys).values(name=PUBLIC, value=identity.device_id))
-        return identity
-    public = rows.get(PUBLIC)
+    try:
+        return _load(conn, key_file)
+    except OSError as exc:
+        raise HubKeyError(
+            f"The hub's key file {key_file} could not be used: {exc.strerror}."
+        ) from None
+
+
+def move_key_out(conn: Connection, key_file: Path) -> bool:
+    """Move a private key kept in the database by an older hub to ``key_file``; any?"""
+    try:
+        return _move_legacy(conn, key_file) is not None
+    except OSError as exc:
+        raise HubKeyError(
+            f"The hub's key file {key_file} could not be used: {exc.strerror}."
+        ) from None
+
+
+def _load(conn: Connection, key_file: Path) -> DeviceIdentity:
+    moved = _move_legacy(conn, key_file)
+    if moved is not None:
+        return moved
+    public = conn.execute(select(t.hub_keys.c.value).where(t.hub_keys.c.name == PUBLIC)).scalar()
     if public is None:
         secret = keystore.load_or_create_file(
             key_file, lambda: DeviceIdentity.generate().private_hex()
@@ -56,6 +66,23 @@ def load_hub_identity(conn: Connection, key_file: Path) -> DeviceIdentity:
     identity = _read(key_file, key_file.read_text().strip())
     if identity.device_id != public:
         raise HubKeyError(_another_hub(key_file, public))
+    return identity
+
+
+def _move_legacy(conn: Connection, key_file: Path) -> DeviceIdentity | None:
+    if conn.dialect.name == "postgresql":
+        # Hub processes starting together: one makes or moves the key, the others find it.
+        conn.execute(text("SELECT pg_advisory_xact_lock(8471)"))
+    legacy = conn.execute(select(t.hub_keys.c.value).where(t.hub_keys.c.name == _LEGACY)).scalar()
+    if legacy is None:
+        return None
+    identity = _read(key_file, keystore.load_or_create_file(key_file, lambda: legacy))
+    if identity.private_hex() != legacy:
+        raise HubKeyError(_another_hub(key_file, DeviceIdentity.from_hex(legacy).device_id))
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("PRAGMA secure_delete = ON"))  # the freed page is zeroed, not left
+    conn.execute(delete(t.hub_keys).where(t.hub_keys.c.name == _LEGACY))
+    conn.execute(insert(t.hub_keys).values(name=PUBLIC, value=identity.device_id))
     return identity
 
 

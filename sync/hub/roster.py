@@ -98,7 +98,7 @@ class Roster:
             return other
 
     def load(self, ops: Iterable[Op]) -> None:
-        """Take in membership ops the hub accepted before: they are verified already."""
+        """Take in membership ops already verified (accepted before, or checked by the caller)."""
         with self._lock:
             self._db.execute("BEGIN")
             ingest(self._db, list(ops), sealer=self._sealer, trusted=True)

@@ -43,6 +43,7 @@ ORGANISER_ONLY = {
 }
 
 WAIT_FOR_EARLIER = "its author's earlier ops are not on the hub"
+MAX_VOID_KEPT = 100  # per member: ops kept though they do not count (see push)
 OUTSIDER = "its author is not a member of the group"
 # Refusals that a later push may overturn: what they wait for can still arrive.
 _RETRYABLE = frozenset({WAIT_FOR_EARLIER, OUTSIDER, NOT_MEMBER, NOT_ORGANISER})
@@ -508,8 +509,7 @@ def _require_organiser_in(wire_ops: list[Any], group_id: str, device: str) -> No
             "ask the council to create it on the hub instead."
         )
     roster = Roster.empty(group_id)
-    for op in sorted(ops, key=lambda o: o.order):
-        roster.judge(op)
+    roster.load(ops)
     if roster.current(device) != "organiser":
         raise Forbidden(
             "Only an organiser of the group can connect it to a hub, and the group's "
@@ -526,6 +526,7 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
     now = wall_ms()
     results: dict[int, PushResult] = {}
     parsed: list[tuple[int, Op]] = []
+    seen: set[str] = set()
     for i, wire in enumerate(wire_ops):
         op_id = wire.get("id") if isinstance(wire, dict) else None
         if not isinstance(op_id, str) or not op_id.isascii() or not op_id.isprintable():
@@ -543,6 +544,10 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
         except ClockError as exc:  # the hub's clock catches up with it
             results[i] = _rejected(op_id, str(exc), retry=True)
             continue
+        if op.id in seen:
+            results[i] = _rejected(op.id, "the op is in this push twice", retry=False)
+            continue
+        seen.add(op.id)
         parsed.append((i, op))
 
     held = _held(conn, [op.id for _, op in parsed])
@@ -575,20 +580,34 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
     if any(is_membership(op) for _, op in accepted):
         roster = roster.copy()  # the cached one stays as the log is until this commits
     admitted: list[tuple[int, Op]] = []
+    void_kept: dict[str, int] = {}
     for i, op in accepted:
         # A member's op that does not count (say, written offline after being demoted)
         # is kept all the same, as laptops keep it, waiting: refused, it would hold back
-        # every later op of its author, which needs it as the link before it.
-        member = roster.current(op.device) != "removed"
+        # every later op of its author, which needs it as the link before it. Up to a
+        # limit: each replica tries its waiting ops again at every change.
+        keep = roster.current(op.device) != "removed"
+        if keep:
+            if op.device not in void_kept:
+                void_kept[op.device] = _void_kept(conn, group_id, op.device)
+            keep = void_kept[op.device] < MAX_VOID_KEPT
         if is_membership(op):
-            reason = roster.judge(op, keep_waiting=member)
+            reason = roster.judge(op, keep_waiting=keep)
         else:
             reason = _may_write(roster, op)
-        if reason and not member:
+        if reason and not keep:
             results[i] = _rejected(op.id, reason)
         else:
+            if reason:
+                void_kept[op.device] += 1
             admitted.append((i, op))
     seqs = _append(conn, group_id, [op for _, op in admitted])
+    for device, count in void_kept.items():
+        conn.execute(
+            update(t.members)
+            .where(t.members.c.group_id == group_id, t.members.c.device == device)
+            .values(void_kept=count)
+        )
     newest: tuple[int, str] | None = None
     for (i, op), seq in zip(admitted, seqs, strict=True):
         results[i] = PushResult(op.id, "accepted", seq=seq)
@@ -640,6 +659,15 @@ def _erase_contact_payloads(conn: Connection, group_id: str, members: set[str]) 
                 conn.execute(
                     update(t.ops).where(ops.group_id == group_id, ops.seq == seq).values(wire=blank)
                 )
+
+
+def _void_kept(conn: Connection, group_id: str, device: str) -> int:
+    found = conn.execute(
+        select(t.members.c.void_kept).where(
+            t.members.c.group_id == group_id, t.members.c.device == device
+        )
+    ).scalar()
+    return int(found or 0)
 
 
 def _held(conn: Connection, op_ids: list[str]) -> dict[str, tuple[int, str]]:

@@ -75,6 +75,8 @@ members = Table(
     Column("group_id", String, nullable=False),
     Column("device", String, nullable=False),
     Column("role", String, nullable=False),
+    # Ops of this member kept though they do not count (see service.push): capped.
+    Column("void_kept", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint("group_id", "device"),
 )
 

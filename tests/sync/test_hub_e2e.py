@@ -23,6 +23,7 @@ from app.clock import pack, wall_ms
 from app.dump import dump
 from app.errors import InvalidOp
 from app.identity import DeviceIdentity
+from app.ids import uuid7
 from app.ops import sign_op
 from app.services import discussions, groups, members, notes
 from app.store import Store
@@ -31,6 +32,7 @@ from sync.bundle import export_bundle, import_bundle
 from sync.client import HubClient
 from sync.engine import sync_group
 from sync.errors import AuthRefused, HubFailed, NotPermitted, Refused
+from sync.hub import service
 from sync.proofs import enrol_message, join_message, register_message, sign
 from tests.hubs import (
     PROTOCOL_HEADERS,
@@ -525,6 +527,52 @@ def test_odd_ops_are_refused_one_by_one_never_with_a_500(
     assert answer.status_code < 500
     if answer.status_code == 200:
         assert answer.json()["results"][0]["status"] == "rejected"
+
+
+def test_an_op_twice_in_one_push_is_taken_once(hub: Hub, make_store: MakeStore) -> None:
+    ann = make_store("ann")
+    group = create_group(hub.db, "Twice")
+    _join(hub, ann, group)
+    discussions.start_discussion(store=ann, group_id=group, title="Hedges", body="Tall")
+    mine = [o.to_wire() for o in ops_of(ann) if o.device == ann.device_id and o.group == group]
+    head = hub.head(group)
+    answers = HubClient(hub.url, _token(ann, group)).push(group, [*mine, mine[-1]])["results"]
+    first, again = answers[-2:]
+    assert first["status"] == "accepted"
+    assert (again["status"], again["retry"]) == ("rejected", False)
+    assert hub.head(group) == head + len(mine)
+
+
+def test_a_member_gets_only_so_many_changes_that_do_not_count_kept(
+    hub: Hub, make_store: MakeStore
+) -> None:
+    """Kept, they would wait on every laptop for ever: a flood of them is refused."""
+    bob = make_store("bob")
+    group = create_group(hub.db, "Flood")
+    _join(hub, bob, group)  # a member: renaming the group is for organisers
+    last = [o for o in ops_of(bob) if o.device == bob.device_id and o.group == group]
+    seq, prev = (last[-1].seq, last[-1].hash) if last else (0, None)
+    renames = []
+    for n in range(service.MAX_VOID_KEPT + 1):
+        op = sign_op(
+            bob.identity.key,
+            op_id=uuid7(),
+            group=group,
+            device=bob.device_id,
+            seq=seq + 1,
+            prev=prev,
+            hlc=pack(wall_ms()) + n,
+            kind="group",
+            entity=group,
+            action="update",
+            payload={"name": f"Bob's {n}"},
+        )
+        renames.append(op.to_wire())
+        seq, prev = op.seq, op.hash
+    answers = HubClient(hub.url, _token(bob, group)).push(group, renames)["results"]
+    statuses = [a["status"] for a in answers]
+    assert statuses == ["accepted"] * service.MAX_VOID_KEPT + ["rejected"]
+    assert "only organisers" in answers[-1]["reason"]
 
 
 def test_a_group_id_of_odd_characters_gets_a_4xx(hub: Hub) -> None:

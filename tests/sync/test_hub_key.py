@@ -34,17 +34,19 @@ def _moot_hub(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_private_key_is_in_a_private_file_and_not_in_the_database(tmp_path: Path) -> None:
     db = sqlite_url(tmp_path)
-    hub = hub_cli(db, "migrate")["hub"]
     key_file = tmp_path / "hub.key"
+    assert hub_cli(db, "migrate") == {"migrated": True, "key_moved": False}
+    assert not key_file.exists()  # made where the hub runs, not by a migration
+    hub_cli(db, "group", "create", "Allotments")
     secret = key_file.read_text().strip()
-    assert DeviceIdentity.from_hex(secret).device_id == hub
+    hub = DeviceIdentity.from_hex(secret).device_id
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert _keys_in_database(db) == {"public": hub}
     assert secret.encode() not in _database_bytes(tmp_path)
     # The same hub, start after start.
-    group = hub_cli(db, "group", "create", "Allotments")["id"]
-    assert group
-    assert hub_cli(db, "migrate")["hub"] == hub
+    hub_cli(db, "group", "create", "Bowls club")
+    assert key_file.read_text().strip() == secret
+    assert _keys_in_database(db) == {"public": hub}
 
 
 def test_a_key_an_older_hub_kept_in_its_database_moves_to_the_key_file(tmp_path: Path) -> None:
@@ -60,16 +62,18 @@ def test_a_key_an_older_hub_kept_in_its_database_moves_to_the_key_file(tmp_path:
         conn.commit()
     engine.dispose()
 
-    assert hub_cli(db, "migrate")["hub"] == old.device_id
+    assert hub_cli(db, "migrate")["key_moved"] is True
     assert (tmp_path / "hub.key").read_text().strip() == old.private_hex()
     assert _keys_in_database(db) == {"public": old.device_id}
+    assert old.private_hex().encode() not in _database_bytes(tmp_path)
 
 
 def test_a_missing_foreign_or_garbled_key_file_stops_the_hub_with_a_message(
     tmp_path: Path,
 ) -> None:
     db = sqlite_url(tmp_path)
-    hub = hub_cli(db, "migrate")["hub"]
+    hub_cli(db, "group", "create", "Tennis club")
+    hub = _keys_in_database(db)["public"]
     before = _keys_in_database(db)
     other = tmp_path / "other.key"
     other.write_text(DeviceIdentity.generate().private_hex())
@@ -79,6 +83,7 @@ def test_a_missing_foreign_or_garbled_key_file_stops_the_hub_with_a_message(
         (("--key", str(other)), "belongs to another hub"),
         (("--key", str(garbled)), "is not a Moot hub key"),
         (("--key", str(tmp_path / "gone.key")), "is missing"),
+        (("--key", str(tmp_path / "no-such-folder" / "hub.key")), "is missing"),
     ]
     for key_args, words in cases:
         done = _moot_hub(db, "group", "create", "Allotments", *key_args)
@@ -89,5 +94,14 @@ def test_a_missing_foreign_or_garbled_key_file_stops_the_hub_with_a_message(
     assert _keys_in_database(db) == before
     engine = make_engine(db)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT COUNT(*) FROM hub_groups")).scalar_one() == 0
+        assert conn.execute(text("SELECT COUNT(*) FROM hub_groups")).scalar_one() == 1
     engine.dispose()
+
+
+def test_a_key_file_that_cannot_be_written_is_said_in_one_line(tmp_path: Path) -> None:
+    db = sqlite_url(tmp_path)
+    done = _moot_hub(db, "group", "create", "Allotments", "--key", str(tmp_path / "no" / "hub.key"))
+    assert done.returncode == 1
+    assert "could not be used: No such file or directory" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert _keys_in_database(db) == {}

@@ -9,6 +9,7 @@ Revises: 0002
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
@@ -23,5 +24,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    moved = op.get_bind().execute(sa.text("SELECT 1 FROM hub_keys WHERE name = 'public'"))
+    if moved.first() is not None:
+        # An older hub finding no key in its database would make a new one, and with it
+        # lose its place as an organiser in every group.
+        raise RuntimeError(
+            "This hub's key is in its key file now; put it back under 'device' in hub_keys "
+            "by hand before going back past revision 0003."
+        )
     with op.batch_alter_table("hub_keys", schema=None) as batch_op:
         batch_op.alter_column("value", new_column_name="secret")
