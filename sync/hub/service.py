@@ -580,34 +580,27 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
     if any(is_membership(op) for _, op in accepted):
         roster = roster.copy()  # the cached one stays as the log is until this commits
     admitted: list[tuple[int, Op]] = []
-    void_kept: dict[str, int] = {}
+    void = _VoidKept(conn, group_id)
     for i, op in accepted:
         # A member's op that does not count (say, written offline after being demoted)
         # is kept all the same, as laptops keep it, waiting: refused, it would hold back
         # every later op of its author, which needs it as the link before it. Up to a
         # limit: each replica tries its waiting ops again at every change.
-        keep = roster.current(op.device) != "removed"
-        if keep:
-            if op.device not in void_kept:
-                void_kept[op.device] = _void_kept(conn, group_id, op.device)
-            keep = void_kept[op.device] < MAX_VOID_KEPT
+        member = roster.current(op.device) != "removed"
         if is_membership(op):
+            keep = member and void.room(op.device)
             reason = roster.judge(op, keep_waiting=keep)
         else:
             reason = _may_write(roster, op)
+            keep = bool(reason) and member and void.room(op.device)
         if reason and not keep:
             results[i] = _rejected(op.id, reason)
         else:
             if reason:
-                void_kept[op.device] += 1
+                void.count(op.device)
             admitted.append((i, op))
     seqs = _append(conn, group_id, [op for _, op in admitted])
-    for device, count in void_kept.items():
-        conn.execute(
-            update(t.members)
-            .where(t.members.c.group_id == group_id, t.members.c.device == device)
-            .values(void_kept=count)
-        )
+    void.save()
     newest: tuple[int, str] | None = None
     for (i, op), seq in zip(admitted, seqs, strict=True):
         results[i] = PushResult(op.id, "accepted", seq=seq)
@@ -661,13 +654,32 @@ def _erase_contact_payloads(conn: Connection, group_id: str, members: set[str]) 
                 )
 
 
-def _void_kept(conn: Connection, group_id: str, device: str) -> int:
-    found = conn.execute(
-        select(t.members.c.void_kept).where(
-            t.members.c.group_id == group_id, t.members.c.device == device
-        )
-    ).scalar()
-    return int(found or 0)
+class _VoidKept:
+    """How many ops that do not count the hub keeps of each member, read as needed."""
+
+    def __init__(self, conn: Connection, group_id: str) -> None:
+        self.conn, self.group_id = conn, group_id
+        self.counts: dict[str, int] = {}
+        self.changed: set[str] = set()
+
+    def _where(self, device: str) -> Any:
+        return and_(t.members.c.group_id == self.group_id, t.members.c.device == device)
+
+    def room(self, device: str) -> bool:
+        if device not in self.counts:
+            found = self.conn.execute(select(t.members.c.void_kept).where(self._where(device)))
+            self.counts[device] = int(found.scalar() or 0)
+        return self.counts[device] < MAX_VOID_KEPT
+
+    def count(self, device: str) -> None:
+        self.counts[device] += 1
+        self.changed.add(device)
+
+    def save(self) -> None:
+        for device in self.changed:
+            self.conn.execute(
+                update(t.members).where(self._where(device)).values(void_kept=self.counts[device])
+            )
 
 
 def _held(conn: Connection, op_ids: list[str]) -> dict[str, tuple[int, str]]:
