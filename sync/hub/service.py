@@ -20,6 +20,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.apply import PERSONAL_ACTIONS
 from app.clock import DAY_MS, check_not_future, pack, wall_ms
@@ -100,6 +101,9 @@ def _append(conn: Connection, group_id: str, accepted: Sequence[Op]) -> list[int
         raise NotFoundOnHub(f"There is no group {group_id} on this hub.")
     first = row[0] - len(accepted)
     seqs = list(range(first, first + len(accepted)))
+    if conn.dialect.name == "postgresql":
+        _copy_ops(conn, group_id, seqs, accepted)
+        return seqs
     conn.execute(
         insert(t.ops),
         [
@@ -121,6 +125,29 @@ def _append(conn: Connection, group_id: str, accepted: Sequence[Op]) -> list[int
         ],
     )
     return seqs
+
+
+_OP_COLUMNS = ("group_id", "seq", "op_id", "device", "dev_seq", "hlc", "hash", "prev",
+               "kind", "action", "entity", "wire")  # fmt: skip
+
+
+def _copy_ops(conn: Connection, group_id: str, seqs: list[int], accepted: Sequence[Op]) -> None:
+    """PostgreSQL's COPY: several times faster than an INSERT a row, in the same transaction."""
+    import psycopg
+
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    statement = f"COPY hub_ops ({', '.join(_OP_COLUMNS)}) FROM STDIN"
+    try:
+        with cursor.copy(statement) as copy:
+            for seq, op in zip(seqs, accepted, strict=True):
+                wire = json.dumps(op.to_wire(), separators=(",", ":"), ensure_ascii=False)
+                copy.write_row(
+                    (group_id, seq, op.id, op.device, op.seq, op.hlc, op.hash, op.prev,
+                     op.kind, op.action, op.entity, wire)
+                )  # fmt: skip
+    except psycopg.errors.IntegrityError as exc:
+        # As an INSERT's would: another hub process took these ops first.
+        raise IntegrityError(statement, None, exc) from None
 
 
 def _role(conn: Connection, group_id: str, device: str) -> str:

@@ -20,9 +20,14 @@ from typing import Any
 
 import pytest
 import requests
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 
-from app.services import discussions
+from app.services import discussions, groups
 from app.store import Store
+from sync.hub import service
+from sync.hub import tables as t
+from sync.hub.db import make_engine
 from tests.hubs import (
     create_group,
     enrol,
@@ -36,6 +41,7 @@ from tests.hubs import (
     push,
     running_hub,
 )
+from tests.support import ops_of
 
 LAPTOPS = 8
 OPS_EACH = 150  # ops each laptop writes, then pushes
@@ -302,3 +308,22 @@ def test_a_push_sent_again_is_a_duplicate_with_the_same_seq(
     ids = [e["op"]["id"] for e in log]
     assert len(set(ids)) == len(ids)
     assert ids[-len(ops) :] == [op["id"] for op in ops]
+
+
+def test_ops_the_log_holds_already_are_a_conflict_not_a_crash(
+    pg_url: str, make_store: Callable[[str], Store]
+) -> None:
+    """The bulk copy into the log fails as an INSERT would, so the hub answers 409."""
+    ann = make_store("ann")
+    group = groups.create_group(store=ann, name="Allotments")
+    mine = sorted(ops_of(ann), key=lambda op: op.seq)
+    engine = make_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(insert(t.groups).values(id=group, name="Allotments", created_ms=0))
+        service._append(conn, group, mine)
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        service._append(conn, group, mine[:1])
+    with engine.connect() as conn:
+        held = conn.execute(select(func.count()).select_from(t.ops)).scalar_one()
+    engine.dispose()
+    assert held == len(mine)
