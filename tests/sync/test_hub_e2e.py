@@ -216,16 +216,9 @@ def test_a_proof_signed_for_another_hub_or_an_hour_ago_opens_nothing(
             stamp_ms=now,
         )
     offline_group = groups.create_group(store=ann, name="Started offline")
+    membership = _membership(ann, offline_group)
     with pytest.raises(NotPermitted, match="could not prove"):
-        client.register(
-            code=registration,
-            group_id=offline_group,
-            name="Started offline",
-            device=device,
-            proof=sign(key, register_message(elsewhere, offline_group, registration, now)),
-            stamp_ms=now,
-            membership=_membership(ann, offline_group),
-        )
+        _register(hub, ann, offline_group, registration, membership, signed_for=elsewhere)
     assert (hub.head(group), _tokens(hub)) == (head, tokens)
     # Neither the invitation's one use nor the registration code was spent.
     hubs.join_hub(store=ann, hub_url=hub.url, code=code)
@@ -237,6 +230,30 @@ def _membership(store: Store, group: str) -> list[dict[str, Any]]:
         return [op.to_wire() for op in read_membership(db, store.sealer, group)]
 
 
+def _register(
+    hub: Hub,
+    store: Store,
+    group: str,
+    code: str,
+    membership: list[dict[str, Any]],
+    *,
+    signed_for: str | None = None,
+) -> str:
+    """POST /v1/register for ``store``'s laptop, its proof signed for ``signed_for``
+    (by default the hub it is sent to)."""
+    client = HubClient(hub.url)
+    hub_key, now = signed_for or str(client.info()["device"]), wall_ms()
+    return client.register(
+        code=code,
+        group_id=group,
+        name="Registered",
+        device=store.device_id,
+        proof=sign(store.identity.key, register_message(hub_key, group, code, now)),
+        stamp_ms=now,
+        membership=membership,
+    )
+
+
 def test_only_an_organiser_can_connect_a_group_and_with_its_true_history(
     hub: Hub, make_store: MakeStore
 ) -> None:
@@ -246,20 +263,9 @@ def test_only_an_organiser_can_connect_a_group_and_with_its_true_history(
     members.admit(store=ann, group_id=group, device=bob.device_id, role="member")
     deliver(ops_of(ann), bob)  # as a USB bundle would
     registration = str(hub_cli(hub.db, "registration-code")["code"])
-    client = HubClient(hub.url)
-    here, now = str(client.info()["device"]), wall_ms()
 
     def register(membership: list[dict[str, Any]]) -> str:
-        proof = sign(bob.identity.key, register_message(here, group, registration, now))
-        return client.register(
-            code=registration,
-            group_id=group,
-            name="Taken",
-            device=bob.device_id,
-            proof=proof,
-            stamp_ms=now,
-            membership=membership,
-        )
+        return _register(hub, bob, group, registration, membership)
 
     with pytest.raises(NotPermitted, match="Only an organiser"):
         register(_membership(bob, group))
@@ -290,8 +296,6 @@ def test_nobody_can_claim_an_offline_groups_id_on_a_hub_first(
     [founding] = [op for op in ops_of(ann) if (op.kind, op.action) == ("group", "create")]
     assert founding.payload is not None
     registration = str(hub_cli(hub.db, "registration-code")["code"])
-    client = HubClient(hub.url)
-    here, now = str(client.info()["device"]), wall_ms()
 
     def claim(payload: dict[str, Any]) -> str:
         rival = sign_op(
@@ -301,21 +305,13 @@ def test_nobody_can_claim_an_offline_groups_id_on_a_hub_first(
             device=eve.device_id,
             seq=1,
             prev=None,
-            hlc=pack(now),
+            hlc=pack(wall_ms()),
             kind="group",
             entity=group,
             action="create",
             payload=payload,
         )
-        return client.register(
-            code=registration,
-            group_id=group,
-            name="Eve's now",
-            device=eve.device_id,
-            proof=sign(eve.identity.key, register_message(here, group, registration, now)),
-            stamp_ms=now,
-            membership=[rival.to_wire()],
-        )
+        return _register(hub, eve, group, registration, [rival.to_wire()])
 
     with pytest.raises(NotPermitted, match="Only an organiser"):
         claim(dict(founding.payload))  # Ann's seed: the id is not Eve's
