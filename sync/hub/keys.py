@@ -9,6 +9,8 @@ serving one PostgreSQL database are each given a copy of the same file.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, delete, insert, select, text
@@ -28,18 +30,20 @@ class HubKeyError(MootError):
 
 def load_hub_identity(conn: Connection, key_file: Path) -> DeviceIdentity:
     """The hub's identity from ``key_file``, made on first start; checked against the database."""
-    try:
+    with _key_file_errors(key_file):
         return _load(conn, key_file)
-    except OSError as exc:
-        raise HubKeyError(
-            f"The hub's key file {key_file} could not be used: {exc.strerror}."
-        ) from None
 
 
 def move_key_out(conn: Connection, key_file: Path) -> bool:
     """Move a private key kept in the database by an older hub to ``key_file``; any?"""
-    try:
+    with _key_file_errors(key_file):
         return _move_legacy(conn, key_file) is not None
+
+
+@contextmanager
+def _key_file_errors(key_file: Path) -> Iterator[None]:
+    try:
+        yield
     except OSError as exc:
         raise HubKeyError(
             f"The hub's key file {key_file} could not be used: {exc.strerror}."

@@ -51,13 +51,17 @@ class Hub:
     url: str  # its base URL
     db: str  # its database URL
 
-    def head(self, group_id: str) -> int:
+    def query(self, sql: str, **params: object) -> list[Any]:
+        """Rows of one statement on the hub's database (committed)."""
         engine = create_engine(self.db)
-        with engine.connect() as conn:
-            n = conn.execute(
-                text("SELECT next_seq FROM hub_groups WHERE id = :g"), {"g": group_id}
-            ).scalar_one()
+        with engine.begin() as conn:
+            result = conn.execute(text(sql), params)
+            rows = list(result) if result.returns_rows else []
         engine.dispose()
+        return rows
+
+    def head(self, group_id: str) -> int:
+        [(n,)] = self.query("SELECT next_seq FROM hub_groups WHERE id = :g", g=group_id)
         return int(n) - 1
 
 
@@ -125,10 +129,7 @@ def test_wrong_used_or_expired_codes_are_refused(hub: Hub, make_store: MakeStore
     with pytest.raises(Refused, match="used up"):
         hubs.join_hub(store=bob, hub_url=hub.url, code=code)
     late = make_invite(hub.db, group)
-    engine = create_engine(hub.db)
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE hub_invites SET expires_ms = 1 WHERE uses_left = 1"))
-    engine.dispose()
+    hub.query("UPDATE hub_invites SET expires_ms = 1 WHERE uses_left = 1")
     with pytest.raises(Refused, match="expired"):
         hubs.join_hub(store=bob, hub_url=hub.url, code=late)
     revoked = make_invite(hub.db, group)
@@ -140,11 +141,7 @@ def test_wrong_used_or_expired_codes_are_refused(hub: Hub, make_store: MakeStore
 
 
 def _hub_holds(hub: Hub, words: str) -> bool:
-    engine = create_engine(hub.db)
-    with engine.connect() as conn:
-        wires = conn.execute(text("SELECT wire FROM hub_ops")).scalars().all()
-    engine.dispose()
-    return any(words in wire for wire in wires)
+    return any(words in wire for (wire,) in hub.query("SELECT wire FROM hub_ops"))
 
 
 def test_contact_details_erased_on_a_laptop_leave_the_hub_too(
@@ -179,11 +176,8 @@ def test_contact_details_erased_on_a_laptop_leave_the_hub_too(
 
 
 def _tokens(hub: Hub) -> int:
-    engine = create_engine(hub.db)
-    with engine.connect() as conn:
-        count = int(conn.execute(text("SELECT COUNT(*) FROM hub_devices")).scalar_one())
-    engine.dispose()
-    return count
+    [(count,)] = hub.query("SELECT COUNT(*) FROM hub_devices")
+    return int(count)
 
 
 def test_a_proof_signed_for_another_hub_or_an_hour_ago_opens_nothing(
@@ -277,11 +271,7 @@ def test_only_an_organiser_can_connect_a_group_and_with_its_true_history(
         register(forged)
     with pytest.raises(Refused, match="not valid"):
         register([*_membership(bob, group), {"id": "not an op"}])
-    engine = create_engine(hub.db)
-    with engine.connect() as conn:
-        on_hub = conn.execute(text("SELECT COUNT(*) FROM hub_groups WHERE id = :g"), {"g": group})
-        assert on_hub.scalar_one() == 0
-    engine.dispose()
+    assert hub.query("SELECT COUNT(*) FROM hub_groups WHERE id = :g", g=group) == [(0,)]
     # The code was not spent: Ann, the organiser, connects the group with it.
     hubs.connect_hub(store=ann, group_id=group, hub_url=hub.url, code=registration)
     assert hub.head(group) == len(ops_of(ann))
