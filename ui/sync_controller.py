@@ -87,6 +87,7 @@ class SyncController(QObject):
         self.failures: dict[str, str] = {}
         self.warnings: dict[str, str] = {}
         self.loaded = False  # the standing has been read at least once
+        self._status_generation = 0  # readings answer out of order; the newest one counts
         self.running: TaskHandle | None = None
         self.last_round: SyncRound | None = None
         self._stopped = False
@@ -133,7 +134,12 @@ class SyncController(QObject):
         """Read every linked group's standing again (in a worker)."""
         if self._stopped:
             return
-        self.ctx.tasks.run(lambda: hubs.status(store=self.ctx.store), done=self._got_statuses)
+        self._status_generation += 1
+        generation = self._status_generation
+        self.ctx.tasks.run(
+            lambda: hubs.status(store=self.ctx.store),
+            done=lambda statuses: self._got_statuses(generation, statuses),
+        )
 
     def sync_now(self, group_id: str | None = None) -> bool:
         """Start a sync of every linked group (or one); False if one is already running."""
@@ -163,7 +169,9 @@ class SyncController(QObject):
 
     # --- results -----------------------------------------------------------------------
 
-    def _got_statuses(self, statuses: list[GroupStatus]) -> None:
+    def _got_statuses(self, generation: int, statuses: list[GroupStatus]) -> None:
+        if generation != self._status_generation:
+            return  # an older reading, overtaken on the pool by a newer one
         self.statuses = {s.group_id: s for s in statuses}
         self.loaded = True
         self.changed.emit()
@@ -181,7 +189,8 @@ class SyncController(QObject):
                     self.warnings[outcome.group_id] = outcome.warning
                 else:
                     self.warnings.pop(outcome.group_id, None)
-        self._got_statuses(result.statuses)
+        self._status_generation += 1  # the round read the standing last, once it was over
+        self._got_statuses(self._status_generation, result.statuses)
         self.finished.emit()
 
     def _round_failed(self, message: str) -> None:

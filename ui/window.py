@@ -77,6 +77,11 @@ class MainWindow(QMainWindow):
         self._groups_loaded = False
         self._preparing = False
         self._look: tuple[str, int, str] | None = None
+        # Reads run side by side on the pool and may answer out of order; only the
+        # newest read's answer is shown, so an older one cannot put a stale list back.
+        self._groups_generation = 0
+        self._details_generation = 0
+        self._navigate_when_read = False  # a superseded read's wish to go there carries on
 
         self.sync = SyncController(ctx, minutes=self.prefs.sync_minutes)
         self.commands = Actions(self)
@@ -237,9 +242,16 @@ class MainWindow(QMainWindow):
     # --- groups ---------------------------------------------------------------------
 
     def reload_groups(self) -> None:
-        self.ctx.tasks.run(lambda: groups.list_groups(store=self.ctx.store), done=self._got_groups)
+        self._groups_generation += 1
+        generation = self._groups_generation
+        self.ctx.tasks.run(
+            lambda: groups.list_groups(store=self.ctx.store),
+            done=lambda found: self._got_groups(generation, found),
+        )
 
-    def _got_groups(self, found: list[GroupSummary]) -> None:
+    def _got_groups(self, generation: int, found: list[GroupSummary]) -> None:
+        if generation != self._groups_generation:
+            return
         self.group_list = found
         self._groups_loaded = True
         self.group_box.blockSignals(True)
@@ -297,13 +309,17 @@ class MainWindow(QMainWindow):
                 groups.member_count(store=store, group_id=group_id),
             )
 
-        self.ctx.tasks.run(read, done=lambda got: self._got_details(group_id, got, go_there))
+        self._details_generation += 1
+        self._navigate_when_read |= go_there
+        generation = self._details_generation
+        self.ctx.tasks.run(read, done=lambda got: self._got_details(generation, group_id, got))
 
     def _got_details(
-        self, group_id: str, got: tuple[list[CategoryView], int], go_there: bool
+        self, generation: int, group_id: str, got: tuple[list[CategoryView], int]
     ) -> None:
-        if group_id != self.ctx.group_id:
-            return  # the person moved on to another group meanwhile
+        if generation != self._details_generation or group_id != self.ctx.group_id:
+            return  # a newer read is on its way, or the person moved on to another group
+        go_there, self._navigate_when_read = self._navigate_when_read, False
         categories, members = got
         self.nav.set_categories(categories)
         self.apply_look()

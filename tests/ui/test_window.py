@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QAction, QShortcut
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
@@ -38,6 +40,37 @@ def test_a_new_group_written_elsewhere_appears(
     groups.create_group(store=store, name="Allotment Society")
     store.notify({"x"})  # what a sync does after it pulls
     qtbot.waitUntil(lambda: window.group_box.count() == 1)
+
+
+def test_an_older_read_of_the_groups_answering_last_does_not_hide_a_new_one(
+    qtbot: QtBot,
+    store: Store,
+    make_window: Callable[[], MainWindow],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Reads run side by side on the pool; the one the window made on opening, before
+    # the group existed, is held back here until the newer read is on screen.
+    real_list_groups = groups.list_groups
+    first_read, first_may_answer = threading.Event(), threading.Event()
+
+    def list_groups(*, store: Store) -> list[groups.GroupSummary]:
+        found = real_list_groups(store=store)
+        if not first_read.is_set():
+            first_read.set()
+            first_may_answer.wait(10)
+        return found
+
+    monkeypatch.setattr(groups, "list_groups", list_groups)
+    window = make_window()
+    assert first_read.wait(10)
+    groups.create_group(store=store, name="Allotment Society")
+    store.notify({"x"})
+    qtbot.waitUntil(lambda: window.group_box.count() == 1)
+    first_may_answer.set()
+    window.ctx.tasks.wait()
+    qtbot.wait(50)  # the held-back answer reaches the GUI thread
+    assert window.group_box.count() == 1
+    assert window.body.currentWidget() is window.splitter  # not the welcome page
 
 
 def test_the_side_panel_shows_the_groups_colour_emblem_and_my_place(

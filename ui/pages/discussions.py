@@ -53,6 +53,9 @@ class DiscussionsPage(Page):
         self._restoring = False
         self._kept: tuple[str | None, int] = (None, 0)
         self._accent = accent_of("")
+        # Reads answer out of order on the pool; only the newest of each kind is shown.
+        self._group_generation = 0
+        self._deleted_generation = 0
 
         self.heading = QLabel()
         self.heading.setObjectName("listTitle")
@@ -305,11 +308,17 @@ class DiscussionsPage(Page):
         store, group_id, limit = self.ctx.store, self.ctx.group_id, self.deleted.limit
         if not group_id:
             return
+        self._deleted_generation += 1
+        generation = self._deleted_generation
         self.ctx.tasks.run(
             lambda: discussions.recently_deleted(store=store, group_id=group_id, limit=limit),
-            done=lambda items: self.deleted.show_items(items, organiser=self.role == "organiser"),
+            done=lambda items: self._got_deleted(generation, items),
             failed=self.ctx.message.emit,
         )
+
+    def _got_deleted(self, generation: int, items: list[DeletedItem]) -> None:
+        if generation == self._deleted_generation:
+            self.deleted.show_items(items, organiser=self.role == "organiser")
 
     def _restore(self, item: DeletedItem) -> None:
         store = self.ctx.store
@@ -352,11 +361,17 @@ class DiscussionsPage(Page):
                 groups.list_categories(store=store, group_id=group_id),
             )
 
-        self.ctx.tasks.run(read, done=self._got_group, failed=self.ctx.message.emit)
+        self._group_generation += 1
+        generation = self._group_generation
+        self.ctx.tasks.run(
+            read,
+            done=lambda found: self._got_group(generation, found),
+            failed=self.ctx.message.emit,
+        )
 
-    def _got_group(self, found: tuple[GroupSummary, list[CategoryView]]) -> None:
+    def _got_group(self, generation: int, found: tuple[GroupSummary, list[CategoryView]]) -> None:
         group, categories = found
-        if group.id != self.ctx.group_id:
+        if generation != self._group_generation or group.id != self.ctx.group_id:
             return
         self.role, self.categories = group.my_role, categories
         accent = accent_of(group.colour)
