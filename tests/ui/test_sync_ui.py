@@ -117,7 +117,7 @@ def test_a_long_sync_shows_progress_and_cancel_stops_it(
 
     monkeypatch.setattr("ui.sync_controller.sync_group", slow_sync)
     window = make_window()
-    qtbot.waitUntil(lambda: window.sync.loaded)
+    qtbot.waitUntil(lambda: window.sync.loaded and window.commands.sync_now.isEnabled())
     window.commands.sync_now.trigger()
     qtbot.waitUntil(lambda: window.status.cancel_button.isVisible())
     assert window.status.bar.isVisible()
@@ -153,7 +153,7 @@ def test_closing_the_window_cancels_a_running_sync_and_waits(
 
     monkeypatch.setattr("ui.sync_controller.sync_group", endless_sync)
     window = make_window()
-    qtbot.waitUntil(lambda: window.sync.loaded)
+    qtbot.waitUntil(lambda: window.sync.loaded and window.commands.sync_now.isEnabled())
     window.commands.sync_now.trigger()
     assert window.sync.is_running
     assert entered.wait(5)
