@@ -32,7 +32,9 @@ def standing(window: MainWindow) -> str:
 
 
 def settled(window: MainWindow) -> bool:
-    return not window.sync.is_running and window.sync.loaded
+    """No sync running, the standing read, and Sync now ready to press."""
+    ready = window.sync.loaded and window.commands.sync_now.isEnabled()
+    return ready and not window.sync.is_running
 
 
 def test_a_sync_brings_what_another_laptop_wrote_and_sends_what_waits(
