@@ -119,6 +119,7 @@ GOAL_HUB_OPS_PER_S = 5_000
 PUSH_OPS = HubSettings(db_url="", key_file=Path()).max_push_ops
 GROUP_NAME = "Ashcombe Residents' Association"
 GZIP_SAMPLE_PAGES = 8
+IN_PROCESS = "http://in-process.invalid"  # the address proofs name when no HTTP is involved
 
 
 def _goal(met: bool) -> str:
@@ -316,7 +317,7 @@ def register_group(base_url: str, db_url: str, laptop: Store, group_id: str) -> 
     )
     code = str(hub_cli(db_url, "registration-code")["code"])
     stamp = wall_ms()
-    message = register_message(str(hub["device"]), group_id, code, stamp)
+    message = register_message(str(hub["device"]), client.address, group_id, code, stamp)
     return client.register(
         code=code,
         group_id=group_id,
@@ -376,10 +377,12 @@ def push_in_process(
                 name=GROUP_NAME,
                 device=laptop.device_id,
                 proof=sign(
-                    laptop.identity.key, register_message(hub.device_id, group_id, code, stamp)
+                    laptop.identity.key,
+                    register_message(hub.device_id, IN_PROCESS, group_id, code, stamp),
                 ),
                 stamp_ms=stamp,
                 hub=hub,
+                hub_url=IN_PROCESS,
                 membership=membership_wire(laptop, group_id),
             )
         statuses: Counter[str] = Counter()
@@ -776,7 +779,10 @@ def join_laptops(
         answer = client.join(
             code=code,
             device=laptop.identity.device_id,
-            proof=sign(laptop.identity.key, join_message(hubs[laptop.hub_url], code, stamp)),
+            proof=sign(
+                laptop.identity.key,
+                join_message(hubs[laptop.hub_url], client.address, code, stamp),
+            ),
             stamp_ms=stamp,
             name=prose.person(),
         )
@@ -1282,7 +1288,8 @@ def on_sqlite(run: Run) -> None:
     db_url = sqlite_url(folder)
     migrate_db(db_url)
     logs = [root / "hub-sqlite.log"]
-    base = run.stack.enter_context(running_hub(db_url, log_path=logs[0]))
+    # Laptops reach this hub through the counting relay, at the relay's address.
+    base = run.stack.enter_context(running_hub(db_url, log_path=logs[0], knows_its_address=False))
 
     token = register_group(base, db_url, run.laptop, gid)
     wire = log_wire(run.laptop, gid)

@@ -26,6 +26,7 @@ from sync.errors import (
     Refused,
 )
 from sync.hub.settings import PROTOCOL, PROTOCOL_HEADER
+from sync.proofs import hub_address
 
 TIMEOUT = (5.0, 60.0)  # connect, read (seconds)
 GZIP_OVER = 1024
@@ -66,6 +67,16 @@ class HubClient:
         self.bytes_received = 0
         self.requests = 0
 
+    @property
+    def address(self) -> str:
+        """The hub's address as dialled, spelt as the device proofs sign it."""
+        try:
+            return hub_address(self.base_url)
+        except ValueError:
+            raise HubUnreachable(
+                f"{self.base_url!r} is not a hub address; it starts http:// or https://."
+            ) from None
+
     # --- the API --------------------------------------------------------------------
 
     def info(self) -> dict[str, Any]:
@@ -74,11 +85,18 @@ class HubClient:
     def join(
         self, *, code: str, device: str, proof: str, stamp_ms: int, name: str
     ) -> dict[str, Any]:
-        body = {"code": code, "device": device, "proof": proof, "stamp_ms": stamp_ms, "name": name}
+        body = {
+            "code": code,
+            "device": device,
+            "proof": proof,
+            "stamp_ms": stamp_ms,
+            "name": name,
+            "hub_url": self.address,
+        }
         return self._call("POST", "/v1/join", body)
 
     def enrol(self, group_id: str, *, device: str, proof: str, stamp_ms: int) -> str:
-        body = {"device": device, "proof": proof, "stamp_ms": stamp_ms}
+        body = {"device": device, "proof": proof, "stamp_ms": stamp_ms, "hub_url": self.address}
         return str(self._call("POST", f"/v1/groups/{group_id}/enrol", body)["token"])
 
     def register(
@@ -99,6 +117,7 @@ class HubClient:
             "device": device,
             "proof": proof,
             "stamp_ms": stamp_ms,
+            "hub_url": self.address,
             "membership": membership,
         }
         return str(self._call("POST", "/v1/register", body)["token"])

@@ -1,32 +1,59 @@
 """What a laptop signs to prove to a hub that it holds its device key.
 
-Each message names the hub it is meant for (the hub's device key, as ``GET /v1/hub``
-gives it) and the laptop's clock: a proof is good at that hub for a few minutes, so
-one kept from a log, or sent on to a hub other than the one named, opens nothing. A
-hub that claims another hub's key can still pass a fresh proof on to that hub within
-those minutes; the laptop cannot tell without knowing which key to expect.
+Each message names the hub it is meant for twice: by the hub's device key, as
+``GET /v1/hub`` gives it, and by the address the laptop dialled. It also carries the
+laptop's clock, so a proof is good for a few minutes only. A proof kept from a log,
+or sent on to a hub other than the one named, opens nothing. A hub that claims
+another hub's key, to pass a laptop's fresh proof on to it, is caught by the address:
+a hub told its public address (``moot-hub serve --public-url``) takes only proofs
+made for that address.
 """
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlsplit
+
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 PROOF_WINDOW_MS = 10 * 60_000  # how far a proof's stamp may be from the hub's clock
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def join_message(hub: str, code: str, stamp_ms: int) -> str:
+def hub_address(url: str) -> str:
+    """A hub's address in one spelling: ``HTTPS://Hub.Example:443/`` is ``https://hub.example``.
+
+    Raises ValueError for something that is not an http(s) address.
+    """
+    parts = urlsplit(url.strip())
+    scheme, host = parts.scheme.lower(), (parts.hostname or "")
+    if scheme not in _DEFAULT_PORTS or not host:
+        raise ValueError(f"{url!r} is not a hub address (http://… or https://…)")
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets
+    port = parts.port
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    return f"{scheme}://{netloc}{parts.path.rstrip('/')}"
+
+
+def join_message(hub: str, address: str, code: str, stamp_ms: int) -> str:
     """Signed when joining a group with an invitation code."""
-    return f"moot-join:{hub}:{code}:{stamp_ms}"
+    return _message("moot-join", hub, address, code, stamp_ms)
 
 
-def register_message(hub: str, group_id: str, code: str, stamp_ms: int) -> str:
+def register_message(hub: str, address: str, group_id: str, code: str, stamp_ms: int) -> str:
     """Signed when connecting a group started offline with a registration code."""
-    return f"moot-register:{hub}:{group_id}:{code}:{stamp_ms}"
+    return _message("moot-register", hub, address, group_id, code, stamp_ms)
 
 
-def enrol_message(hub: str, group_id: str, stamp_ms: int) -> str:
+def enrol_message(hub: str, address: str, group_id: str, stamp_ms: int) -> str:
     """Signed by a laptop admitted offline, asking the hub for a token."""
-    return f"moot-enrol:{hub}:{group_id}:{stamp_ms}"
+    return _message("moot-enrol", hub, address, group_id, stamp_ms)
+
+
+def _message(*parts: str | int) -> str:
+    # A JSON list, so no code or address can shift a field into its neighbour.
+    return json.dumps(parts, separators=(",", ":"))
 
 
 def sign(key: Ed25519PrivateKey, message: str) -> str:

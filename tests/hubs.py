@@ -35,7 +35,7 @@ from app.clock import wall_ms
 from app.ops import op_from_wire
 from app.store import Store
 from sync.hub.settings import PROTOCOL
-from sync.proofs import join_message, sign
+from sync.proofs import hub_address, join_message, sign
 
 PROTOCOL_HEADERS = {"Moot-Protocol": str(PROTOCOL)}
 TIMEOUT = 30.0  # seconds, per HTTP request
@@ -177,8 +177,12 @@ def running_hub(
     name: str | None = None,
     log_path: Path | None = None,
     startup_timeout: float = STARTUP_TIMEOUT,
+    knows_its_address: bool = True,
 ) -> Iterator[str]:
     """Run ``moot-hub serve`` on a free loopback port; yields its base URL.
+
+    It is told that URL is its public address, so it refuses proofs made for any
+    other, unless ``knows_its_address`` is false (laptops reach it through a relay).
 
     The hub migrates its database as it starts. Its output (warnings, tracebacks) goes
     to ``log_path`` if given, else to a temporary file, and is shown if it fails to
@@ -196,7 +200,13 @@ def running_hub(
             port = free_port()
             base_url = f"http://127.0.0.1:{port}"
             process = subprocess.Popen(
-                hub_command(db_url, "serve", "--host", "127.0.0.1", "--port", str(port), *extra),
+                hub_command(
+                    db_url,
+                    "serve",
+                    *("--host", "127.0.0.1", "--port", str(port)),
+                    *(("--public-url", base_url) if knows_its_address else ()),
+                    *extra,
+                ),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -257,7 +267,8 @@ def join_reply(
 ) -> dict[str, Any]:
     """POST /v1/join for the laptop; the hub's whole answer (group, token, role)."""
     stamp = wall_ms()
-    message = join_message(hub_device(base_url, session), code, stamp)
+    address = hub_address(base_url)
+    message = join_message(hub_device(base_url, session), address, code, stamp)
     return _checked(
         _http(session).post(
             f"{base_url}/v1/join",
@@ -267,6 +278,7 @@ def join_reply(
                 "proof": sign(store.identity.key, message),
                 "stamp_ms": stamp,
                 "name": name,
+                "hub_url": address,
             },
             headers=PROTOCOL_HEADERS,
             timeout=TIMEOUT,

@@ -32,6 +32,7 @@ Hex64 = Annotated[str, Field(min_length=64, max_length=64, pattern="^[0-9a-f]+$"
 Hex128 = Annotated[str, Field(min_length=128, max_length=128, pattern="^[0-9a-f]+$")]
 GroupId = Annotated[str, Path(min_length=1, max_length=64, pattern="^[0-9A-Za-z-]+$")]
 Code = Annotated[str, Field(min_length=8, max_length=100)]
+HubUrl = Annotated[str, Field(min_length=1, max_length=2_000)]  # as the laptop dialled it
 
 
 class JoinRequest(BaseModel):
@@ -39,6 +40,7 @@ class JoinRequest(BaseModel):
     device: Hex64
     proof: Hex128
     stamp_ms: int
+    hub_url: HubUrl
     name: Annotated[str, Field(max_length=100)] = ""
 
 
@@ -53,6 +55,7 @@ class EnrolRequest(BaseModel):
     device: Hex64
     proof: Hex128
     stamp_ms: int
+    hub_url: HubUrl
 
 
 class RegisterRequest(BaseModel):
@@ -62,6 +65,7 @@ class RegisterRequest(BaseModel):
     device: Hex64
     proof: Hex128
     stamp_ms: int
+    hub_url: HubUrl
     # The group's membership ops, which show the registering laptop is an organiser.
     membership: Annotated[list[dict[str, Any]], Field(max_length=20_000)]
 
@@ -167,6 +171,8 @@ def create_app(settings: HubSettings) -> FastAPI:
                 stamp_ms=body.stamp_ms,
                 name=body.name,
                 hub=hub,
+                hub_url=body.hub_url,
+                public_urls=settings.public_urls,
             )
             name = service.require_group(tx, joined["group_id"])
         return JoinReply(group_name=name, **joined)
@@ -183,7 +189,9 @@ def create_app(settings: HubSettings) -> FastAPI:
                 proof=body.proof,
                 stamp_ms=body.stamp_ms,
                 hub=hub,
+                hub_url=body.hub_url,
                 membership=body.membership,
+                public_urls=settings.public_urls,
             )
         return TokenReply(token=token)
 
@@ -197,6 +205,8 @@ def create_app(settings: HubSettings) -> FastAPI:
                 proof=body.proof,
                 stamp_ms=body.stamp_ms,
                 hub=hub,
+                hub_url=body.hub_url,
+                public_urls=settings.public_urls,
             )
         return TokenReply(token=token)
 

@@ -15,7 +15,13 @@ from sync.hub import service
 from sync.hub.db import make_engine, migrate
 from sync.hub.errors import HubRefusal
 from sync.hub.keys import load_hub_identity, move_key_out
-from sync.hub.settings import DEFAULT_PORT, HubSettings, default_db_url, default_key_file
+from sync.hub.settings import (
+    DEFAULT_PORT,
+    HubSettings,
+    default_db_url,
+    default_key_file,
+    public_urls,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,10 +30,16 @@ def main(argv: list[str] | None = None) -> int:
         _parser().print_help()
         return 0
     db_url = args.db or default_db_url()
+    try:
+        addresses = public_urls(getattr(args, "public_url", None))
+    except ValueError as exc:
+        print(f"moot-hub: {exc}", file=sys.stderr)
+        return 2
     settings = HubSettings(
         db_url=db_url,
         key_file=Path(args.key) if args.key else default_key_file(db_url),
         name=getattr(args, "name", None) or "Council hub",
+        public_urls=addresses,
     )
     try:
         result = args.run(settings, args)
@@ -58,6 +70,12 @@ def _serve(settings: HubSettings, args: argparse.Namespace) -> None:
     engine = make_engine(settings.db_url)
     migrate(engine)
     engine.dispose()
+    if not settings.public_urls and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            "moot-hub: no --public-url given, so this hub cannot refuse laptops' proofs "
+            "that another server passes on to it; give the address laptops use.",
+            file=sys.stderr,
+        )
     uvicorn.run(
         create_app(settings), host=args.host, port=args.port, log_level="warning", access_log=False
     )
@@ -140,6 +158,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--name", default="Council hub", help="the hub's name, shown to members")
+    serve.add_argument(
+        "--public-url",
+        action="append",
+        metavar="URL",
+        help="an address laptops reach this hub at, such as https://hub.example.gov.uk "
+        "(repeat for several; default: $MOOT_HUB_PUBLIC_URL). Laptops' proofs made for "
+        "any other address are refused, so another server cannot pass them on to this one",
+    )
     serve.set_defaults(run=_serve)
 
     sub.add_parser(

@@ -34,7 +34,13 @@ from app.services.groups import DEFAULT_CATEGORIES
 from sync.hub import tables as t
 from sync.hub.errors import Forbidden, Gone, HubRefusal, NotFoundOnHub, Unauthorised
 from sync.hub.roster import Roster, is_membership, record_head, roster_for
-from sync.proofs import PROOF_WINDOW_MS, enrol_message, join_message, register_message
+from sync.proofs import (
+    PROOF_WINDOW_MS,
+    enrol_message,
+    hub_address,
+    join_message,
+    register_message,
+)
 
 # Besides the membership ops, which the roster judges by the app's own rules.
 ORGANISER_ONLY = {
@@ -339,6 +345,22 @@ def _check_device_proof(device: str, proof: str, message: str, *, stamp_ms: int,
         raise Forbidden("This laptop could not prove it holds its device key.") from None
 
 
+def _proof_address(claimed: str, public_urls: Sequence[str]) -> str:
+    """The hub address a device proof names, if this hub is at it.
+
+    A hub not told its public addresses takes any; it cannot tell its own name.
+    """
+    try:
+        address = hub_address(claimed)
+    except ValueError:
+        raise HubRefusal("The hub address in the request is not an http(s) address.") from None
+    if public_urls and address not in public_urls:
+        raise Forbidden(
+            f"This hub is reached at {public_urls[0]}, not at {address}; connect to it there."
+        )
+    return claimed
+
+
 def _issue_token(conn: Connection, group_id: str, device: str) -> str:
     token = secrets.token_urlsafe(32)
     conn.execute(
@@ -361,9 +383,12 @@ def join(
     stamp_ms: int,
     name: str,
     hub: DeviceIdentity,
+    hub_url: str,
+    public_urls: Sequence[str] = (),
 ) -> dict[str, str]:
     """Redeem an invitation code: admit the device in the group's log, issue a token."""
-    message = join_message(hub.device_id, code, stamp_ms)
+    address = _proof_address(hub_url, public_urls)
+    message = join_message(hub.device_id, address, code, stamp_ms)
     _check_device_proof(device, proof, message, stamp_ms=stamp_ms, what="join")
     row = conn.execute(
         select(t.invites).where(t.invites.c.code_hash == _hash(code)).with_for_update()
@@ -409,11 +434,20 @@ def join(
 
 
 def enrol(
-    conn: Connection, *, group_id: str, device: str, proof: str, stamp_ms: int, hub: DeviceIdentity
+    conn: Connection,
+    *,
+    group_id: str,
+    device: str,
+    proof: str,
+    stamp_ms: int,
+    hub: DeviceIdentity,
+    hub_url: str,
+    public_urls: Sequence[str] = (),
 ) -> str:
     """A device admitted in the log (say, offline) gets a token by proving its key."""
     require_group(conn, group_id)
-    message = enrol_message(hub.device_id, group_id, stamp_ms)
+    address = _proof_address(hub_url, public_urls)
+    message = enrol_message(hub.device_id, address, group_id, stamp_ms)
     _check_device_proof(device, proof, message, stamp_ms=stamp_ms, what="enrolment")
     if _role(conn, group_id, device) == "removed":
         raise Forbidden("This laptop is not a member of that group on the hub.")
@@ -459,7 +493,9 @@ def register(
     proof: str,
     stamp_ms: int,
     hub: DeviceIdentity,
+    hub_url: str,
     membership: list[Any],
+    public_urls: Sequence[str] = (),
 ) -> str:
     """Connect a group started offline: the hub takes its history from ``device``.
 
@@ -467,7 +503,8 @@ def register(
     must show ``device`` as an organiser, so a member cannot take the group to a hub
     its organisers did not choose.
     """
-    message = register_message(hub.device_id, group_id, code, stamp_ms)
+    address = _proof_address(hub_url, public_urls)
+    message = register_message(hub.device_id, address, group_id, code, stamp_ms)
     _check_device_proof(device, proof, message, stamp_ms=stamp_ms, what="registration")
     row = conn.execute(
         select(t.registration_codes)

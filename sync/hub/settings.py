@@ -9,7 +9,9 @@ from pathlib import Path
 import platformdirs
 from sqlalchemy.engine import make_url
 
-PROTOCOL = 2  # 2: device proofs name the hub and carry a stamp
+from sync.proofs import hub_address
+
+PROTOCOL = 2  # 2: device proofs name the hub (key and address) and carry a stamp
 PROTOCOL_HEADER = "Moot-Protocol"
 DEFAULT_PORT = 8470
 
@@ -36,11 +38,24 @@ def default_key_file(db_url: str) -> Path:
     return _data_folder() / "hub.key"
 
 
+def public_urls(given: list[str] | None) -> tuple[str, ...]:
+    """The addresses laptops reach this hub at: ``given``, else ``$MOOT_HUB_PUBLIC_URL``
+    (several separated by spaces or commas), each in the spelling proofs sign.
+
+    Raises ValueError for one that is not an http(s) address.
+    """
+    named = given or os.environ.get("MOOT_HUB_PUBLIC_URL", "").replace(",", " ").split()
+    return tuple(dict.fromkeys(hub_address(url) for url in named))
+
+
 @dataclass(frozen=True)
 class HubSettings:
     db_url: str
     key_file: Path
     name: str = "Council hub"
+    # Where laptops reach the hub; a device proof made for another address is refused.
+    # Empty: any address (a hub that does not know its own name cannot check).
+    public_urls: tuple[str, ...] = ()
     max_body_bytes: int = 8 * 1024 * 1024  # per request, after decompression
     max_push_ops: int = 2_000  # per push request
     page_size: int = 5_000  # ops per pull page, at most

@@ -195,7 +195,7 @@ def test_a_proof_signed_for_another_hub_or_an_hour_ago_opens_nothing(
     head, tokens = hub.head(group), _tokens(hub)
 
     def join(hub_key: str, stamp: int) -> Any:
-        proof = sign(key, join_message(hub_key, code, stamp))
+        proof = sign(key, join_message(hub_key, client.address, code, stamp))
         return client.join(code=code, device=device, proof=proof, stamp_ms=stamp, name="Ann")
 
     with pytest.raises(NotPermitted, match="could not prove"):
@@ -206,7 +206,7 @@ def test_a_proof_signed_for_another_hub_or_an_hour_ago_opens_nothing(
         client.enrol(
             group,
             device=device,
-            proof=sign(key, enrol_message(elsewhere, group, now)),
+            proof=sign(key, enrol_message(elsewhere, client.address, group, now)),
             stamp_ms=now,
         )
     offline_group = groups.create_group(store=ann, name="Started offline")
@@ -217,6 +217,38 @@ def test_a_proof_signed_for_another_hub_or_an_hour_ago_opens_nothing(
     # Neither the invitation's one use nor the registration code was spent.
     hubs.join_hub(store=ann, hub_url=hub.url, code=code)
     hubs.connect_hub(store=ann, group_id=offline_group, hub_url=hub.url, code=registration)
+
+
+def test_a_proof_made_for_another_address_opens_nothing_at_a_hub_that_knows_its_own(
+    hub: Hub, make_store: MakeStore
+) -> None:
+    """A lure that claims this hub's key, and passes on what a laptop signed for the
+    lure, gets no token: the proof names the address the laptop dialled."""
+    ann = make_store("ann")
+    group = create_group(hub.db, "Allotments")
+    code = make_invite(hub.db, group, uses=1)
+    hub_key, now, lure = str(HubClient(hub.url).info()["device"]), wall_ms(), "http://lure.example"
+    head, tokens = hub.head(group), _tokens(hub)
+    passed_on = requests.post(
+        f"{hub.url}/v1/join",
+        json={
+            "code": code,
+            "device": ann.device_id,
+            "proof": sign(ann.identity.key, join_message(hub_key, lure, code, now)),
+            "stamp_ms": now,
+            "hub_url": lure,
+        },
+        headers=PROTOCOL_HEADERS,
+        timeout=10,
+    )
+    assert passed_on.status_code == 403
+    assert f"reached at {hub.url}, not at {lure}" in passed_on.json()["detail"]
+    # The same hub under another name: the laptop is told where to connect instead.
+    other_name = hub.url.replace("127.0.0.1", "localhost")
+    with pytest.raises(NotPermitted, match=f"reached at {hub.url}, not at {other_name};"):
+        hubs.join_hub(store=ann, hub_url=other_name + "/", code=code)
+    assert (hub.head(group), _tokens(hub)) == (head, tokens)  # and the one use is not spent
+    assert hubs.join_hub(store=ann, hub_url=hub.url, code=code).group_id == group
 
 
 def _membership(store: Store, group: str) -> list[dict[str, Any]]:
@@ -242,7 +274,7 @@ def _register(
         group_id=group,
         name="Registered",
         device=store.device_id,
-        proof=sign(store.identity.key, register_message(hub_key, group, code, now)),
+        proof=sign(store.identity.key, register_message(hub_key, client.address, group, code, now)),
         stamp_ms=now,
         membership=membership,
     )

@@ -105,3 +105,13 @@ def test_a_key_file_that_cannot_be_written_is_said_in_one_line(tmp_path: Path) -
     assert "could not be used: No such file or directory" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert _keys_in_database(db) == {}
+
+
+def test_a_public_address_that_is_not_one_stops_the_hub_in_one_line(tmp_path: Path) -> None:
+    db = sqlite_url(tmp_path)
+    done = _moot_hub(db, "serve", "--port", "1", "--public-url", "hub.example.gov.uk")
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "moot-hub: 'hub.example.gov.uk' is not a hub address (http://… or https://…)"
+    )
+    assert not (tmp_path / "hub.key").exists()  # it stopped before making anything
