@@ -20,7 +20,7 @@ from sync.hubs import GroupStatus
 from ui.context import AppContext
 from ui.i18n import tr
 from ui.sync_words import describe_failure, describe_rejections
-from ui.tasks import Progress, TaskHandle
+from ui.tasks import Newest, Progress, TaskHandle
 
 REFRESH_DELAY_MS = 300  # writes come in bursts; read the standing once they settle
 
@@ -87,7 +87,7 @@ class SyncController(QObject):
         self.failures: dict[str, str] = {}
         self.warnings: dict[str, str] = {}
         self.loaded = False  # the standing has been read at least once
-        self._status_generation = 0  # readings answer out of order; the newest one counts
+        self._status_reads = Newest()
         self.running: TaskHandle | None = None
         self.last_round: SyncRound | None = None
         self._stopped = False
@@ -134,11 +134,10 @@ class SyncController(QObject):
         """Read every linked group's standing again (in a worker)."""
         if self._stopped:
             return
-        self._status_generation += 1
-        generation = self._status_generation
         self.ctx.tasks.run(
             lambda: hubs.status(store=self.ctx.store),
-            done=lambda statuses: self._got_statuses(generation, statuses),
+            done=self._got_statuses,
+            newest=self._status_reads,
         )
 
     def sync_now(self, group_id: str | None = None) -> bool:
@@ -169,9 +168,7 @@ class SyncController(QObject):
 
     # --- results -----------------------------------------------------------------------
 
-    def _got_statuses(self, generation: int, statuses: list[GroupStatus]) -> None:
-        if generation != self._status_generation:
-            return  # an older reading, overtaken on the pool by a newer one
+    def _got_statuses(self, statuses: list[GroupStatus]) -> None:
         self.statuses = {s.group_id: s for s in statuses}
         self.loaded = True
         self.changed.emit()
@@ -189,8 +186,8 @@ class SyncController(QObject):
                     self.warnings[outcome.group_id] = outcome.warning
                 else:
                     self.warnings.pop(outcome.group_id, None)
-        self._status_generation += 1  # the round read the standing last, once it was over
-        self._got_statuses(self._status_generation, result.statuses)
+        self._status_reads.drop()  # the round read the standing last, once it was over
+        self._got_statuses(result.statuses)
         self.finished.emit()
 
     def _round_failed(self, message: str) -> None:

@@ -24,6 +24,29 @@ Progress = Callable[[int, int, str], None]  # done, total (0: unknown), what
 log = logging.getLogger(__name__)
 
 
+class Newest:
+    """Numbers the reads of one thing, so that only the newest read's answer is used.
+
+    Reads run side by side on the pool and may answer out of order; an older answer
+    arriving last would otherwise put stale data back on screen.
+    """
+
+    def __init__(self) -> None:
+        self._count = 0
+
+    def begin(self) -> int:
+        """A read starts; from now on, every earlier read's answer is dropped."""
+        self._count += 1
+        return self._count
+
+    def drop(self) -> None:
+        """Drop the answers of every read under way (what they would show has gone)."""
+        self._count += 1
+
+    def is_newest(self, ticket: int) -> bool:
+        return ticket == self._count
+
+
 class _Signals(QObject):
     """Emitted from the worker; received by this object's own slots on the GUI thread.
 
@@ -44,22 +67,27 @@ class _Signals(QObject):
         progress: Callable[[int, int, str], None] | None,
         finished: Callable[[_Signals], None],
         owner: QObject | None,
+        newest: Newest | None,
     ) -> None:
         super().__init__(parent)
         self._done, self._failed, self._error = done, failed, error
         self._progress, self._finished, self._owner = progress, finished, owner
+        self._newest, self._ticket = newest, newest.begin() if newest else 0
         self.muted = False  # set at shutdown: the widgets these would touch are gone
         self.done.connect(self._on_done)
         self.failed.connect(self._on_failed)
         self.progress.connect(self._on_progress)
 
     def _wanted(self, callback: Callable[..., None] | None) -> bool:
-        """Whether to call back: not after shutdown, nor into a widget closed meanwhile.
+        """Whether to call back: not after shutdown, nor into a widget closed meanwhile,
+        nor with the answer to a read that a newer one has overtaken.
 
         The widget is the task's ``owner`` if given (a lambda names none), else the
         object a bound-method callback belongs to.
         """
         if callback is None or self.muted:
+            return False
+        if self._newest is not None and not self._newest.is_newest(self._ticket):
             return False
         owner = self._owner or getattr(callback, "__self__", None)
         return not isinstance(owner, QObject) or shiboken6.isValid(owner)
@@ -134,13 +162,20 @@ class Tasks(QObject):
         failed: Callable[[str], None] | None = None,
         error: Callable[[BaseException], None] | None = None,
         owner: QObject | None = None,
+        newest: Newest | None = None,
     ) -> TaskHandle:
         """Run ``fn()`` on a worker; ``done(result)`` or ``failed(message)`` on this thread.
 
-        Nothing is called back once ``owner`` (a widget, say) has been destroyed.
+        Nothing is called back once ``owner`` (a widget, say) has been destroyed, nor,
+        given ``newest``, once a newer read counted by it has begun.
         """
         return self.run_with_progress(
-            lambda _report, _cancel: fn(), done=done, failed=failed, error=error, owner=owner
+            lambda _report, _cancel: fn(),
+            done=done,
+            failed=failed,
+            error=error,
+            owner=owner,
+            newest=newest,
         )
 
     def run_with_progress(
@@ -152,10 +187,11 @@ class Tasks(QObject):
         error: Callable[[BaseException], None] | None = None,
         progress: Callable[[int, int, str], None] | None = None,
         owner: QObject | None = None,
+        newest: Newest | None = None,
     ) -> TaskHandle:
         """Run ``fn(report, cancel)``; ``report`` may be called from the worker freely."""
         handle = TaskHandle()
-        signals = _Signals(self, done, failed, error, progress, self._forget, owner)
+        signals = _Signals(self, done, failed, error, progress, self._forget, owner, newest)
         self._live[signals] = handle
 
         def call() -> Any:

@@ -49,6 +49,7 @@ from ui.settings_dialog import Chosen, SettingsDialog
 from ui.status_bar import SyncStatusBar
 from ui.sync_controller import SyncController
 from ui.sync_words import not_connected_line
+from ui.tasks import Newest
 
 # The side panel's places and the page that shows each.
 PAGE_OF = {
@@ -77,11 +78,8 @@ class MainWindow(QMainWindow):
         self._groups_loaded = False
         self._preparing = False
         self._look: tuple[str, int, str] | None = None
-        # Reads run side by side on the pool and may answer out of order; only the
-        # newest read's answer is shown, so an older one cannot put a stale list back.
-        self._groups_generation = 0
-        self._details_generation = 0
-        self._navigate_when_read = False  # a superseded read's wish to go there carries on
+        self._group_reads, self._detail_reads = Newest(), Newest()
+        self._navigate_when_read = False  # an overtaken read's wish to go there carries on
 
         self.sync = SyncController(ctx, minutes=self.prefs.sync_minutes)
         self.commands = Actions(self)
@@ -242,16 +240,13 @@ class MainWindow(QMainWindow):
     # --- groups ---------------------------------------------------------------------
 
     def reload_groups(self) -> None:
-        self._groups_generation += 1
-        generation = self._groups_generation
         self.ctx.tasks.run(
             lambda: groups.list_groups(store=self.ctx.store),
-            done=lambda found: self._got_groups(generation, found),
+            done=self._got_groups,
+            newest=self._group_reads,
         )
 
-    def _got_groups(self, generation: int, found: list[GroupSummary]) -> None:
-        if generation != self._groups_generation:
-            return
+    def _got_groups(self, found: list[GroupSummary]) -> None:
         self.group_list = found
         self._groups_loaded = True
         self.group_box.blockSignals(True)
@@ -309,16 +304,14 @@ class MainWindow(QMainWindow):
                 groups.member_count(store=store, group_id=group_id),
             )
 
-        self._details_generation += 1
         self._navigate_when_read |= go_there
-        generation = self._details_generation
-        self.ctx.tasks.run(read, done=lambda got: self._got_details(generation, group_id, got))
+        self.ctx.tasks.run(
+            read, done=lambda got: self._got_details(group_id, got), newest=self._detail_reads
+        )
 
-    def _got_details(
-        self, generation: int, group_id: str, got: tuple[list[CategoryView], int]
-    ) -> None:
-        if generation != self._details_generation or group_id != self.ctx.group_id:
-            return  # a newer read is on its way, or the person moved on to another group
+    def _got_details(self, group_id: str, got: tuple[list[CategoryView], int]) -> None:
+        if group_id != self.ctx.group_id:
+            return  # the person moved on to another group meanwhile
         go_there, self._navigate_when_read = self._navigate_when_read, False
         categories, members = got
         self.nav.set_categories(categories)

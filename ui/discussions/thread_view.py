@@ -31,6 +31,7 @@ from ui.discussions.poll_card import PollCard, PollForm
 from ui.discussions.post_card import PostCard
 from ui.discussions.thread_actions import ThreadActions
 from ui.discussions.thread_data import PAGE, ThreadData, load_thread
+from ui.tasks import Newest
 from ui.when import ago
 
 
@@ -45,7 +46,7 @@ class ThreadView(QWidget):
         self.cards: dict[str, PostCard] = {}
         self.poll_cards: dict[str, PollCard] = {}
         self.limit = PAGE
-        self._generation = 0
+        self._reads = Newest()
         self._loading = False
         self._focus_post: str | None = None
         self._scroll_to_end = False
@@ -173,8 +174,6 @@ class ThreadView(QWidget):
         discussion_id, group_id = self.discussion_id, self.ctx.group_id
         if discussion_id is None:
             return
-        self._generation += 1
-        generation = self._generation
         # A thread read in full reads a page further, to take in posts that came since.
         limit = self.limit if self.data is None or self.data.more else self.limit + PAGE
         self._loading = True
@@ -186,13 +185,12 @@ class ThreadView(QWidget):
                 limit=limit,
                 focus_post=focus_post,
             ),
-            done=lambda data: self._show(generation, data),
-            failed=lambda message: self._load_failed(generation, message),
+            done=self._show,
+            failed=self._load_failed,
+            newest=self._reads,
         )
 
-    def _show(self, generation: int, data: ThreadData) -> None:
-        if generation != self._generation:
-            return
+    def _show(self, data: ThreadData) -> None:
         self._loading = False
         self.data = data
         self.limit = max(self.limit, len(data.posts))
@@ -223,9 +221,7 @@ class ThreadView(QWidget):
             bar = self.scroll_area.verticalScrollBar()
             QTimer.singleShot(0, lambda: bar.setValue(bar.maximum()))
 
-    def _load_failed(self, generation: int, message: str) -> None:
-        if generation != self._generation:
-            return
+    def _load_failed(self, message: str) -> None:
         self._loading = False
         self._clear()
         self.title.setText(tr("Not available"))
@@ -283,7 +279,7 @@ class ThreadView(QWidget):
                 self.posts_layout.insertWidget(position, widget)
 
     def _clear(self) -> None:
-        self._generation += 1
+        self._reads.drop()
         self._loading = False
         self.data = None
         for card in [*self.cards.values(), *self.poll_cards.values()]:

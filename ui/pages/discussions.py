@@ -35,6 +35,7 @@ from ui.discussions.style import current_scheme, page_style
 from ui.discussions.thread_view import ThreadView
 from ui.emblems import accent_of
 from ui.pages.base import Page
+from ui.tasks import Newest
 
 LISTS = ("discussions", "following", "unread", "deleted")
 
@@ -53,9 +54,7 @@ class DiscussionsPage(Page):
         self._restoring = False
         self._kept: tuple[str | None, int] = (None, 0)
         self._accent = accent_of("")
-        # Reads answer out of order on the pool; only the newest of each kind is shown.
-        self._group_generation = 0
-        self._deleted_generation = 0
+        self._group_reads, self._deleted_reads = Newest(), Newest()
 
         self.heading = QLabel()
         self.heading.setObjectName("listTitle")
@@ -308,17 +307,12 @@ class DiscussionsPage(Page):
         store, group_id, limit = self.ctx.store, self.ctx.group_id, self.deleted.limit
         if not group_id:
             return
-        self._deleted_generation += 1
-        generation = self._deleted_generation
         self.ctx.tasks.run(
             lambda: discussions.recently_deleted(store=store, group_id=group_id, limit=limit),
-            done=lambda items: self._got_deleted(generation, items),
+            done=lambda items: self.deleted.show_items(items, organiser=self.role == "organiser"),
             failed=self.ctx.message.emit,
+            newest=self._deleted_reads,
         )
-
-    def _got_deleted(self, generation: int, items: list[DeletedItem]) -> None:
-        if generation == self._deleted_generation:
-            self.deleted.show_items(items, organiser=self.role == "organiser")
 
     def _restore(self, item: DeletedItem) -> None:
         store = self.ctx.store
@@ -361,17 +355,13 @@ class DiscussionsPage(Page):
                 groups.list_categories(store=store, group_id=group_id),
             )
 
-        self._group_generation += 1
-        generation = self._group_generation
         self.ctx.tasks.run(
-            read,
-            done=lambda found: self._got_group(generation, found),
-            failed=self.ctx.message.emit,
+            read, done=self._got_group, failed=self.ctx.message.emit, newest=self._group_reads
         )
 
-    def _got_group(self, generation: int, found: tuple[GroupSummary, list[CategoryView]]) -> None:
+    def _got_group(self, found: tuple[GroupSummary, list[CategoryView]]) -> None:
         group, categories = found
-        if generation != self._group_generation or group.id != self.ctx.group_id:
+        if group.id != self.ctx.group_id:
             return
         self.role, self.categories = group.my_role, categories
         accent = accent_of(group.colour)

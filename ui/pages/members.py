@@ -30,6 +30,7 @@ from ui.member_model import DEVICE_ROLE, MemberTableModel, role_label
 from ui.notice import Notice
 from ui.pages.base import Page
 from ui.profile_form import ProfileForm
+from ui.tasks import Newest
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class MembersPage(Page):
         self.model = MemberTableModel(self)
         self.roster: Roster | None = None
         self._selected = ctx.store.device_id  # who to show; yourself to begin with
-        self._generation = 0
+        self._roster_reads = Newest()
 
         heading = QLabel(self.tr("Members"))
         heading.setObjectName("dialogTitle")
@@ -161,22 +162,20 @@ class MembersPage(Page):
 
     def reload(self) -> None:
         group_id, store = self.ctx.group_id, self.ctx.store
-        self._generation += 1
-        generation = self._generation
         if not group_id:
+            self._roster_reads.drop()
             self.model.set_members([], store.device_id)
             self.detail.hide()
             return
         self.ctx.tasks.run(
             lambda: read_roster(store, group_id),
-            done=lambda roster: self._got(generation, roster),
+            done=self._got,
             failed=self.notice.error,
             owner=self,
+            newest=self._roster_reads,
         )
 
-    def _got(self, generation: int, roster: Roster) -> None:
-        if generation != self._generation:
-            return
+    def _got(self, roster: Roster) -> None:
         self.roster = roster
         self.model.set_members(roster.members, self.ctx.store.device_id)
         if roster.profile is not None:
