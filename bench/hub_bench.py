@@ -317,7 +317,7 @@ def register_group(base_url: str, db_url: str, laptop: Store, group_id: str) -> 
     )
     code = str(hub_cli(db_url, "registration-code")["code"])
     stamp = wall_ms()
-    message = register_message(str(hub["device"]), client.address, group_id, code, stamp)
+    message = register_message(str(hub["device"]), client.base_url, group_id, code, stamp)
     return client.register(
         code=code,
         group_id=group_id,
@@ -781,7 +781,7 @@ def join_laptops(
             device=laptop.identity.device_id,
             proof=sign(
                 laptop.identity.key,
-                join_message(hubs[laptop.hub_url], client.address, code, stamp),
+                join_message(hubs[laptop.hub_url], client.base_url, code, stamp),
             ),
             stamp_ms=stamp,
             name=prose.person(),

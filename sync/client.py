@@ -24,6 +24,7 @@ from sync.errors import (
     NotPermitted,
     ProtocolMismatch,
     Refused,
+    SyncError,
 )
 from sync.hub.settings import PROTOCOL, PROTOCOL_HEADER
 from sync.proofs import hub_address
@@ -59,23 +60,16 @@ class HubClient:
         session: requests.Session | None = None,
         timeout: tuple[float, float] = TIMEOUT,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        try:  # dialled as spelt in the device proofs, so both name the same server
+            self.base_url = hub_address(base_url)
+        except ValueError as exc:
+            raise SyncError(f"{exc}.") from None
         self.token = token
         self.session = session or make_session()
         self.timeout = timeout
         self.bytes_sent = 0
         self.bytes_received = 0
         self.requests = 0
-
-    @property
-    def address(self) -> str:
-        """The hub's address as dialled, spelt as the device proofs sign it."""
-        try:
-            return hub_address(self.base_url)
-        except ValueError:
-            raise HubUnreachable(
-                f"{self.base_url!r} is not a hub address; it starts http:// or https://."
-            ) from None
 
     # --- the API --------------------------------------------------------------------
 
@@ -91,12 +85,12 @@ class HubClient:
             "proof": proof,
             "stamp_ms": stamp_ms,
             "name": name,
-            "hub_url": self.address,
+            "hub_url": self.base_url,
         }
         return self._call("POST", "/v1/join", body)
 
     def enrol(self, group_id: str, *, device: str, proof: str, stamp_ms: int) -> str:
-        body = {"device": device, "proof": proof, "stamp_ms": stamp_ms, "hub_url": self.address}
+        body = {"device": device, "proof": proof, "stamp_ms": stamp_ms, "hub_url": self.base_url}
         return str(self._call("POST", f"/v1/groups/{group_id}/enrol", body)["token"])
 
     def register(
@@ -117,7 +111,7 @@ class HubClient:
             "device": device,
             "proof": proof,
             "stamp_ms": stamp_ms,
-            "hub_url": self.address,
+            "hub_url": self.base_url,
             "membership": membership,
         }
         return str(self._call("POST", "/v1/register", body)["token"])

@@ -49,7 +49,7 @@ def join_hub(
         code=code.strip(),
         device=store.device_id,
         name=my_name(store=store),
-        proof=sign(store.identity.key, join_message(hub, client.address, code.strip(), stamp)),
+        proof=sign(store.identity.key, join_message(hub, client.base_url, code.strip(), stamp)),
         stamp_ms=stamp,
     )
     group_id = str(answer["group_id"])
@@ -98,7 +98,7 @@ def connect_hub(
         device=store.device_id,
         proof=sign(
             store.identity.key,
-            register_message(str(hub["device"]), client.address, group_id, code.strip(), stamp),
+            register_message(str(hub["device"]), client.base_url, group_id, code.strip(), stamp),
         ),
         stamp_ms=stamp,
         membership=membership,
@@ -120,7 +120,7 @@ def enrol_hub(
         group_id,
         device=store.device_id,
         stamp_ms=stamp,
-        proof=sign(store.identity.key, enrol_message(hub, client.address, group_id, stamp)),
+        proof=sign(store.identity.key, enrol_message(hub, client.base_url, group_id, stamp)),
     )
     with store.write() as db:
         hub_links.save_link(db, store.sealer, group_id=group_id, hub_url=hub_url, token=token)

@@ -23,15 +23,28 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 def hub_address(url: str) -> str:
     """A hub's address in one spelling: ``HTTPS://Hub.Example:443/`` is ``https://hub.example``.
 
-    Raises ValueError for something that is not an http(s) address.
+    The same spelling is what a laptop dials and what it signs, so nothing in the
+    address may be read one way here and another by the HTTP library: a user name,
+    a backslash, a query or a fragment make it no hub address. Raises ValueError for
+    anything that is not one.
     """
-    parts = urlsplit(url.strip())
-    scheme, host = parts.scheme.lower(), (parts.hostname or "")
-    if scheme not in _DEFAULT_PORTS or not host:
+    url = url.strip()
+    odd = any(c.isspace() or not c.isprintable() or c in "\\@?#" for c in url)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if odd or scheme not in _DEFAULT_PORTS or not parts.hostname:
         raise ValueError(f"{url!r} is not a hub address (http://… or https://…)")
-    if ":" in host:
-        host = f"[{host}]"  # an IPv6 address keeps its brackets
-    port = parts.port
+    if parts.netloc.startswith("["):
+        host = f"[{parts.hostname}]"  # an IPv6 address keeps its brackets
+    else:
+        try:  # an international name is dialled in its ASCII form
+            host = parts.hostname.encode("idna").decode("ascii").lower()
+        except UnicodeError:
+            raise ValueError(f"{url!r} has a host name that cannot be used") from None
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"{url!r} has a port that cannot be used") from None
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     return f"{scheme}://{netloc}{parts.path.rstrip('/')}"
 

@@ -7,7 +7,6 @@ and ``moot hub connect``, in a worker, with the form kept filled in if it fails.
 from __future__ import annotations
 
 import threading
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
@@ -18,6 +17,7 @@ from app.store import Store
 from sync import hubs
 from sync.engine import SyncResult
 from sync.hubs import Joined
+from sync.proofs import hub_address
 from ui.context import AppContext
 from ui.emblems import DEFAULT_COLOUR, DEFAULT_EMBLEM, emblem_tile
 from ui.i18n import tr
@@ -30,15 +30,15 @@ PREVIEW = 56
 
 def hub_url_from(text: str) -> str:
     """What a person typed as the hub's address, as a URL ('' if it cannot be one)."""
-    text = text.strip().rstrip("/")
+    text = text.strip()
     if not text:
         return ""
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+    try:
+        return hub_address(text)
+    except ValueError:
         return ""
-    return text
 
 
 def _name_field(placeholder: str) -> QLineEdit:

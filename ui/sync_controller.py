@@ -88,6 +88,7 @@ class SyncController(QObject):
         self.warnings: dict[str, str] = {}
         self.loaded = False  # the standing has been read at least once
         self._status_reads = Newest()
+        self._read_after_round = False
         self.running: TaskHandle | None = None
         self.last_round: SyncRound | None = None
         self._stopped = False
@@ -133,6 +134,11 @@ class SyncController(QObject):
     def refresh(self) -> None:
         """Read every linked group's standing again (in a worker)."""
         if self._stopped:
+            return
+        if self.running is not None:
+            # The round reads the standing as it ends; a change made meanwhile may be
+            # newer than that reading, so read once more after it.
+            self._read_after_round = True
             return
         self.ctx.tasks.run(
             lambda: hubs.status(store=self.ctx.store),
@@ -186,12 +192,16 @@ class SyncController(QObject):
                     self.warnings[outcome.group_id] = outcome.warning
                 else:
                     self.warnings.pop(outcome.group_id, None)
-        self._status_reads.drop()  # the round read the standing last, once it was over
+        self._status_reads.drop()  # readings begun before the round are older than its own
         self._got_statuses(result.statuses)
         self.finished.emit()
+        if self._read_after_round:
+            self._read_after_round = False
+            self.refresh()
 
     def _round_failed(self, message: str) -> None:
         self.running = None
         self.ctx.message.emit(tr("Sync failed: {message}").format(message=message))
         self.finished.emit()
+        self._read_after_round = False
         self.refresh()

@@ -306,8 +306,15 @@ class MainWindow(QMainWindow):
 
         self._navigate_when_read |= go_there
         self.ctx.tasks.run(
-            read, done=lambda got: self._got_details(group_id, got), newest=self._detail_reads
+            read,
+            done=lambda got: self._got_details(group_id, got),
+            failed=self._details_failed,
+            newest=self._detail_reads,
         )
+
+    def _details_failed(self, message: str) -> None:
+        self._navigate_when_read = False
+        self.ctx.message.emit(message)
 
     def _got_details(self, group_id: str, got: tuple[list[CategoryView], int]) -> None:
         if group_id != self.ctx.group_id:

@@ -30,8 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         _parser().print_help()
         return 0
     db_url = args.db or default_db_url()
-    try:
-        addresses = public_urls(getattr(args, "public_url", None))
+    try:  # only the server checks proofs, so only it reads its public addresses
+        addresses = public_urls(args.public_url) if args.run is _serve else ()
     except ValueError as exc:
         print(f"moot-hub: {exc}", file=sys.stderr)
         return 2
@@ -70,7 +70,7 @@ def _serve(settings: HubSettings, args: argparse.Namespace) -> None:
     engine = make_engine(settings.db_url)
     migrate(engine)
     engine.dispose()
-    if not settings.public_urls and args.host not in ("127.0.0.1", "localhost", "::1"):
+    if not settings.public_urls:
         print(
             "moot-hub: no --public-url given, so this hub cannot refuse laptops' proofs "
             "that another server passes on to it; give the address laptops use.",

@@ -346,9 +346,8 @@ def _check_device_proof(device: str, proof: str, message: str, *, stamp_ms: int,
 
 
 def _proof_address(claimed: str, public_urls: Sequence[str]) -> str:
-    """The hub address a device proof names, if this hub is at it.
-
-    A hub not told its public addresses takes any; it cannot tell its own name.
+    """The hub address a device proof names, in the spelling laptops sign, if this hub
+    is at it. A hub not told its public addresses takes any; it cannot tell its own.
     """
     try:
         address = hub_address(claimed)
@@ -358,7 +357,7 @@ def _proof_address(claimed: str, public_urls: Sequence[str]) -> str:
         raise Forbidden(
             f"This hub is reached at {public_urls[0]}, not at {address}; connect to it there."
         )
-    return claimed
+    return address
 
 
 def _issue_token(conn: Connection, group_id: str, device: str) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import socket
 import stat
 import subprocess
 from pathlib import Path
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
@@ -115,3 +117,18 @@ def test_a_public_address_that_is_not_one_stops_the_hub_in_one_line(tmp_path: Pa
         "moot-hub: 'hub.example.gov.uk' is not a hub address (http://… or https://…)"
     )
     assert not (tmp_path / "hub.key").exists()  # it stopped before making anything
+
+
+def test_a_public_address_is_the_servers_concern_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = sqlite_url(tmp_path)
+    monkeypatch.setenv("MOOT_HUB_PUBLIC_URL", "hub.example.gov.uk")  # a slip
+    assert "id" in hub_cli(db, "group", "create", "Allotments")  # other commands go on
+    monkeypatch.delenv("MOOT_HUB_PUBLIC_URL")
+    with socket.socket() as taken:  # so the server stops once it has started up
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = _moot_hub(db, "serve", "--port", str(taken.getsockname()[1]))
+    assert done.returncode != 0
+    assert "no --public-url given, so this hub cannot refuse" in done.stderr

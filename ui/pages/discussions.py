@@ -339,6 +339,8 @@ class DiscussionsPage(Page):
 
     def _on_group_selected(self, group_id: str) -> None:
         self.list_kind, self.category_id = "", None
+        self._deleted_reads.drop()  # the last group's deleted posts are not this one's
+        self.deleted.show_items([], organiser=False)
         self.model.set_source(None)
         self.thread_view.close_thread()
         self.thread_view.thread_actions.set_idle()
