@@ -55,7 +55,11 @@ def join_hub(
     group_id = str(answer["group_id"])
     with store.write() as db:
         hub_links.save_link(
-            db, store.sealer, group_id=group_id, hub_url=hub_url, token=str(answer["token"])
+            db,
+            store.sealer,
+            group_id=group_id,
+            hub_url=client.base_url,
+            token=str(answer["token"]),
         )
     client.token = str(answer["token"])
     result = sync_group(store, group_id, client=client, progress=progress)
@@ -104,7 +108,9 @@ def connect_hub(
         membership=membership,
     )
     with store.write() as db:
-        hub_links.save_link(db, store.sealer, group_id=group_id, hub_url=hub_url, token=token)
+        hub_links.save_link(
+            db, store.sealer, group_id=group_id, hub_url=client.base_url, token=token
+        )
         hub_links.queue(db, [op.id for op in read_log(db, store.sealer, group_id)])
     client.token = token
     return sync_group(store, group_id, client=client, progress=progress)
@@ -123,7 +129,9 @@ def enrol_hub(
         proof=sign(store.identity.key, enrol_message(hub, client.base_url, group_id, stamp)),
     )
     with store.write() as db:
-        hub_links.save_link(db, store.sealer, group_id=group_id, hub_url=hub_url, token=token)
+        hub_links.save_link(
+            db, store.sealer, group_id=group_id, hub_url=client.base_url, token=token
+        )
     client.token = token
     return sync_group(store, group_id, client=client)
 
