@@ -572,6 +572,50 @@ def test_an_op_twice_in_one_push_is_taken_once(hub: Hub, make_store: MakeStore) 
     assert hub.head(group) == head + len(mine)
 
 
+def test_an_authors_ops_far_apart_in_one_push_are_each_checked_against_the_log(
+    hub: Hub, make_store: MakeStore
+) -> None:
+    ann = make_store("ann")
+    group = create_group(hub.db, "Far apart")
+    _join(hub, ann, group)
+    for n in range(40):
+        discussions.start_discussion(store=ann, group_id=group, title=f"Topic {n}", body="b")
+    mine = sorted(
+        (o for o in ops_of(ann) if o.device == ann.device_id and o.group == group),
+        key=lambda o: o.seq,
+    )
+    assert mine[-5].seq - mine[4].seq > service.KNOWN_GAP  # read as two ranges
+    client = HubClient(hub.url, _token(ann, group))
+    first = client.push(group, [o.to_wire() for o in mine[:5] + mine[-5:]])["results"]
+    assert all(r["status"] in ("accepted", "duplicate") for r in first[:5])
+    assert all((r["status"], r["retry"]) == ("rejected", True) for r in first[5:])
+    everything = client.push(group, [o.to_wire() for o in mine])["results"]
+    assert all(r["status"] in ("accepted", "duplicate") for r in everything)
+    head = hub.head(group)
+    # The same number as an op far along the chain, but other words: a fork.
+    held = mine[-1]
+    assert held.payload is not None
+    fork_id = uuid7()
+    fork = sign_op(
+        ann.identity.key,
+        op_id=fork_id,
+        group=group,
+        device=ann.device_id,
+        seq=held.seq,
+        prev=held.prev,
+        hlc=held.hlc + 1,
+        kind=held.kind,
+        entity=fork_id,  # a post it creates
+        action=held.action,
+        payload={**held.payload, "body": "Something else"},
+    )
+    again, forked = client.push(group, [mine[0].to_wire(), fork.to_wire()])["results"]
+    assert again["status"] == "duplicate"
+    assert (forked["status"], forked["retry"]) == ("rejected", False)
+    assert "two different ops" in forked["reason"]
+    assert hub.head(group) == head
+
+
 def test_a_member_gets_only_so_many_changes_that_do_not_count_kept(
     hub: Hub, make_store: MakeStore
 ) -> None:
