@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QInputDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.services import discussions, follows, groups, members, polls
@@ -414,3 +414,65 @@ def test_keyboard_shortcuts_follow_and_reply(
     assert page.thread_view.composer.editor.hasFocus()
     qtbot.keyClick(page.thread_view.composer.editor, Qt.Key.Key_L, CTRL)
     assert page.view.hasFocus()
+
+
+def test_the_starter_renames_a_discussion_and_the_list_follows(
+    qtbot: QtBot,
+    store: Store,
+    group: str,
+    open_page: Callable[[], tuple[MainWindow, DiscussionsPage]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    discussions.start_discussion(store=store, group_id=group, title="Potholes", body="Mill Lane")
+    _, page = open_page()
+    _click_row(qtbot, page, "Potholes")
+    asked: list[str] = []
+
+    def type_a_title(_parent: object, _title: str, _label: str, **kw: str) -> tuple[str, bool]:
+        asked.append(kw["text"])
+        return "  Potholes on Mill Lane ", True
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(type_a_title))
+    rename = page.thread_view.thread_actions.rename
+    assert rename.isVisible()
+    assert rename.isEnabled()
+    rename.trigger()
+    qtbot.waitUntil(lambda: page.thread_view.title.text() == "Potholes on Mill Lane")
+    qtbot.waitUntil(lambda: _titles(page) == ["Potholes on Mill Lane"])
+    assert asked == ["Potholes"]  # the dialog opened on the title as it was
+
+
+def test_a_member_may_not_rename_someone_elses_discussion(
+    qtbot: QtBot,
+    store: Store,
+    make_store: MakeStore,
+    open_page: Callable[[], tuple[MainWindow, DiscussionsPage]],
+) -> None:
+    ann = make_store("ann")
+    group = groups.create_group(store=ann, name="Little Wold Parish")
+    members.admit(store=ann, group_id=group, device=store.device_id)
+    discussions.start_discussion(store=ann, group_id=group, title="Bins", body="Tuesday?")
+    deliver(ops_of(ann), store)
+    _, page = open_page()
+    _click_row(qtbot, page, "Bins")
+    actions = page.thread_view.thread_actions
+    assert actions.reply.isEnabled()  # a member, who may reply...
+    assert not actions.rename.isVisible()  # ...but not rename what Ann started
+
+
+def test_a_category_called_planning_and_roads_reads_so_in_the_menus(
+    qtbot: QtBot,
+    store: Store,
+    group: str,
+    open_page: Callable[[], tuple[MainWindow, DiscussionsPage]],
+) -> None:
+    groups.add_category(store=store, group_id=group, name="Planning & Roads")
+    discussions.start_discussion(
+        store=store, group_id=group, title="Mill Road", body="12 homes", category="Planning & Roads"
+    )
+    _, page = open_page()
+    _click_row(qtbot, page, "Mill Road")
+    actions = page.thread_view.thread_actions
+    assert actions.follow_category.iconText() == "Follow all of Planning & Roads"
+    shown = [a.iconText() for a in actions.move_menu.actions()]
+    assert "Planning & Roads" in shown

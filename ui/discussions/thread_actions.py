@@ -2,7 +2,7 @@
 
 Each action reports ``chosen(name, value)``; the thread view carries it out. Which
 ones show depends on who is reading: organisers moderate, a discussion's starter
-may resolve or delete it, everyone may follow and mute.
+may rename, resolve or delete it, everyone may follow and mute.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class ThreadActions(QObject):
         self.resolve = self._action("resolved", tr("Mark &resolved"), "Ctrl+Shift+R")
         self.follow_category = self._action("follow", tr("&Follow the category"), value="category")
         self.mute_category = self._action("mute", tr("M&ute the category"), value="category")
+        self.rename = self._action("rename", tr("Re&name…"), tip=tr("Change the title"))
         self.delete = self._action("delete", tr("&Delete the discussion"))
         self.refresh = self._action("refresh", tr("Re&fresh"))  # F5 is Sync now
         for action in (
@@ -56,7 +57,7 @@ class ThreadActions(QObject):
         self.move_menu = self.menu.addMenu(tr("&Move to"))
         self.move_group = QActionGroup(self)
         self.menu.addSeparator()
-        self.menu.addActions([self.delete, self.refresh])
+        self.menu.addActions([self.rename, self.delete, self.refresh])
         self.set_idle()
 
     def _action(
@@ -103,9 +104,10 @@ class ThreadActions(QObject):
         self.follow.setText(tr("Following") if data.following == "following" else tr("Follow"))
         self.mute.setChecked(data.following == "muted")
         self.mute.setText(tr("Muted") if data.following == "muted" else tr("Mute"))
-        self.follow_category.setText(tr("&Follow all of %1").replace("%1", s.category))
+        in_menu = _literal(s.category)
+        self.follow_category.setText(tr("&Follow all of %1").replace("%1", in_menu))
         self.follow_category.setChecked(data.category_following == "following")
-        self.mute_category.setText(tr("M&ute all of %1").replace("%1", s.category))
+        self.mute_category.setText(tr("M&ute all of %1").replace("%1", in_menu))
         self.mute_category.setChecked(data.category_following == "muted")
         for action in (self.follow, self.mute, self.follow_category, self.mute_category):
             action.setEnabled(member)
@@ -118,14 +120,20 @@ class ThreadActions(QObject):
         self.lock.setEnabled(organiser)
         self.resolve.setVisible(organiser or starter)
         self.resolve.setEnabled(member and (organiser or starter))
-        self.delete.setVisible(organiser or starter)
-        self.delete.setEnabled(member and (organiser or starter))
+        for action in (self.rename, self.delete):  # the starter's own, or moderation
+            action.setVisible(organiser or starter)
+            action.setEnabled(member and (organiser or starter))
         self.move_menu.menuAction().setVisible(organiser)
         self.move_menu.clear()
         for category in data.categories:
-            move = self.move_menu.addAction(category.name)
+            move = self.move_menu.addAction(_literal(category.name))
             move.setCheckable(True)
             move.setChecked(category.id == s.category_id)
             move.setEnabled(category.id != s.category_id)
             move.triggered.connect(lambda _=False, c=category.id: self.chosen.emit("move", c))
             self.move_group.addAction(move)
+
+
+def _literal(name: str) -> str:
+    """A name as it reads in a menu: its "&" (as in "Planning & Roads") is no shortcut."""
+    return name.replace("&", "&&")

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -435,8 +436,22 @@ class ThreadView(QWidget):
                     store=store, discussion_id=s.id, category=value
                 )
             )
+        elif name == "rename":
+            self._rename_discussion(s.id, s.title)
         elif name == "delete":
             self._delete_discussion(s.id)
+
+    def _rename_discussion(self, discussion_id: str, title: str) -> None:
+        new, ok = QInputDialog.getText(self, tr("Rename discussion"), tr("New title:"), text=title)
+        new = new.strip()
+        if not ok or not new or new == title:
+            return
+        store = self.ctx.store
+        self._write(
+            lambda: discussions.update_discussion(
+                store=store, discussion_id=discussion_id, title=new
+            )
+        )
 
     def _delete_discussion(self, discussion_id: str) -> None:
         store = self.ctx.store
