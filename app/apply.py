@@ -15,14 +15,12 @@ from dataclasses import dataclass, field
 
 from app.clock import check_not_future, wall_ms
 from app.errors import InvalidOp
-from app.materialise import HANDLERS, clear_group
-from app.op_schema import validate
 from app.ops import Known, Op, verify_runs
-from app.personal import PERSONAL_OPS, Sealer
-from app.timeline import MEMBERSHIP, Timeline
+from app.personal import Sealer
+from app.registry import REGISTRY
+from app.timeline import Timeline
 
 WAITING, APPLIED = 0, 1
-PERSONAL_ACTIONS = frozenset({"contact", "erase"})  # member actions that may blank payloads
 
 _CHUNK = 500
 
@@ -113,7 +111,7 @@ class Applier:
         if self._next_n is None:
             self._next_n = 1 + max(
                 self.db.execute(f"SELECT COALESCE(MAX(n), 0) FROM {t}").fetchone()[0]
-                for t in ("discussions", "posts", "notes")
+                for t in REGISTRY.searchable
             )
         n = self._next_n
         self._next_n += 1
@@ -121,10 +119,10 @@ class Applier:
 
     def try_apply(self, op: Op) -> str | None:
         """Apply one op; None if it took effect, else the reason it waits."""
-        if op.payload is None and (op.kind, op.action) not in PERSONAL_OPS:
+        if op.payload is None and (op.kind, op.action) not in REGISTRY.personal:
             return "its content was erased"
         try:
-            reason = HANDLERS[(op.kind, op.action)](self, op)
+            reason = REGISTRY.apply(self, op)
         except sqlite3.IntegrityError:
             reason = "it clashes with something already here"
         if reason is None:
@@ -169,7 +167,7 @@ def ingest(
     if not trusted:
         now = wall_ms() if now_ms is None else now_ms
         for op in fresh:
-            validate(op)
+            REGISTRY.validate(op)
             check_not_future(op.hlc, now)
         verify_runs(fresh, _known_neighbours(db, fresh))
     result.received = len(fresh)
@@ -186,7 +184,7 @@ def ingest(
         " payload_hash, sig, hash, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [_op_row(op, states[op.id], sealer) for op in fresh],
     )
-    personal = {op.group for op in fresh if op.kind == "member" and op.action in PERSONAL_ACTIONS}
+    personal = {op.group for op in fresh if (op.kind, op.action) in REGISTRY.erasing}
     erase_personal_payloads(db, personal)
     revived = [(op.id,) for op in waiting_before if states[op.id] == APPLIED]
     db.executemany("UPDATE ops SET state = 1 WHERE id = ?", revived)
@@ -202,7 +200,7 @@ def ingest(
 
 def rebuild_group(db: sqlite3.Connection, group: str, sealer: Sealer) -> dict[str, int]:
     """Forget the group's materialised state and apply its whole log again, in order."""
-    clear_group(db, group)
+    REGISTRY.clear_group(db, group)
     db.execute("UPDATE ops SET state = 0 WHERE group_id = ?", (group,))
     ops = [
         row_to_op(r, sealer) for r in db.execute("SELECT * FROM ops WHERE group_id = ?", (group,))
@@ -333,10 +331,11 @@ def read_log(db: sqlite3.Connection, sealer: Sealer, group_id: str | None = None
 
 def read_membership(db: sqlite3.Connection, sealer: Sealer, group_id: str) -> list[Op]:
     """The group's ops that decide who holds which role, in the total order."""
-    pairs = " OR ".join("(kind = ? AND action = ?)" for _ in MEMBERSHIP)
+    membership = sorted(REGISTRY.membership)
+    pairs = " OR ".join("(kind = ? AND action = ?)" for _ in membership)
     rows = db.execute(
         f"SELECT * FROM ops WHERE group_id = ? AND ({pairs}) ORDER BY hlc, device",
-        (group_id, *(part for pair in sorted(MEMBERSHIP) for part in pair)),
+        (group_id, *(part for pair in membership for part in pair)),
     )
     return [row_to_op(r, sealer) for r in rows]
 

@@ -13,74 +13,38 @@ from typing import Any
 
 from app.canonical import canonical_json
 from app.personal import Sealer
+from app.registry import REGISTRY
 from app.services.common import require_group
 from app.store import Store
-
-# table -> (columns, sort key columns, columns holding JSON text, boolean columns)
-_TABLES: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
-    "categories": ("id, name, position, deleted", "id", (), ("deleted",)),
-    "members": (
-        "device, role, display_name, bio, interests, contact, contact_consent, joined_hlc",
-        "device",
-        ("interests",),
-        (),
-    ),
-    "invitations": (
-        "id, role, invite_key, expires_ms, revoked, used_by, created_by",
-        "id",
-        (),
-        ("revoked",),
-    ),
-    "discussions": (
-        "id, category_id, title, pinned, locked, resolved, deleted, created_by, created_hlc,"
-        " last_activity_hlc",
-        "id",
-        (),
-        ("pinned", "locked", "resolved", "deleted"),
-    ),
-    "posts": (
-        "id, discussion_id, reply_to, body, deleted, created_by, created_hlc",
-        "id",
-        (),
-        ("deleted",),
-    ),
-    "reactions": ("post_id, member, emoji", "post_id, member, emoji", (), ()),
-    "polls": (
-        "id, discussion_id, question, options, multiple, closes_ms, created_by",
-        "id",
-        ("options",),
-        ("multiple",),
-    ),
-    "votes": ("poll_id, member, choices", "poll_id, member", ("choices",), ()),
-    "notes": ("id, title, text, deleted, created_by", "id", (), ("deleted",)),
-    "follows": ("member, target_id, target_kind, state", "member, target_id", (), ()),
-}
 
 
 def group_state(db: sqlite3.Connection, group_id: str, sealer: Sealer) -> dict[str, Any]:
     require_group(db, group_id)
-    group = db.execute(
-        "SELECT id, name, description, colour, emblem, founder FROM groups WHERE id = ?",
-        (group_id,),
-    ).fetchone()
-    state: dict[str, Any] = {"group": dict(group)}
-    for table, (columns, order, json_cols, bool_cols) in _TABLES.items():
-        extra = " AND present = 1" if table == "reactions" else ""
+    state: dict[str, Any] = {}
+    for table in REGISTRY.tables:
+        spec = table.dump
+        if spec is None:
+            continue
+        where = f" AND {spec.where}" if spec.where else ""
         rows = db.execute(
-            f"SELECT {columns} FROM {table} WHERE group_id = ?{extra} ORDER BY {order}",
+            f"SELECT {spec.columns} FROM {table.name} WHERE {table.key} = ?{where}"
+            f" ORDER BY {spec.order}",
             (group_id,),
         ).fetchall()
         items = []
         for row in rows:
             item = dict(row)
-            for col in json_cols:
+            for col in spec.json:
                 item[col] = json.loads(item[col])
-            for col in bool_cols:
+            for col in spec.bools:
                 item[col] = bool(item[col])
             if "contact" in item:  # sealed with this laptop's key: show the shared value
                 item["contact"] = sealer.unseal(item["contact"])
             items.append(item)
-        state[table] = items
+        if spec.single is not None:
+            state[spec.single] = items[0]
+        else:
+            state[table.name] = items
     return state
 
 

@@ -1,51 +1,22 @@
-"""What every merge rule shares: roles, the search index, and last-writer-wins writes.
+"""What every merge rule shares: the search index, and last-writer-wins writes.
 
 Scalar fields are last-writer-wins by (stamp, device); reactions, votes and follows are
-last-writer-wins registers per element. Each rule (see app.materialise) returns None
+last-writer-wins registers per element. Each rule (see app.kinds) returns None
 once its op has taken effect, or a short reason why it cannot (yet).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from app.op_schema import ROLE_RANK
 from app.ops import Op
 from app.search_rows import search_rowid
 
 if TYPE_CHECKING:
     from app.apply import Applier
 
-MEMBER, CLERK, ORGANISER = ROLE_RANK["member"], ROLE_RANK["clerk"], ROLE_RANK["organiser"]
-
 MAX_KEY = 2**63
-NOT_MEMBER = "the author is not a member of this group at that time"
-NOT_ORGANISER = "only organisers may do this"
-
-# Tables cleared when a group is rebuilt from its log, children before parents.
-GROUP_TABLES = (
-    "reactions",
-    "votes",
-    "follows",
-    "polls",
-    "posts",
-    "discussions",
-    "notes",
-    "categories",
-    "invitations",
-    "role_changes",
-    "members",
-    "groups",
-)
-
-
-def clear_group(db: sqlite3.Connection, group: str) -> None:
-    db.execute("DELETE FROM search WHERE group_id = ?", (group,))
-    for table in GROUP_TABLES:
-        column = "id" if table == "groups" else "group_id"
-        db.execute(f"DELETE FROM {table} WHERE {column} = ?", (group,))
 
 
 def index(

@@ -15,8 +15,8 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 
 from app import keystore
+from app.registry import REGISTRY
 
-PERSONAL_OPS = frozenset({("member", "contact")})
 SEALED = "sealed:"
 
 
@@ -48,7 +48,7 @@ class Sealer:
             return ""  # sealed under another profile's key: unreadable here
 
     def payload_to_db(self, kind: str, action: str, payload_json: str | None) -> str | None:
-        if payload_json is None or (kind, action) not in PERSONAL_OPS:
+        if payload_json is None or (kind, action) not in REGISTRY.personal:
             return payload_json
         return self.seal(payload_json)
 

@@ -11,20 +11,9 @@ import bisect
 import sqlite3
 from dataclasses import dataclass, field
 
-from app.op_schema import ROLE_RANK
+from app.roles import ROLE_RANK
 
 Key = tuple[int, str]  # (stamp, device): the total order of ops
-
-# The ops that decide who holds which role: the founding, role changes, invitations.
-MEMBERSHIP = frozenset(
-    {
-        ("group", "create"),
-        ("member", "set_role"),
-        ("invite", "create"),
-        ("invite", "update"),
-        ("invite", "redeem"),
-    }
-)
 
 
 @dataclass

@@ -17,9 +17,9 @@ from typing import Any
 from app.apply import ingest
 from app.errors import NotAllowed
 from app.ids import uuid7
-from app.merge_rows import NOT_MEMBER
-from app.op_schema import validate
 from app.ops import Op, sign_op
+from app.registry import REGISTRY
+from app.roles import NOT_MEMBER
 from app.store import Store
 
 
@@ -61,7 +61,7 @@ class Writer:
             action=action,
             payload=fields,
         )
-        validate(op)
+        REGISTRY.validate(op)
         result = ingest(self.db, [op], sealer=self.store.sealer, trusted=True)
         if op.id in result.reasons:
             raise NotAllowed(self._explain(result.reasons[op.id]))

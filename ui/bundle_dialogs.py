@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QMessageBox, QWidget
 
-from app.op_schema import ROLES
+from app.roles import ROLES
 from app.services.groups import GroupSummary
 from sync.bundle import ExportResult, ImportResult, export_bundle, import_bundle
 from ui.context import AppContext

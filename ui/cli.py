@@ -16,7 +16,8 @@ from typing import Any
 
 from app.dump import dump
 from app.errors import MootError
-from app.op_schema import CONSENTS, ROLES
+from app.kinds.members import CONSENTS
+from app.roles import ROLES
 from app.services import discussions, follows, groups, members, notes, polls, search
 from app.store import Store, open_store
 from sync import hubs

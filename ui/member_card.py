@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.op_schema import ROLES
+from app.roles import ROLES
 from app.services.members import MemberView
 from ui.member_model import role_label
 from ui.when import ago, full

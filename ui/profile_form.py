@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.op_schema import CONSENTS
+from app.kinds.members import CONSENTS
 from app.services.members import MyProfile
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from app.errors import InvalidInput, NotFound
-from app.op_schema import MAX_TEXT, MAX_TITLE
+from app.payload import MAX_TEXT, MAX_TITLE
 
 
 def clean_title(value: str, what: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.errors import InvalidInput, NotFound
-from app.op_schema import FOLLOW_STATES
+from app.kinds.discussions import FOLLOW_STATES
 from app.store import Store
 from app.writer import writing
 

@@ -11,8 +11,9 @@ from app.clock import DAY_MS, wall_ms
 from app.errors import InvalidInput, NotFound
 from app.ids import uuid7
 from app.invite_proof import invite_key, prove
-from app.op_schema import CONSENTS, ROLES
+from app.kinds.members import CONSENTS
 from app.ops import is_hex
+from app.roles import ROLES
 from app.services.common import clean_title, require_group
 from app.services.groups import my_name
 from app.store import Store

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from app.errors import InvalidInput, NotFound
 from app.ids import uuid7
-from app.op_schema import MAX_TEXT
+from app.payload import MAX_TEXT
 from app.services.common import clean_title, group_of, require_group
 from app.store import Store
 from app.text_crdt import edit_update

@@ -10,7 +10,7 @@ from typing import Any
 
 from app.errors import InvalidInput, NotFound
 from app.ids import uuid7
-from app.op_schema import MAX_OPTIONS
+from app.payload import MAX_OPTIONS
 from app.services.common import clean_title, group_of
 from app.store import Store
 from app.writer import writing
@@ -122,7 +122,7 @@ def _results(db: sqlite3.Connection, me: str, poll_id: str, row: Sequence[Any]) 
     options = json.loads(row[1])
     counts = [0] * len(options)
     voters, mine = 0, []
-    # Votes stamped after the poll closed never took effect (see merge_content.vote_set).
+    # Votes stamped after the poll closed never took effect (see app.kinds.polls.vote_set).
     for member, choices_json in votes:
         choices = json.loads(choices_json)
         voters += bool(choices)

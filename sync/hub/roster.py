@@ -27,8 +27,9 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from app.apply import WAITING, ingest
 from app.ops import Op, op_from_wire
 from app.personal import Sealer
+from app.registry import REGISTRY
 from app.schema import Base
-from app.timeline import MEMBERSHIP, Key, Timeline
+from app.timeline import Key, Timeline
 from sync.hub import tables as t
 
 # As app/migrations/versions/0001_initial_schema.py makes it: a rebuild clears it.
@@ -42,7 +43,7 @@ CacheKey = tuple[str, int | None, str | None]
 
 
 def is_membership(op: Op) -> bool:
-    return (op.kind, op.action) in MEMBERSHIP
+    return (op.kind, op.action) in REGISTRY.membership
 
 
 _ddl: list[str] | None = None
@@ -164,7 +165,9 @@ def _key(conn: Connection, group_id: str) -> CacheKey:
 
 
 def _membership_ops(conn: Connection, group_id: str) -> list[Op]:
-    kinds = or_(*(and_(t.ops.c.kind == k, t.ops.c.action == a) for k, a in sorted(MEMBERSHIP)))
+    kinds = or_(
+        *(and_(t.ops.c.kind == k, t.ops.c.action == a) for k, a in sorted(REGISTRY.membership))
+    )
     rows = conn.execute(
         select(t.ops.c.wire).where(t.ops.c.group_id == group_id, kinds).order_by(t.ops.c.seq)
     )

@@ -22,14 +22,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.apply import PERSONAL_ACTIONS
 from app.clock import DAY_MS, check_not_future, pack, wall_ms
 from app.errors import ClockError, InvalidOp
 from app.identity import DeviceIdentity
 from app.ids import new_group_id, uuid7
-from app.merge_rows import NOT_MEMBER, NOT_ORGANISER
-from app.op_schema import ROLE_RANK, ROLES, validate
 from app.ops import Known, Op, is_hex, op_from_wire, sign_op, verify_runs
+from app.registry import REGISTRY
+from app.roles import NOT_CLERK, NOT_MEMBER, NOT_ORGANISER, ROLE_RANK, ROLES
 from app.services.groups import DEFAULT_CATEGORIES
 from sync.hub import tables as t
 from sync.hub.errors import Forbidden, Gone, HubRefusal, NotFoundOnHub, Unauthorised
@@ -42,18 +41,10 @@ from sync.proofs import (
     register_message,
 )
 
-# Besides the membership ops, which the roster judges by the app's own rules.
-ORGANISER_ONLY = {
-    ("group", "update"),
-    ("category", "create"),
-    ("category", "update"),
-}
-
 WAIT_FOR_EARLIER = "its author's earlier ops are not on the hub"
 MAX_VOID_KEPT = 100  # per member: ops kept though they do not count (see push)
-OUTSIDER = "its author is not a member of the group"
 # Refusals that a later push may overturn: what they wait for can still arrive.
-_RETRYABLE = frozenset({WAIT_FOR_EARLIER, OUTSIDER, NOT_MEMBER, NOT_ORGANISER})
+_RETRYABLE = frozenset({WAIT_FOR_EARLIER, NOT_MEMBER, NOT_CLERK, NOT_ORGANISER})
 
 
 def _hash(secret: str) -> str:
@@ -539,7 +530,7 @@ def _require_organiser_in(wire_ops: list[Any], group_id: str, device: str) -> No
     try:
         ops = [op_from_wire(wire) for wire in wire_ops]
         for op in ops:
-            validate(op)
+            REGISTRY.validate(op)
             if op.group != group_id or not is_membership(op):
                 raise InvalidOp(f"op {op.id} is not one of the group's membership ops")
         verify_runs(ops, {})
@@ -579,7 +570,7 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
         op_id = op_id[:64]
         try:
             op = op_from_wire(wire)
-            validate(op)
+            REGISTRY.validate(op)
             if op.group != group_id:
                 raise InvalidOp("the op belongs to another group")
             check_not_future(op.hlc, now)
@@ -653,9 +644,7 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
             newest = (seq, op.id)
     if newest is not None:
         _membership_changed(conn, roster, *newest)
-    personal = {
-        op.entity for _, op in admitted if op.kind == "member" and op.action in PERSONAL_ACTIONS
-    }
+    personal = {op.entity for _, op in admitted if (op.kind, op.action) in REGISTRY.erasing}
     if personal:
         _erase_contact_payloads(conn, group_id, personal)
     return [results[i] for i in range(len(wire_ops))]
@@ -802,14 +791,7 @@ def _may_write(roster: Roster, op: Op) -> str | None:
     Judged by its author's role at the op's own stamp, as laptops judge it: words a
     member wrote before being removed stay, whoever relays them and whenever.
     """
-    if (op.kind, op.action) == ("member", "erase") and op.entity == op.device:
-        return None  # members may always erase their own details, removed or not
-    role = roster.role_at(op.device, op.order)
-    if role == "removed":
-        return OUTSIDER
-    if (op.kind, op.action) in ORGANISER_ONLY and role != "organiser":
-        return NOT_ORGANISER
-    return None
+    return REGISTRY.refusal(ROLE_RANK[roster.role_at(op.device, op.order)], op)
 
 
 def pull(conn: Connection, *, group_id: str, after: int, limit: int) -> bytes:

@@ -1,27 +1,15 @@
-"""Merge rules for what members write: categories, discussions, posts, reactions,
-polls, notes and follows. Note bodies merge as text CRDT updates.
-"""
+"""Categories, discussions, posts, reactions and follows: their kinds of op and merge rules."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import TYPE_CHECKING
 
-from app.clock import physical_ms
-from app.merge_rows import (
-    MEMBER,
-    NOT_MEMBER,
-    NOT_ORGANISER,
-    ORGANISER,
-    created_base,
-    index,
-    lww,
-    register,
-    unindex,
-)
+from app import payload as p
+from app.domain import Domain, Dump, Kind, Table
+from app.merge_rows import created_base, index, lww, register, unindex
 from app.ops import Op
-from app.text_crdt import apply_update, render
+from app.roles import NOT_ORGANISER, ORGANISER
 
 if TYPE_CHECKING:
     from app.apply import Applier
@@ -30,8 +18,6 @@ if TYPE_CHECKING:
 
 
 def category_create(a: Applier, op: Op) -> str | None:
-    if a.rank(op) < ORGANISER:
-        return NOT_ORGANISER
     cur = a.db.execute(
         "INSERT INTO categories (id, group_id, name, position, deleted, created_by, created_hlc,"
         " clocks) VALUES (?,?,?,?,0,?,?,'{}')",
@@ -42,8 +28,6 @@ def category_create(a: Applier, op: Op) -> str | None:
 
 
 def category_update(a: Applier, op: Op) -> str | None:
-    if a.rank(op) < ORGANISER:
-        return NOT_ORGANISER
     found = a.find("categories", op.entity, op)
     if found is None:
         return "no such category (yet)"
@@ -52,8 +36,6 @@ def category_update(a: Applier, op: Op) -> str | None:
 
 
 def discussion_create(a: Applier, op: Op) -> str | None:
-    if a.rank(op) < MEMBER:
-        return NOT_MEMBER
     if a.find("categories", op.fields["category_id"], op) is None:
         return "its category has not arrived"
     title = op.fields["title"]
@@ -75,8 +57,6 @@ _MODERATION = frozenset({"pinned", "locked", "category_id"})
 
 def discussion_update(a: Applier, op: Op) -> str | None:
     rank = a.rank(op)
-    if rank < MEMBER:
-        return NOT_MEMBER
     found = a.find("discussions", op.entity, op)
     if found is None:
         return "no such discussion (yet)"
@@ -101,8 +81,6 @@ def discussion_update(a: Applier, op: Op) -> str | None:
 
 
 def post_create(a: Applier, op: Op) -> str | None:
-    if a.rank(op) < MEMBER:
-        return NOT_MEMBER
     f = op.fields
     discussion = f["discussion_id"]
     if a.find("discussions", discussion, op) is None:
@@ -128,8 +106,6 @@ def post_create(a: Applier, op: Op) -> str | None:
 
 def post_update(a: Applier, op: Op) -> str | None:
     rank = a.rank(op)
-    if rank < MEMBER:
-        return NOT_MEMBER
     found = a.find("posts", op.entity, op)
     if found is None:
         return "no such post (yet)"
@@ -147,8 +123,6 @@ def post_update(a: Applier, op: Op) -> str | None:
 
 
 def reaction_set(a: Applier, op: Op) -> str | None:
-    if a.rank(op) < MEMBER:
-        return NOT_MEMBER
     if a.find("posts", op.entity, op) is None:
         return "its post has not arrived"
     key = (op.entity, op.device, op.fields["emoji"])
@@ -158,126 +132,10 @@ def reaction_set(a: Applier, op: Op) -> str | None:
     return None
 
 
-# --- polls ------------------------------------------------------------------------
-
-
-def poll_create(a: Applier, op: Op) -> str | None:
-    if a.rank(op) < MEMBER:
-        return NOT_MEMBER
-    f = op.fields
-    if a.find("discussions", f["discussion_id"], op) is None:
-        return "its discussion has not arrived"
-    cur = a.db.execute(
-        "INSERT INTO polls (id, group_id, discussion_id, question, options, multiple, closes_ms,"
-        " created_by, created_hlc, clocks) VALUES (?,?,?,?,?,?,?,?,?,'{}')",
-        (
-            op.entity,
-            op.group,
-            f["discussion_id"],
-            f["question"],
-            json.dumps(f["options"]),
-            f["multiple"],
-            f.get("closes_ms"),
-            op.device,
-            op.hlc,
-        ),
-    )
-    a.remember("polls", op.entity, cur.lastrowid or 0, op)
-    return None
-
-
-def vote_set(a: Applier, op: Op) -> str | None:
-    if a.rank(op) < MEMBER:
-        return NOT_MEMBER
-    found = a.find("polls", op.entity, op)
-    if found is None:
-        return "its poll has not arrived"
-    options, multiple, closes_ms = a.db.execute(
-        "SELECT options, multiple, closes_ms FROM polls WHERE n = ?", (found[0],)
-    ).fetchone()
-    choices = op.fields["choices"]
-    if any(c >= len(json.loads(options)) for c in choices) or len(set(choices)) != len(choices):
-        return "the vote names an option the poll does not have"
-    if not multiple and len(choices) > 1:
-        return "the poll takes one choice"
-    if closes_ms is not None and physical_ms(op.hlc) > closes_ms:
-        return "the poll had closed"
-    register(
-        a,
-        op,
-        "votes",
-        ("poll_id", "member"),
-        (op.entity, op.device),
-        {"choices": json.dumps(sorted(choices))},
-    )
-    return None
-
-
-# --- notes ------------------------------------------------------------------------
-
-
-def note_create(a: Applier, op: Op) -> str | None:
-    if a.rank(op) < MEMBER:
-        return NOT_MEMBER
-    state = apply_update(None, op.fields["update"])
-    text = render(state)
-    n = a.next_n()
-    a.db.execute(
-        "INSERT INTO notes (n, id, group_id, title, text, ydoc, deleted, created_by, created_hlc,"
-        " clocks) VALUES (?,?,?,?,?,?,0,?,?,'{}')",
-        (n, op.entity, op.group, op.fields["title"], text, state, op.device, op.hlc),
-    )
-    a.remember("notes", op.entity, n, op)
-    index(a, "note", n, op.group, op.fields["title"], text, new=True)
-    return None
-
-
-def note_edit(a: Applier, op: Op) -> str | None:
-    if a.rank(op) < MEMBER:
-        return NOT_MEMBER
-    found = a.find("notes", op.entity, op)
-    if found is None:
-        return "its note has not arrived"
-    n = found[0]
-    title, ydoc, deleted = a.db.execute(
-        "SELECT title, ydoc, deleted FROM notes WHERE n = ?", (n,)
-    ).fetchone()
-    state = apply_update(ydoc, op.fields["update"])
-    text = render(state)
-    a.db.execute("UPDATE notes SET ydoc = ?, text = ? WHERE n = ?", (state, text, n))
-    if not deleted:
-        index(a, "note", n, op.group, title, text)
-    return None
-
-
-def note_update(a: Applier, op: Op) -> str | None:
-    rank = a.rank(op)
-    if rank < MEMBER:
-        return NOT_MEMBER
-    found = a.find("notes", op.entity, op)
-    if found is None:
-        return "its note has not arrived"
-    n, author = found
-    if "deleted" in op.fields and author != op.device and rank < ORGANISER:
-        return "only its author or an organiser deletes a note"
-    won = lww(a, "notes", n, op, op.fields, base=created_base(a, "notes", n))
-    if won:
-        title, text, deleted = a.db.execute(
-            "SELECT title, text, deleted FROM notes WHERE n = ?", (n,)
-        ).fetchone()
-        if deleted:
-            unindex(a, "note", n)
-        else:
-            index(a, "note", n, op.group, title, text)
-    return None
-
-
 # --- follows ----------------------------------------------------------------------
 
 
 def follow_set(a: Applier, op: Op) -> str | None:
-    if a.rank(op) < MEMBER:
-        return NOT_MEMBER
     table = "discussions" if op.fields["target_kind"] == "discussion" else "categories"
     if a.find(table, op.entity, op) is None:
         return "what it follows has not arrived"
@@ -290,3 +148,97 @@ def follow_set(a: Applier, op: Op) -> str | None:
         {"target_kind": op.fields["target_kind"], "state": op.fields["state"]},
     )
     return None
+
+
+# --- what each kind carries ---------------------------------------------------------
+
+FOLLOW_STATES = ("following", "muted", "none")
+FOLLOW_TARGETS = ("discussion", "category")
+
+DOMAIN = Domain(
+    name="discussions",
+    needs=("members",),
+    tables=(
+        Table("categories", Dump("id, name, position, deleted", "id", bools=("deleted",))),
+        Table(
+            "discussions",
+            Dump(
+                "id, category_id, title, pinned, locked, resolved, deleted, created_by,"
+                " created_hlc, last_activity_hlc",
+                "id",
+                bools=("pinned", "locked", "resolved", "deleted"),
+            ),
+            searchable=True,
+        ),
+        Table(
+            "posts",
+            Dump(
+                "id, discussion_id, reply_to, body, deleted, created_by, created_hlc",
+                "id",
+                bools=("deleted",),
+            ),
+            searchable=True,
+        ),
+        Table(
+            "reactions",
+            Dump("post_id, member, emoji", "post_id, member, emoji", where="present = 1"),
+        ),
+        Table(
+            "follows",
+            Dump("member, target_id, target_kind, state", "member, target_id"),
+        ),
+    ),
+    kinds=(
+        Kind(
+            "category",
+            "create",
+            category_create,
+            {"name": p.title},
+            {"position": p.integer},
+            least="organiser",
+        ),
+        Kind(
+            "category",
+            "update",
+            category_update,
+            {},
+            {"name": p.title, "position": p.integer, "deleted": p.boolean},
+            least="organiser",
+        ),
+        Kind(
+            "discussion",
+            "create",
+            discussion_create,
+            {"title": p.title, "category_id": p.ident},
+        ),
+        Kind(
+            "discussion",
+            "update",
+            discussion_update,
+            {},
+            {
+                "title": p.title,
+                "category_id": p.ident,
+                "pinned": p.boolean,
+                "locked": p.boolean,
+                "resolved": p.boolean,
+                "deleted": p.boolean,
+            },
+        ),
+        Kind(
+            "post",
+            "create",
+            post_create,
+            {"discussion_id": p.ident, "body": p.text()},
+            {"reply_to": p.opt_ident},
+        ),
+        Kind("post", "update", post_update, {}, {"body": p.text(), "deleted": p.boolean}),
+        Kind("reaction", "set", reaction_set, {"emoji": p.text(32), "present": p.boolean}),
+        Kind(
+            "follow",
+            "set",
+            follow_set,
+            {"target_kind": p.one_of(*FOLLOW_TARGETS), "state": p.one_of(*FOLLOW_STATES)},
+        ),
+    ),
+)

@@ -1,4 +1,4 @@
-"""Merge rules for the group itself, its members and its invitations.
+"""The group itself, its members and its invitations: their kinds of op and merge rules.
 
 Membership is judged at each op's own point in the total order (see app.timeline):
 a role change that lands before ops that depended on the old role asks for the group
@@ -10,22 +10,19 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from app import payload as p
 from app.clock import physical_ms
+from app.domain import Domain, Dump, Kind, Table
 from app.ids import founded_id
 from app.invite_proof import proof_holds
-from app.merge_rows import (
-    MAX_KEY,
-    MEMBER,
-    NOT_MEMBER,
-    NOT_ORGANISER,
-    ORGANISER,
-    lww,
-)
+from app.merge_rows import MAX_KEY, lww
 from app.ops import Op
+from app.roles import ORGANISER, ROLE_RANK, ROLES
 
 if TYPE_CHECKING:
     from app.apply import Applier
 
+CONSENTS = ("nobody", "organisers", "members")  # who may see a member's contact details
 FOREIGN_FOUNDING = "the group's id does not come from its founder's key"
 
 # --- groups and membership -------------------------------------------------------
@@ -59,8 +56,6 @@ def group_create(a: Applier, op: Op) -> str | None:
 
 
 def group_update(a: Applier, op: Op) -> str | None:
-    if a.rank(op) < ORGANISER:
-        return NOT_ORGANISER
     row = a.db.execute("SELECT n, created_hlc, founder FROM groups WHERE id = ?", (op.group,))
     n, created, founder = row.fetchone()
     lww(a, "groups", n, op, op.fields, base=[created, founder])
@@ -108,17 +103,12 @@ def _grant(a: Applier, op: Op, device: str, role: str, display_name: str | None)
 
 
 def member_set_role(a: Applier, op: Op) -> str | None:
-    if a.rank(op) < ORGANISER:
-        return NOT_ORGANISER
     _grant(a, op, op.entity, op.fields["role"], op.fields.get("display_name"))
     return None
 
 
 def member_update(a: Applier, op: Op) -> str | None:
-    rank = a.rank(op)
-    if rank < MEMBER:
-        return NOT_MEMBER
-    if op.entity != op.device and rank < ORGANISER:
+    if op.entity != op.device and a.rank(op) < ORGANISER:
         return "members edit only their own profile"
     n = _member_n(a, op)
     if n is None:
@@ -136,10 +126,6 @@ def _member_n(a: Applier, op: Op) -> int | None:
 
 def member_contact(a: Applier, op: Op) -> str | None:
     """A member's own contact details and who may see them; sealed in the row."""
-    if a.rank(op) < MEMBER:
-        return NOT_MEMBER
-    if op.entity != op.device:
-        return "members set only their own contact details"
     n = _member_n(a, op)
     if n is None:
         return "no such member (yet)"
@@ -157,8 +143,6 @@ def member_erase(a: Applier, op: Op) -> str | None:
     Only the member erases their own, and always may, even once removed: what the
     erasure blanks then never depends on roles that a late op could still change.
     """
-    if op.entity != op.device:
-        return "members erase only their own contact details"
     n = _member_n(a, op)
     if n is None:
         return "no such member (yet)"
@@ -173,8 +157,6 @@ def member_erase(a: Applier, op: Op) -> str | None:
 
 
 def invite_create(a: Applier, op: Op) -> str | None:
-    if a.rank(op) < ORGANISER:
-        return NOT_ORGANISER
     f = op.fields
     cur = a.db.execute(
         "INSERT INTO invitations (id, group_id, role, invite_key, expires_ms, created_by,"
@@ -186,8 +168,6 @@ def invite_create(a: Applier, op: Op) -> str | None:
 
 
 def invite_update(a: Applier, op: Op) -> str | None:
-    if a.rank(op) < ORGANISER:
-        return NOT_ORGANISER
     found = a.find("invitations", op.entity, op)
     if found is None:
         return "no such invitation (yet)"
@@ -235,3 +215,118 @@ def invite_redeem(a: Applier, op: Op) -> str | None:
     )
     _grant(a, op, op.device, role, op.fields.get("display_name"))
     return None
+
+
+# --- what each kind carries ---------------------------------------------------------
+
+
+def _role(v: object) -> bool:
+    return v in ROLES
+
+
+def _role_or_removed(v: object) -> bool:
+    return v in ROLE_RANK
+
+
+GROUP_FIELDS: dict[str, p.Check] = {
+    "name": p.title,
+    "description": p.text(5000),
+    "colour": p.text(32),
+    "emblem": p.text(32),
+}
+_PROFILE = {"display_name": p.text(100), "bio": p.text(5000), "interests": p.titles}
+
+DOMAIN = Domain(
+    name="members",
+    tables=(
+        Table(
+            "groups",
+            Dump("id, name, description, colour, emblem, founder", "id", single="group"),
+            key="id",
+        ),
+        Table(
+            "members",
+            Dump(
+                "device, role, display_name, bio, interests, contact, contact_consent, joined_hlc",
+                "device",
+                json=("interests",),
+            ),
+        ),
+        Table("role_changes"),
+        Table(
+            "invitations",
+            Dump(
+                "id, role, invite_key, expires_ms, revoked, used_by, created_by",
+                "id",
+                bools=("revoked",),
+            ),
+        ),
+    ),
+    kinds=(
+        Kind(
+            "group",
+            "create",
+            group_create,
+            {"name": p.title},
+            {**GROUP_FIELDS, "display_name": p.text(100), "seed": p.hex_of(32)},
+            least="anyone",
+            membership=True,
+        ),
+        Kind("group", "update", group_update, {}, GROUP_FIELDS, least="organiser"),
+        Kind(
+            "member",
+            "set_role",
+            member_set_role,
+            {"role": _role_or_removed},
+            {"display_name": p.text(100)},
+            least="organiser",
+            membership=True,
+        ),
+        Kind("member", "update", member_update, {}, _PROFILE),
+        Kind(
+            "member",
+            "contact",
+            member_contact,
+            {"contact": p.text(2000), "consent": p.one_of(*CONSENTS)},
+            own="members set only their own contact details",
+            personal=True,
+            erases=True,
+        ),
+        # Members may always erase their own details, even once removed: what the
+        # erasure blanks then never depends on roles that a late op could still change.
+        Kind(
+            "member",
+            "erase",
+            member_erase,
+            least="anyone",
+            own="members erase only their own contact details",
+            erases=True,
+        ),
+        Kind(
+            "invite",
+            "create",
+            invite_create,
+            {"role": _role, "invite_key": p.hex_of(64), "expires_ms": p.integer},
+            least="organiser",
+            membership=True,
+        ),
+        Kind(
+            "invite",
+            "update",
+            invite_update,
+            {},
+            {"revoked": p.boolean},
+            least="organiser",
+            membership=True,
+        ),
+        Kind(
+            "invite",
+            "redeem",
+            invite_redeem,
+            {"proof": p.hex_of(128)},
+            {"display_name": p.text(100)},
+            least="anyone",
+            membership=True,
+        ),
+    ),
+)
