@@ -52,13 +52,17 @@ class Registry:
         self._derive()
 
     def _derive(self) -> None:
-        domains = list(self._domains.values())  # in the order added: parents first
+        domains = self.domains  # in the order added: parents first
         self.kinds: dict[KindName, Kind] = {k.name: k for d in domains for k in d.kinds}
         self.tables: tuple[Table, ...] = tuple(t for d in domains for t in d.tables)
         self.membership = frozenset(k.name for k in self.kinds.values() if k.membership)
         self.personal = frozenset(k.name for k in self.kinds.values() if k.personal)
         self.erasing = frozenset(k.name for k in self.kinds.values() if k.erases)
         self.searchable = tuple(t.name for t in self.tables if t.searchable)
+
+    @property
+    def domains(self) -> tuple[Domain, ...]:
+        return tuple(self._domains.values())
 
     def kind_of(self, op: Op) -> Kind:
         kind = self.kinds.get((op.kind, op.action))

@@ -114,3 +114,42 @@ def test_imports_point_one_way(package: str) -> None:
         if module.split(".")[0] in FORBIDDEN[package]
     ]
     assert not wrong, "\n".join(wrong)
+
+
+def _kind_pairs(path: Path, kinds: set[tuple[str, str]]) -> list[str]:
+    """Where a file lists kinds of op in a table: a set, list, dict or tuple of pairs."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Set, ast.List, ast.Tuple, ast.Dict)):
+            items = node.keys if isinstance(node, ast.Dict) else node.elts
+            for item in items:
+                if isinstance(item, ast.Tuple) and len(item.elts) == 2:
+                    pair = tuple(e.value for e in item.elts if isinstance(e, ast.Constant))
+                    if pair in kinds:
+                        found.append(f"{path.relative_to(REPO)}:{item.lineno} lists {pair}")
+    return found
+
+
+def test_each_kind_of_op_is_declared_in_its_domain_alone() -> None:
+    """Who may write a kind of op, and how it merges, is said once, in ``app.kinds``.
+
+    Outside the domain modules no file lists kinds of op by hand (the way the hub once
+    kept its own set of organiser-only kinds); the hub asks the registry instead.
+    """
+    from app.registry import REGISTRY
+
+    kinds = set(REGISTRY.kinds)
+    declared_in = {REPO / "app" / "kinds", REPO / "app" / "registry.py"}
+    listed = [
+        hit
+        for package in ("app", "sync", "ui")
+        for path in _sources(package)
+        if not any(path.is_relative_to(d) for d in declared_in)
+        for hit in _kind_pairs(path, kinds)
+    ]
+    assert not listed, "\n".join(listed)
+    # The kinds live in the domain modules, and the hub's one permission check is theirs.
+    assert {k.name for d in REGISTRY.domains for k in d.kinds} == kinds
+    hub_source = "".join(p.read_text() for p in _sources("sync") if "hub" in p.parts)
+    assert "REGISTRY.refusal(" in hub_source
