@@ -2,9 +2,11 @@
 
 ``ingest`` is the only door into the materialised tables, for local edits and for
 ops from elsewhere alike. An op that cannot take effect yet (its author not admitted,
-its target not arrived) is kept waiting and retried whenever more ops arrive. When an
-op lands before ops that depended on a state it changes (a removal that is older than
-what the removed device wrote since), the group is rebuilt from its log in order.
+its target not arrived) is kept waiting, with the keys of what it waits for (see
+``wait_keys``), and tried again when an op that takes effect touches one of them: the
+cost of an arrival does not grow with the number of ops waiting. When an op lands
+before ops that depended on a state it changes (a removal that is older than what the
+removed device wrote since), the group is rebuilt from its log in order.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Applier:
         # Written once at the end of a batch rather than once per op.
         self.search_rows: dict[int, tuple[str, str, str]] = {}
         self.activity: dict[str, int] = {}
+        self.touched: set[str] = set()  # wait keys of what ops applied so far changed
 
     def timeline(self, group: str) -> Timeline:
         tl = self.timelines.get(group)
@@ -69,6 +72,7 @@ class Applier:
 
     def role_changed_in_past(self, group: str, device: str, hlc: int) -> None:
         """A role change at ``hlc`` may void or revive ops the device wrote after it."""
+        self.touched.add(role_key(group, device))
         if self.rebuilding:
             return
         later = (
@@ -126,6 +130,7 @@ class Applier:
         except sqlite3.IntegrityError:
             reason = "it clashes with something already here"
         if reason is None:
+            self.touched.add(entity_key(op.entity))
             key = (op.group, op.device)
             if op.hlc > self.latest_in_batch.get(key, 0):
                 self.latest_in_batch[key] = op.hlc
@@ -176,18 +181,22 @@ def ingest(
     result.groups = groups
 
     applier = Applier(db, sealer)
-    waiting_before = _waiting_ops(db, groups, sealer)
-    states = _apply_in_order(applier, [*fresh, *waiting_before], result.reasons)
+    states = _apply_in_order(applier, fresh, result.reasons)
+    waiting = [op for op in fresh if states[op.id] == WAITING]
+    held = _any_waiting(db, groups)
+    revived = _wake(applier, sealer, states, waiting, result.reasons, held=held)
 
     db.executemany(
         "INSERT INTO ops (id, group_id, device, seq, prev, hlc, kind, entity, action, payload,"
         " payload_hash, sig, hash, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [_op_row(op, states[op.id], sealer) for op in fresh],
     )
+    _remember_waits(db, [op for op in fresh if states[op.id] == WAITING])
     personal = {op.group for op in fresh if (op.kind, op.action) in REGISTRY.erasing}
     erase_personal_payloads(db, personal)
-    revived = [(op.id,) for op in waiting_before if states[op.id] == APPLIED]
-    db.executemany("UPDATE ops SET state = 1 WHERE id = ?", revived)
+    if revived:
+        db.executemany("UPDATE ops SET state = 1 WHERE id = ?", [(i,) for i in revived])
+        db.executemany("DELETE FROM waits WHERE op_id = ?", [(i,) for i in revived])
     for group in applier.to_rebuild:
         states.update(rebuild_group(db, group, sealer))
     result.applied = sum(1 for s in states.values() if s == APPLIED)
@@ -212,6 +221,8 @@ def rebuild_group(db: sqlite3.Connection, group: str, sealer: Sealer) -> dict[st
         "UPDATE ops SET state = 1 WHERE id = ?",
         [(op_id,) for op_id, s in states.items() if s == APPLIED],
     )
+    db.execute("DELETE FROM waits WHERE group_id = ?", (group,))
+    _remember_waits(db, [op for op in ops if states[op.id] == WAITING])
     erase_personal_payloads(db, {group})
     return states
 
@@ -294,12 +305,90 @@ def _known_neighbours(db: sqlite3.Connection, ops: Sequence[Op]) -> Known:
     return known
 
 
-def _waiting_ops(db: sqlite3.Connection, groups: set[str], sealer: Sealer) -> list[Op]:
-    ops: list[Op] = []
-    for group in groups:
-        rows = db.execute("SELECT * FROM ops WHERE group_id = ? AND state = 0", (group,))
-        ops.extend(row_to_op(r, sealer) for r in rows)
-    return ops
+def role_key(group: str, device: str) -> str:
+    return f"r:{group}:{device}"
+
+
+def entity_key(entity: str) -> str:
+    return f"e:{entity}"
+
+
+def wait_keys(op: Op) -> set[str]:
+    """What could let a waiting op take effect: a change to one of these.
+
+    Its author's role; its entity arriving (or, for a member's profile, that member
+    being admitted); the entities its payload names. Whatever else it waits for never
+    comes, or comes with a rebuild of the group, which tries every op again.
+    """
+    keys = {role_key(op.group, op.device), role_key(op.group, op.entity), entity_key(op.entity)}
+    kind = REGISTRY.kinds.get((op.kind, op.action))
+    for name in kind.refers if kind else ():
+        value = op.fields.get(name)
+        if isinstance(value, str):
+            keys.add(entity_key(value))
+    return keys
+
+
+def _any_waiting(db: sqlite3.Connection, groups: set[str]) -> bool:
+    """Whether the groups hold ops waiting from before: most of the time, none."""
+    return any(
+        db.execute("SELECT 1 FROM ops WHERE group_id = ? AND state = 0 LIMIT 1", (g,)).fetchone()
+        for g in groups
+    )
+
+
+def _remember_waits(db: sqlite3.Connection, ops: Sequence[Op]) -> None:
+    if not ops:
+        return
+    db.executemany(
+        "INSERT INTO waits (key, op_id, group_id) VALUES (?,?,?)",
+        [(key, op.id, op.group) for op in ops for key in sorted(wait_keys(op))],
+    )
+
+
+def _wake(
+    applier: Applier,
+    sealer: Sealer,
+    states: dict[str, int],
+    new_waiting: Sequence[Op],
+    reasons: dict[str, str],
+    *,
+    held: bool,
+) -> list[str]:
+    """Try again the waiting ops that what has just taken effect may free, until none is.
+
+    Returns the ids of ops held before this batch that now took effect; ``states``
+    gains every op tried.
+    """
+    db = applier.db
+    by_key: dict[str, list[Op]] = {}
+    for op in new_waiting:
+        for key in wait_keys(op):
+            by_key.setdefault(key, []).append(op)
+    revived: list[str] = []
+    while applier.touched:
+        keys = sorted(applier.touched)
+        applier.touched = set()
+        candidates = {op.id: op for key in keys for op in by_key.get(key, ())}
+        woken: set[str] = set()
+        for i in range(0, len(keys) if held else 0, _CHUNK):
+            chunk = keys[i : i + _CHUNK]
+            rows = db.execute(
+                "SELECT * FROM ops WHERE state = 0 AND id IN (SELECT op_id FROM waits"
+                f" WHERE key IN ({','.join('?' * len(chunk))}))",
+                chunk,
+            )
+            for row in rows:
+                if states.get(row["id"]) != APPLIED:
+                    candidates[row["id"]] = row_to_op(row, sealer)
+                    woken.add(row["id"])
+        ops = [op for op in candidates.values() if states.get(op.id) != APPLIED]
+        if not ops:
+            break
+        tried = _apply_in_order(applier, ops, reasons)
+        states.update(tried)
+        revived += [op_id for op_id in woken if tried.get(op_id) == APPLIED]
+    return revived
 
 
 def _op_row(op: Op, state: int, sealer: Sealer) -> tuple[object, ...]:

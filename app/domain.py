@@ -39,6 +39,9 @@ class Kind:
     erases: bool = False  # taking it in may blank personal payloads covered by an erasure
     membership: bool = False  # it decides who holds which role (see app.timeline)
     check: Callable[[Op], None] | None = None  # deeper checks of a valid payload's content
+    # Payload fields naming other entities it needs (besides its own): an op waiting for
+    # one is tried again when that entity arrives, and not at every change.
+    refers: tuple[str, ...] = ()
 
     @property
     def name(self) -> tuple[str, str]:

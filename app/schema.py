@@ -72,6 +72,20 @@ class OpRow(Base):
     )
 
 
+class Wait(Base):
+    """What a waiting op waits for: it is tried again when one of its keys is touched.
+
+    A key names an entity (``e:<id>``) or a member's role in a group
+    (``r:<group>:<device>``); see ``app.apply``.
+    """
+
+    __tablename__ = "waits"
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String, index=True)
+    op_id: Mapped[str] = mapped_column(String, index=True)
+    group_id: Mapped[str] = mapped_column(String, index=True)
+
+
 class Outbox(Base):
     """Ops written on this device that no hub has acknowledged yet."""
 

@@ -210,6 +210,7 @@ DOMAIN = Domain(
             "create",
             discussion_create,
             {"title": p.title, "category_id": p.ident},
+            refers=("category_id",),
         ),
         Kind(
             "discussion",
@@ -224,6 +225,7 @@ DOMAIN = Domain(
                 "resolved": p.boolean,
                 "deleted": p.boolean,
             },
+            refers=("category_id",),
         ),
         Kind(
             "post",
@@ -231,6 +233,7 @@ DOMAIN = Domain(
             post_create,
             {"discussion_id": p.ident, "body": p.text()},
             {"reply_to": p.opt_ident},
+            refers=("discussion_id", "reply_to"),
         ),
         Kind("post", "update", post_update, {}, {"body": p.text(), "deleted": p.boolean}),
         Kind("reaction", "set", reaction_set, {"emoji": p.text(32), "present": p.boolean}),

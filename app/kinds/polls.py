@@ -105,6 +105,7 @@ DOMAIN = Domain(
                 "multiple": p.boolean,
             },
             {"closes_ms": p.opt_integer},
+            refers=("discussion_id",),
         ),
         Kind("vote", "set", vote_set, {"choices": _choices}),
     ),
