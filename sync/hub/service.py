@@ -42,6 +42,7 @@ from sync.proofs import (
 )
 
 WAIT_FOR_EARLIER = "its author's earlier ops are not on the hub"
+ID_TAKEN = "another op has that id"
 MAX_VOID_KEPT = 100  # per member: ops kept though they do not count (see push)
 # Refusals that a later push may overturn: what they wait for can still arrive.
 _RETRYABLE = frozenset({WAIT_FOR_EARLIER, NOT_MEMBER, NOT_CLERK, NOT_ORGANISER})
@@ -588,15 +589,15 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
 
     held = _held(conn, [op.id for _, op in parsed])
     fresh: list[tuple[int, Op]] = []
+    clashes: set[int] = set()
     for i, op in parsed:
         if op.id in held:
             seq, op_hash = held[op.id]
             if op_hash == op.hash:
                 results[i] = PushResult(op.id, "duplicate", seq=seq)
-            else:
-                results[i] = _rejected(op.id, "another op has that id", retry=False)
-        else:
-            fresh.append((i, op))
+                continue
+            clashes.add(i)  # refused below, once it is proved its author's
+        fresh.append((i, op))
 
     accepted: list[tuple[int, Op]] = []
     for chain in _by_chain(fresh).values():
@@ -616,6 +617,7 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
     if any(is_membership(op) for _, op in accepted):
         roster = roster.copy()  # the cached one stays as the log is until this commits
     admitted: list[tuple[int, Op]] = []
+    refused: list[Op] = []
     void = _VoidKept(conn, group_id)
     for i, op in accepted:
         # A member's op that does not count (say, written offline after being demoted)
@@ -623,7 +625,10 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
         # every later op of its author, which needs it as the link before it. Up to a
         # limit: each replica tries its waiting ops again at every change.
         member = roster.current(op.device) != "removed"
-        if is_membership(op):
+        reason: str | None
+        if i in clashes:
+            reason, keep = ID_TAKEN, False
+        elif is_membership(op):
             keep = member and void.room(op.device)
             reason = roster.judge(op, keep_waiting=keep)
         else:
@@ -631,12 +636,15 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
             keep = bool(reason) and member and void.room(op.device)
         if reason and not keep:
             results[i] = _rejected(op.id, reason)
+            if not results[i].retry:
+                refused.append(op)
         else:
             if reason:
                 void.count(op.device)
             admitted.append((i, op))
     seqs = _append(conn, group_id, [op for _, op in admitted])
     void.save()
+    _link_refused(conn, group_id, refused)
     newest: tuple[int, str] | None = None
     for (i, op), seq in zip(admitted, seqs, strict=True):
         results[i] = PushResult(op.id, "accepted", seq=seq)
@@ -763,7 +771,45 @@ def _known(conn: Connection, group_id: str, chain: list[tuple[int, Op]]) -> Know
         )
         for r in rows:  # the ops between are held too: knowing them changes nothing
             known[(group_id, device, r.dev_seq)] = (r.hash, r.prev, r.hlc)
+    links = t.refused_links.c
+    link = conn.execute(
+        select(links.dev_seq, links.hash, links.prev, links.hlc).where(
+            links.group_id == group_id, links.device == device
+        )
+    ).first()
+    if link is not None:
+        known.setdefault((group_id, device, link.dev_seq), (link.hash, link.prev, link.hlc))
     return known
+
+
+def _link_refused(conn: Connection, group_id: str, refused: Sequence[Op]) -> None:
+    """Keep each author's newest op refused for good, so the ops after it still link.
+
+    Only ops proved their author's (their chain verified) and refused for what they
+    say are linked through; the op itself is never served. Without the link, every
+    later op of its author would wait for it for ever.
+    """
+    newest: dict[str, Op] = {}
+    for op in refused:
+        if op.device not in newest or op.seq > newest[op.device].seq:
+            newest[op.device] = op
+    links = t.refused_links
+    for device, op in newest.items():
+        where = (links.c.group_id == group_id, links.c.device == device)
+        held = conn.execute(select(links.c.dev_seq).where(*where)).scalar()
+        if held is not None and held >= op.seq:
+            continue
+        conn.execute(links.delete().where(*where))
+        conn.execute(
+            links.insert().values(
+                group_id=group_id,
+                device=device,
+                dev_seq=op.seq,
+                hash=op.hash,
+                prev=op.prev,
+                hlc=op.hlc,
+            )
+        )
 
 
 def _contiguous(

@@ -80,6 +80,20 @@ members = Table(
     PrimaryKeyConstraint("group_id", "device"),
 )
 
+# The newest op of each author refused for good: the ops after it link through it, so
+# one refusal never holds back the rest of its author's work (see service.push).
+refused_links = Table(
+    "hub_refused_links",
+    metadata,
+    Column("group_id", String, nullable=False),
+    Column("device", String, nullable=False),
+    Column("dev_seq", BigInteger, nullable=False),
+    Column("hash", String, nullable=False),
+    Column("prev", String),
+    Column("hlc", BigInteger, nullable=False),
+    PrimaryKeyConstraint("group_id", "device"),
+)
+
 devices = Table(
     "hub_devices",
     metadata,
