@@ -5,11 +5,24 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
 from app import payload as p
 from app.domain import Domain, Dump, Kind, Table
 from app.merge_rows import created_base, index, lww, register, unindex
 from app.ops import Op
 from app.roles import NOT_ORGANISER, ORGANISER
+from app.schema import Base
 
 if TYPE_CHECKING:
     from app.apply import Applier
@@ -148,6 +161,81 @@ def follow_set(a: Applier, op: Op) -> str | None:
         {"target_kind": op.fields["target_kind"], "state": op.fields["state"]},
     )
     return None
+
+
+# --- its tables, as its migrations make them -----------------------------------------
+
+
+class Category(Base):
+    __tablename__ = "categories"
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String, unique=True)
+    group_id: Mapped[str] = mapped_column(String, ForeignKey("groups.id"))
+    name: Mapped[str] = mapped_column(String)
+    position: Mapped[int] = mapped_column(Integer, server_default="0")
+    deleted: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    created_by: Mapped[str] = mapped_column(String)
+    created_hlc: Mapped[int] = mapped_column(BigInteger)
+    clocks: Mapped[str] = mapped_column(Text, server_default="{}")
+
+
+class Discussion(Base):
+    __tablename__ = "discussions"
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String, unique=True)
+    group_id: Mapped[str] = mapped_column(String, ForeignKey("groups.id"))
+    category_id: Mapped[str] = mapped_column(String)
+    title: Mapped[str] = mapped_column(String)
+    pinned: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    locked: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    resolved: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    deleted: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    created_by: Mapped[str] = mapped_column(String)
+    created_hlc: Mapped[int] = mapped_column(BigInteger)
+    last_activity_hlc: Mapped[int] = mapped_column(BigInteger)
+    clocks: Mapped[str] = mapped_column(Text, server_default="{}")
+    __table_args__ = (Index("ix_discussions_activity", "group_id", "last_activity_hlc"),)
+
+
+class Post(Base):
+    __tablename__ = "posts"
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String, unique=True)
+    group_id: Mapped[str] = mapped_column(String)
+    discussion_id: Mapped[str] = mapped_column(String)
+    reply_to: Mapped[str | None] = mapped_column(String)
+    body: Mapped[str] = mapped_column(Text)
+    deleted: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    created_by: Mapped[str] = mapped_column(String)
+    created_hlc: Mapped[int] = mapped_column(BigInteger)
+    clocks: Mapped[str] = mapped_column(Text, server_default="{}")
+    __table_args__ = (Index("ix_posts_discussion", "discussion_id", "created_hlc"),)
+
+
+class Reaction(Base):
+    """Per-element last-writer-wins presence: (post, member, emoji) is there or not."""
+
+    __tablename__ = "reactions"
+    post_id: Mapped[str] = mapped_column(String, primary_key=True)
+    member: Mapped[str] = mapped_column(String, primary_key=True)
+    emoji: Mapped[str] = mapped_column(String, primary_key=True)
+    group_id: Mapped[str] = mapped_column(String)
+    present: Mapped[bool] = mapped_column(Boolean)
+    hlc: Mapped[int] = mapped_column(BigInteger)
+    device: Mapped[str] = mapped_column(String)
+
+
+class Follow(Base):
+    """A member following or muting a discussion or a category (an LWW register)."""
+
+    __tablename__ = "follows"
+    member: Mapped[str] = mapped_column(String, primary_key=True)
+    target_id: Mapped[str] = mapped_column(String, primary_key=True)
+    group_id: Mapped[str] = mapped_column(String)
+    target_kind: Mapped[str] = mapped_column(String)
+    state: Mapped[str] = mapped_column(String)  # 'following' | 'muted' | 'none'
+    hlc: Mapped[int] = mapped_column(BigInteger)
+    device: Mapped[str] = mapped_column(String)
 
 
 # --- what each kind carries ---------------------------------------------------------

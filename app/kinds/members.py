@@ -10,6 +10,19 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
 from app import payload as p
 from app.clock import physical_ms
 from app.domain import Domain, Dump, Kind, Table
@@ -18,6 +31,7 @@ from app.invite_proof import proof_holds
 from app.merge_rows import MAX_KEY, lww
 from app.ops import Op
 from app.roles import ORGANISER, ROLE_RANK, ROLES
+from app.schema import Base
 
 if TYPE_CHECKING:
     from app.apply import Applier
@@ -215,6 +229,71 @@ def invite_redeem(a: Applier, op: Op) -> str | None:
     )
     _grant(a, op, op.device, role, op.fields.get("display_name"))
     return None
+
+
+# --- its tables, as its migrations make them -----------------------------------------
+
+
+class Group(Base):
+    __tablename__ = "groups"
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String, unique=True)
+    name: Mapped[str] = mapped_column(String)
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    colour: Mapped[str] = mapped_column(String, server_default="")
+    emblem: Mapped[str] = mapped_column(String, server_default="")
+    founder: Mapped[str] = mapped_column(String)
+    created_hlc: Mapped[int] = mapped_column(BigInteger)
+    clocks: Mapped[str] = mapped_column(Text, server_default="{}")
+
+
+class Member(Base):
+    """A device admitted to a group; ``role`` is 'removed' once it is taken out."""
+
+    __tablename__ = "members"
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[str] = mapped_column(String, ForeignKey("groups.id"))
+    device: Mapped[str] = mapped_column(String)
+    role: Mapped[str] = mapped_column(String)
+    display_name: Mapped[str] = mapped_column(String, server_default="")
+    bio: Mapped[str] = mapped_column(Text, server_default="")
+    interests: Mapped[str] = mapped_column(Text, server_default="[]")
+    contact: Mapped[str] = mapped_column(Text, server_default="")  # personal data, sealed
+    contact_consent: Mapped[str] = mapped_column(String, server_default="organisers")
+    joined_hlc: Mapped[int] = mapped_column(BigInteger)
+    created_hlc: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[str] = mapped_column(String)
+    clocks: Mapped[str] = mapped_column(Text, server_default="{}")
+    __table_args__ = (UniqueConstraint("group_id", "device", name="uq_members_device"),)
+
+
+class RoleChange(Base):
+    """Each role a device was given, and when: an op counts under its author's role then."""
+
+    __tablename__ = "role_changes"
+    op_id: Mapped[str] = mapped_column(String, primary_key=True)
+    group_id: Mapped[str] = mapped_column(String)
+    device: Mapped[str] = mapped_column(String)
+    role: Mapped[str] = mapped_column(String)
+    hlc: Mapped[int] = mapped_column(BigInteger)
+    author: Mapped[str] = mapped_column(String)
+    __table_args__ = (Index("ix_role_changes_group", "group_id"),)
+
+
+class Invitation(Base):
+    __tablename__ = "invitations"
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String, unique=True)
+    group_id: Mapped[str] = mapped_column(String, ForeignKey("groups.id"))
+    role: Mapped[str] = mapped_column(String)
+    invite_key: Mapped[str] = mapped_column(String)  # public key standing for the token
+    expires_ms: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[str] = mapped_column(String)
+    created_hlc: Mapped[int] = mapped_column(BigInteger)
+    revoked: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    used_by: Mapped[str | None] = mapped_column(String)
+    used_hlc: Mapped[int | None] = mapped_column(BigInteger)
+    clocks: Mapped[str] = mapped_column(Text, server_default="{}")
 
 
 # --- what each kind carries ---------------------------------------------------------

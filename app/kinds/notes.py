@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
 from app import payload as p
 from app.domain import Domain, Dump, Kind, Table
 from app.merge_rows import created_base, index, lww, unindex
 from app.ops import Op
 from app.roles import ORGANISER
+from app.schema import Base
 from app.text_crdt import apply_update, check_update, render
 
 if TYPE_CHECKING:
@@ -65,6 +77,25 @@ def note_update(a: Applier, op: Op) -> str | None:
         else:
             index(a, "note", n, op.group, title, text)
     return None
+
+
+# --- its tables, as its migrations make them -----------------------------------------
+
+
+class Note(Base):
+    """A shared note: the body is a text CRDT, ``text`` its current plain rendering."""
+
+    __tablename__ = "notes"
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String, unique=True)
+    group_id: Mapped[str] = mapped_column(String)
+    title: Mapped[str] = mapped_column(String)
+    text: Mapped[str] = mapped_column(Text, server_default="")
+    ydoc: Mapped[bytes] = mapped_column(LargeBinary)
+    deleted: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    created_by: Mapped[str] = mapped_column(String)
+    created_hlc: Mapped[int] = mapped_column(BigInteger)
+    clocks: Mapped[str] = mapped_column(Text, server_default="{}")
 
 
 # --- what each kind carries ---------------------------------------------------------

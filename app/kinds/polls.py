@@ -5,11 +5,22 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Integer,
+    String,
+    Text,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
 from app import payload as p
 from app.clock import physical_ms
 from app.domain import Domain, Dump, Kind, Table
 from app.merge_rows import register
 from app.ops import Op
+from app.schema import Base
 
 if TYPE_CHECKING:
     from app.apply import Applier
@@ -63,6 +74,36 @@ def vote_set(a: Applier, op: Op) -> str | None:
         {"choices": json.dumps(sorted(choices))},
     )
     return None
+
+
+# --- its tables, as its migrations make them -----------------------------------------
+
+
+class Poll(Base):
+    __tablename__ = "polls"
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String, unique=True)
+    group_id: Mapped[str] = mapped_column(String)
+    discussion_id: Mapped[str] = mapped_column(String)
+    question: Mapped[str] = mapped_column(String)
+    options: Mapped[str] = mapped_column(Text)  # JSON list of option texts
+    multiple: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    closes_ms: Mapped[int | None] = mapped_column(BigInteger)
+    created_by: Mapped[str] = mapped_column(String)
+    created_hlc: Mapped[int] = mapped_column(BigInteger)
+    clocks: Mapped[str] = mapped_column(Text, server_default="{}")
+
+
+class Vote(Base):
+    """A member's current choices in a poll: one register per member per poll."""
+
+    __tablename__ = "votes"
+    poll_id: Mapped[str] = mapped_column(String, primary_key=True)
+    member: Mapped[str] = mapped_column(String, primary_key=True)
+    group_id: Mapped[str] = mapped_column(String)
+    choices: Mapped[str] = mapped_column(Text)  # JSON list of option indexes
+    hlc: Mapped[int] = mapped_column(BigInteger)
+    device: Mapped[str] = mapped_column(String)
 
 
 # --- what each kind carries ---------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import app.registry  # noqa: F401  (it loads every domain's tables onto Base.metadata)
 from app.schema import Base
 
 connection = context.config.attributes["connection"]
