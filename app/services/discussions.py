@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from app.errors import NotAllowed, NotFound
@@ -10,6 +11,8 @@ from app.services.common import clean_body, clean_title, group_of, require_group
 from app.services.members import role_in
 from app.store import Store
 from app.writer import writing
+
+MAX_HLC = 2**63 - 1  # no mark limit: read up to the newest activity
 
 
 @dataclass(frozen=True)
@@ -329,15 +332,24 @@ def thread(
     ]
 
 
-def mark_read(*, store: Store, discussion_id: str) -> None:
-    """Remember that this profile's member has read the discussion up to now."""
+def mark_read(*, store: Store, discussion_id: str, up_to: int | None = None) -> None:
+    """Remember that this profile's member has read the discussion up to now.
+
+    ``up_to`` (a last-activity stamp) marks only what was shown, so posts that came
+    after a thread was read stay unread; a mark never moves back.
+    """
     with store.write() as db:
         group_of(db, "discussions", discussion_id, "discussion")
-        db.execute(
-            "INSERT OR REPLACE INTO read_marks (discussion_id, read_hlc)"
-            " SELECT id, last_activity_hlc FROM discussions WHERE id = ?",
-            (discussion_id,),
-        )
+        mark_read_in(db, discussion_id, up_to)
+
+
+def mark_read_in(db: sqlite3.Connection, discussion_id: str, up_to: int | None = None) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO read_marks (discussion_id, read_hlc)"
+        " SELECT d.id, MAX(COALESCE(r.read_hlc, 0), MIN(d.last_activity_hlc, COALESCE(?, ?)))"
+        " FROM discussions d LEFT JOIN read_marks r ON r.discussion_id = d.id WHERE d.id = ?",
+        (up_to, MAX_HLC, discussion_id),
+    )
 
 
 def react(*, store: Store, post_id: str, emoji: str, present: bool = True) -> None:
