@@ -19,6 +19,8 @@ from app.errors import MootError
 from app.logs import log_to_file
 from app.op_schema import CONSENTS, ROLES
 from app.services import discussions, follows, groups, members, notes, polls, search
+from app.services.roster import read_roster
+from app.services.thread_view import read_thread
 from app.store import Store, open_store
 from sync import hubs
 from sync.bundle import export_bundle, import_bundle
@@ -169,9 +171,9 @@ def cmd_discussion_set(store: Store, a: argparse.Namespace) -> Any:
 
 
 def cmd_thread(store: Store, a: argparse.Namespace) -> Any:
-    return discussions.thread(
+    return read_thread(
         store=store, discussion_id=a.discussion_id, offset=a.offset, limit=a.limit
-    )
+    ).posts
 
 
 def cmd_reply(store: Store, a: argparse.Namespace) -> Any:
@@ -248,7 +250,7 @@ def cmd_search(store: Store, a: argparse.Namespace) -> Any:
 
 
 def cmd_member_list(store: Store, a: argparse.Namespace) -> Any:
-    return members.list_members(store=store, group_id=a.group_id)
+    return read_roster(store=store, group_id=a.group_id).members
 
 
 def cmd_member_admit(store: Store, a: argparse.Namespace) -> Any:
