@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +41,7 @@ from app.demo_content import Poll as PollSpec
 from app.feeds import Feed
 from app.identity import DeviceIdentity
 from app.ops import Op
+from app.progress import Progress, quiet_if_none
 from app.services import discussions
 from app.services.groups import my_name
 from app.store import Store
@@ -51,8 +52,7 @@ HOUR_MS = 60 * 60 * 1000
 FOUNDED_DAYS_AGO = 120
 READ_OLDER_THAN_DAYS = 30  # discussions quiet for longer than this count as read
 _BATCH = 250  # ops per ingest call, so progress moves
-
-Progress = Callable[[int, int, str], None]  # done, total, what
+ADDING = "Adding the sample group"
 
 
 def build_demo(
@@ -62,7 +62,11 @@ def build_demo(
     seed: int = DEMO_SEED,
     now_ms: int | None = None,
 ) -> str:
-    """Make the sample group in ``store`` (once; a second call finds it) and return its id."""
+    """Make the sample group in ``store`` (once; a second call finds it) and return its id.
+
+    It is made in one transaction: cancelled at any point, the profile is as it was.
+    """
+    progress = quiet_if_none(progress)
     now = wall_ms() if now_ms is None else now_ms
     existing = _existing_demo(store)
     if existing is not None:
@@ -73,8 +77,8 @@ def build_demo(
     plan = _Plan(rng, group_id, now, store.identity, you)
     plan.write_all()
     ops = plan.sign()
-    _apply(store, ops, progress)
-    _mark_read(store, plan, now)
+    progress.check()
+    _apply(store, ops, plan, now, progress)
     store.notify({group_id})
     return group_id
 
@@ -91,29 +95,27 @@ def _existing_demo(store: Store) -> str | None:
     return None
 
 
-def _apply(store: Store, ops: Sequence[Op], progress: Progress | None) -> None:
+def _apply(store: Store, ops: Sequence[Op], plan: _Plan, now: int, progress: Progress) -> None:
     total = len(ops)
     max_hlc = 0
     with store.write() as db:
         for start in range(0, total, _BATCH):
+            progress.check()
             result = ingest(db, ops[start : start + _BATCH], sealer=store.sealer)
             if result.waiting:
                 # The sample's own plan is wrong (an author writing before joining,
                 # say): fail whole rather than leave a half-made group behind.
                 raise RuntimeError(f"sample group ops did not apply: {result.reasons}")
             max_hlc = max(max_hlc, result.max_hlc)
-            if progress:
-                progress(min(start + _BATCH, total), total, "Adding the sample group")
+            progress.report(min(start + _BATCH, total), total, ADDING)
         # What this device wrote waits for a hub, as its own edits always do.
         hub_links.queue(db, [op.id for op in ops if op.device == store.device_id])
+        # The member has caught up with older talk; the last weeks' discussions stay unread.
+        for discussion_id, last_ms in plan.last_activity.items():
+            if now - last_ms > READ_OLDER_THAN_DAYS * DAY_MS:
+                discussions.mark_read_in(db, discussion_id)
+        progress.check()
     store.clock.observe(max_hlc)
-
-
-def _mark_read(store: Store, plan: _Plan, now: int) -> None:
-    """The member has caught up with older talk; the last weeks' discussions stay unread."""
-    for discussion_id, last_ms in plan.last_activity.items():
-        if now - last_ms > READ_OLDER_THAN_DAYS * DAY_MS:
-            discussions.mark_read(store=store, discussion_id=discussion_id)
 
 
 def _uuid7_at(rng: random.Random, ms: int) -> str:

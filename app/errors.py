@@ -29,3 +29,7 @@ class BundleError(MootError):
 
 class ClockError(MootError):
     """Stamps are too far ahead of this computer's clock to be trusted."""
+
+
+class Cancelled(MootError):
+    """Long work was stopped on request; what was committed before stays, nothing is half done."""

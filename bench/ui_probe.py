@@ -254,12 +254,7 @@ def stall(profile: Path, hub_url: str, code: str) -> None:
         ticks.clear()
         started = time.perf_counter()
         ctx.tasks.run_with_progress(
-            lambda tell, _cancel: join_hub(
-                store=store,
-                hub_url=hub_url,
-                code=code,
-                progress=lambda phase, done, total: tell(done, total, phase),
-            ),
+            lambda progress: join_hub(store=store, hub_url=hub_url, code=code, progress=progress),
             done=joined,
             failed=failed,
             progress=shown,

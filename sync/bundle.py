@@ -24,9 +24,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from app.apply import IngestResult, ingest, read_log
-from app.errors import BundleError, ClockError, InvalidOp, NotAllowed
+from app.errors import BundleError, Cancelled, ClockError, InvalidOp, NotAllowed
 from app.hub_links import queue
 from app.ops import Op, op_from_wire
+from app.progress import Progress, quiet_if_none
 from app.services.common import require_group
 from app.services.groups import get_group
 from app.services.members import Invitation, invite_with, my_role, redeem_with, role_in
@@ -36,6 +37,11 @@ from app.writer import Writer, writing
 MAGIC = "moot-bundle"
 MAX_BYTES = 2**30  # uncompressed; a group's whole history is far smaller
 VERSION = 1
+_STEP = 1_000  # lines written between two reports (and chances to stop)
+# What export and import report they are doing; the window words them its own way.
+WRITING = "Writing changes"
+READING = "Reading the file"
+APPLYING = "Applying changes"
 
 
 @dataclass(frozen=True)
@@ -65,21 +71,34 @@ class Bundle:
 
 
 def export_bundle(
-    *, store: Store, group_id: str, path: Path, invite_role: str | None = None
+    *,
+    store: Store,
+    group_id: str,
+    path: Path,
+    invite_role: str | None = None,
+    progress: Progress | None = None,
 ) -> ExportResult:
     """Write every op of the group to ``path``; with ``invite_role``, a one-use invitation too.
 
     The invitation, the file and the commit are one unit of work: if the file cannot be
-    written, the invitation was never made; the file appears under its name only once
-    the invitation is committed.
+    written, or the export is cancelled, the invitation was never made and no file is
+    left; the file appears under its name only once the invitation is committed.
     """
+    progress = quiet_if_none(progress)
     with writing(store) as w:
+        progress.check()
         require_group(w.db, group_id)
         invitation = None
         if invite_role is not None:
             invitation = invite_with(w, group_id=group_id, role=invite_role)
         ops = read_log(w.db, store.sealer, group_id)
-        tmp = _write_beside(path, _bundle_lines(store, group_id, ops, invitation))
+        lines = _bundle_lines(store, group_id, ops, invitation)
+        tmp = _write_beside(path, lines, progress)
+        try:
+            progress.check()  # the last moment at which stopping leaves nothing behind
+        except Cancelled:
+            os.unlink(tmp)
+            raise
     _move_into_place(tmp, path)
     return ExportResult(path, len(ops), invitation)
 
@@ -159,20 +178,29 @@ def read_bundle(path: Path) -> Bundle:
     return Bundle(group_id, str(header["exporter"]), ops, _invitation(header, group_id, path))
 
 
-def import_bundle(*, store: Store, path: Path) -> ImportResult:
-    """Apply a bundle's ops (and redeem its invitation) in one transaction, or nothing."""
+def import_bundle(*, store: Store, path: Path, progress: Progress | None = None) -> ImportResult:
+    """Apply a bundle's ops (and redeem its invitation) in one transaction, or nothing.
+
+    Cancelled, nothing is changed: the last chance to stop comes just before the commit.
+    """
+    progress = quiet_if_none(progress)
+    progress.report(0, 0, READING)
     bundle = read_bundle(path)
     joined_as = refused = None
     try:
         with store.write() as db:
+            progress.check()
+            progress.report(0, len(bundle.ops), APPLYING)
             result: IngestResult = ingest(db, bundle.ops, sealer=store.sealer)
-            store.clock.observe(result.max_hlc)
+            store.clock.observe(result.max_hlc)  # before a redemption is stamped
             queue(db, result.new_ids)  # for the hub, once this laptop reaches one
             if (
                 bundle.invitation is not None
                 and role_in(db, bundle.group_id, store.device_id) == "removed"
             ):
                 joined_as, refused = _try_redeem(Writer(store, db), bundle.invitation)
+            progress.check()
+            progress.report(len(bundle.ops), len(bundle.ops), APPLYING)
     except (InvalidOp, ClockError) as exc:
         raise BundleError(f"{path} was refused and nothing was changed: {exc}") from None
     store.notify({bundle.group_id})
@@ -222,7 +250,7 @@ def _parse(line: bytes, path: Path) -> Any:
         raise BundleError(f"{path} is damaged: a line is not valid JSON.") from None
 
 
-def _write_beside(path: Path, lines: list[bytes]) -> str:
+def _write_beside(path: Path, lines: list[bytes], progress: Progress) -> str:
     """Write to a temporary file beside the target, so a full disk never leaves half a bundle."""
     path = Path(path)
     try:
@@ -231,8 +259,14 @@ def _write_beside(path: Path, lines: list[bytes]) -> str:
         raise BundleError(f"Cannot write to {path.parent}: {exc.strerror}.") from None
     try:
         with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-            for line in lines:
+            for n, line in enumerate(lines):
+                if n % _STEP == 0:
+                    progress.check()
+                    progress.report(n, len(lines), WRITING)
                 gz.write(line)
+    except Cancelled:
+        os.unlink(tmp)
+        raise
     except OSError as exc:
         os.unlink(tmp)
         raise BundleError(f"Could not write {path}: {exc.strerror}; nothing was written.") from None

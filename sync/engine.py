@@ -9,24 +9,27 @@ stopped: pushes are idempotent on the hub and a page is either wholly applied or
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from app import hub_links
 from app.apply import ingest, read_log
-from app.errors import ClockError, InvalidOp, MootError
+from app.errors import Cancelled, ClockError, InvalidOp, MootError
 from app.ops import Op, op_from_wire
+from app.progress import Progress, quiet_if_none
 from app.store import Store
 from sync.client import HubClient, parse_page
-from sync.errors import Cancelled, HubFailed, NotLinked, SyncError
+from sync.errors import HubFailed, NotLinked, SyncError
 
 PUSH_BATCH = 500
 PAGE = 5_000
 # Hubs older than the "retry" flag name only this passing rejection.
 _WAIT_FOR_EARLIER = "its author's earlier ops are not on the hub"
 
-Progress = Callable[[str, int, int], None]  # (phase, done, total)
+# What a sync reports it is doing; the window words them its own way.
+SENDING = "Sending changes"
+RECEIVING = "Receiving changes"
+STOPPED = "Sync stopped; what was done so far is kept."
 
 
 @dataclass
@@ -47,8 +50,9 @@ def sync_group(
     *,
     client: HubClient | None = None,
     progress: Progress | None = None,
-    cancel: threading.Event | None = None,
 ) -> SyncResult:
+    """Push, then pull; ``progress`` may stop it between (or just before) commits."""
+    progress = quiet_if_none(progress)
     with store.read() as db:
         link = hub_links.get_link(db, store.sealer, group_id)
     if link is None:
@@ -56,8 +60,12 @@ def sync_group(
     client = client or HubClient(link.hub_url, link.token)
     result = SyncResult(group_id)
     try:
-        _push(store, client, group_id, result, progress, cancel)
-        _pull(store, client, group_id, link.cursor, result, progress, cancel)
+        _push(store, client, group_id, result, progress)
+        _pull(store, client, group_id, link.cursor, result, progress)
+    except Cancelled:
+        with store.write() as db:
+            hub_links.record_outcome(db, group_id, STOPPED)
+        raise Cancelled(STOPPED) from None
     except MootError as exc:
         with store.write() as db:
             hub_links.record_outcome(db, group_id, str(exc))
@@ -72,24 +80,18 @@ def sync_group(
     return result
 
 
-def _check(cancel: threading.Event | None) -> None:
-    if cancel is not None and cancel.is_set():
-        raise Cancelled("Sync stopped; what was done so far is kept.")
-
-
 def _push(
     store: Store,
     client: HubClient,
     group_id: str,
     result: SyncResult,
-    progress: Progress | None,
-    cancel: threading.Event | None,
+    progress: Progress,
 ) -> None:
     with store.read() as db:
         total = hub_links.outbox_size(db, group_id)
     skipped: set[str] = set()
     while True:
-        _check(cancel)
+        progress.check()
         with store.read() as db:
             batch = [
                 op
@@ -116,8 +118,7 @@ def _push(
             hub_links.acknowledge(db, done + dropped)
         result.pushed += len(done)
         result.rejected += len(dropped)
-        if progress:
-            progress("push", result.pushed + result.rejected, total)
+        progress.report(result.pushed + result.rejected, total, SENDING)
         # Ops that wait for others stay skipped; the loop goes on past them, and ends
         # once every op in the outbox was sent or skipped.
 
@@ -161,15 +162,12 @@ def _pull(
     group_id: str,
     cursor: int,
     result: SyncResult,
-    progress: Progress | None,
-    cancel: threading.Event | None,
+    progress: Progress,
 ) -> None:
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="moot-pull") as fetcher:
         committing = threading.Event()
         try:
-            _pull_pages(
-                store, client, group_id, cursor, result, progress, cancel, fetcher, committing
-            )
+            _pull_pages(store, client, group_id, cursor, result, progress, fetcher, committing)
         finally:
             committing.set()  # a fetch still waiting for it must not hold up the shutdown
 
@@ -180,8 +178,7 @@ def _pull_pages(
     group_id: str,
     cursor: int,
     result: SyncResult,
-    progress: Progress | None,
-    cancel: threading.Event | None,
+    progress: Progress,
     fetcher: ThreadPoolExecutor,
     committing: threading.Event,
 ) -> None:
@@ -200,7 +197,7 @@ def _pull_pages(
     start = cursor
     ahead: Future[_Page] | None = None
     while True:
-        _check(cancel)
+        progress.check()
         if ahead is None:
             page = _read_page(client.pull_raw(group_id, after=cursor, limit=PAGE))
         else:
@@ -225,6 +222,8 @@ def _pull_pages(
             ahead = fetcher.submit(fetch_ahead, seqs[-1])
         try:
             with store.write() as db:
+                # Stopped while waiting for the write lock: the page is not applied.
+                progress.check()
                 applied = ingest(db, page.ops, sealer=store.sealer)
                 hub_links.advance_cursor(db, group_id, seqs[-1])
                 committing.set()
@@ -235,7 +234,6 @@ def _pull_pages(
         store.clock.observe(applied.max_hlc)
         cursor = seqs[-1]
         result.pulled += applied.received
-        if progress:
-            progress("pull", cursor - start, max(page.head - start, 1))
+        progress.report(cursor - start, max(page.head - start, 1), RECEIVING)
         if cursor >= page.head:
             return

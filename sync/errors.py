@@ -6,6 +6,7 @@ most specific of these.
 
 from __future__ import annotations
 
+from app.errors import Cancelled as Cancelled  # long work of every kind stops with it
 from app.errors import MootError
 
 
@@ -43,7 +44,3 @@ class HubFailed(SyncError):
 
 class NotLinked(SyncError):
     """The group is not connected to a hub on this laptop."""
-
-
-class Cancelled(SyncError):
-    """The sync was stopped on request; what was done so far is kept."""

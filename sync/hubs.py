@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from app import hub_links
 from app.apply import read_log, read_membership
 from app.clock import wall_ms
+from app.errors import Cancelled, MootError
+from app.progress import Progress, quiet_if_none
 from app.services import members
 from app.services.groups import get_group, list_groups, my_name
 from app.store import Store
 from sync.client import HubClient
-from sync.engine import Progress, SyncResult, sync_group
-from sync.errors import Refused, SyncError
+from sync.engine import SyncResult, sync_group
+from sync.errors import Refused
 from sync.proofs import enrol_message, join_message, register_message, sign
 
 
@@ -34,6 +39,27 @@ class GroupStatus:
     last_error: str | None
 
 
+@dataclass(frozen=True)
+class GroupSynced:
+    group_id: str
+    group_name: str
+    hub: str
+    result: SyncResult
+
+
+@dataclass(frozen=True)
+class GroupFailed:
+    group_id: str
+    group_name: str
+    hub: str
+    error: MootError  # Cancelled where the person stopped the round at this group
+
+
+GroupOutcome = GroupSynced | GroupFailed
+
+log = logging.getLogger(__name__)
+
+
 def join_hub(
     *,
     store: Store,
@@ -42,7 +68,13 @@ def join_hub(
     client: HubClient | None = None,
     progress: Progress | None = None,
 ) -> Joined:
-    """Join a group with an invitation code, then pull its whole history."""
+    """Join a group with an invitation code, then pull its whole history.
+
+    Stopped before the hub lets this laptop in, nothing changes; stopped during the
+    pull, the group is joined and the rest of its history comes at the next sync.
+    """
+    progress = quiet_if_none(progress)
+    progress.check()
     client = client or HubClient(hub_url)
     hub, stamp = str(client.info()["device"]), wall_ms()
     answer = client.join(
@@ -78,13 +110,17 @@ def connect_hub(
     """Connect a group started offline to a hub with a registration code; upload its history.
 
     The hub is admitted to the group as an organiser, so it can let in the members
-    its invitation codes bring.
+    its invitation codes bring. Stopped before the hub registers the group, nothing
+    changes; stopped during the upload, the rest goes up at the next sync.
     """
+    progress = quiet_if_none(progress)
+    progress.check()
     group = get_group(store=store, group_id=group_id)
     if group.my_role != "organiser":
         raise Refused("Only an organiser of the group can connect it to a hub.")
     client = client or HubClient(hub_url)
     hub = client.info()
+    progress.check()
     members.admit(
         store=store,
         group_id=group_id,
@@ -117,9 +153,16 @@ def connect_hub(
 
 
 def enrol_hub(
-    *, store: Store, group_id: str, hub_url: str, client: HubClient | None = None
+    *,
+    store: Store,
+    group_id: str,
+    hub_url: str,
+    client: HubClient | None = None,
+    progress: Progress | None = None,
 ) -> SyncResult:
     """A laptop admitted offline reaches the group's hub by proving its device key."""
+    progress = quiet_if_none(progress)
+    progress.check()
     client = client or HubClient(hub_url)
     hub, stamp = str(client.info()["device"]), wall_ms()
     token = client.enrol(
@@ -133,26 +176,44 @@ def enrol_hub(
             db, store.sealer, group_id=group_id, hub_url=client.base_url, token=token
         )
     client.token = token
-    return sync_group(store, group_id, client=client)
+    return sync_group(store, group_id, client=client, progress=progress)
 
 
-def sync_all(*, store: Store, group_id: str | None = None) -> list[SyncResult]:
-    """Sync one group, or every hub-linked group; one failing does not stop the others.
+def sync_all(
+    *,
+    store: Store,
+    group_id: str | None = None,
+    progress: Progress | None = None,
+    words: Callable[[str, str], str] | None = None,
+) -> list[GroupOutcome]:
+    """Sync one group, or every hub-linked group, and say how each went.
 
-    Raises the first failure after trying them all (each group's own is also kept as
-    its last error, for ``status``).
+    One group failing does not stop the others (its failure is also kept as its last
+    error, for ``status``). Cancelling stops the round: the group it stopped in is
+    failed with ``Cancelled``, and the groups after it are not tried. ``words(what,
+    group name)`` rewords what each group's sync reports.
     """
-    with store.read() as db:
-        groups = [group_id] if group_id else hub_links.linked_groups(db)
-    results, failures = [], []
-    for group in groups:
+    progress = quiet_if_none(progress)
+    standing = {s.group_id: s for s in status(store=store)}
+    chosen = [group_id] if group_id else list(standing)
+    outcomes: list[GroupOutcome] = []
+    for group in chosen:
+        known = standing.get(group)
+        name, hub = (known.group_name, known.hub) if known else ("", "")
+        mine = progress if words is None else progress.reworded(partial(_for_group, words, name))
         try:
-            results.append(sync_group(store, group))
-        except SyncError as exc:
-            failures.append(exc)
-    if failures:
-        raise failures[0]
-    return results
+            outcomes.append(GroupSynced(group, name, hub, sync_group(store, group, progress=mine)))
+        except Cancelled as exc:
+            outcomes.append(GroupFailed(group, name, hub, exc))
+            break
+        except MootError as exc:
+            log.warning("Sync of group %s (%s) failed: %s", group, name or "unnamed", exc)
+            outcomes.append(GroupFailed(group, name, hub, exc))
+    return outcomes
+
+
+def _for_group(words: Callable[[str, str], str], group_name: str, what: str) -> str:
+    return words(what, group_name)
 
 
 def status(*, store: Store) -> list[GroupStatus]:

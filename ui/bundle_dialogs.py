@@ -7,24 +7,49 @@ The same calls as ``moot bundle export`` (with its optional one-use invitation) 
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QMessageBox,
+    QProgressDialog,
+    QWidget,
+)
 
+from app.errors import Cancelled
+from app.progress import Progress
 from app.roles import ROLES
 from app.services.groups import GroupSummary
-from sync.bundle import ExportResult, ImportResult, export_bundle, import_bundle
+from sync.bundle import (
+    APPLYING,
+    READING,
+    WRITING,
+    ExportResult,
+    ImportResult,
+    export_bundle,
+    import_bundle,
+)
 from ui.context import AppContext
 from ui.i18n import tr
 from ui.sync_words import describe_failure
 from ui.task_dialog import TaskDialog
-from ui.tasks import Progress
+from ui.tasks import TaskHandle
 
 FILTER = "Moot bundles (*.moot);;All files (*)"
 SUFFIX = ".moot"
 ROLE_WORDS = {"member": "a member", "clerk": "a clerk", "organiser": "an organiser"}
+SHOW_IMPORT_AFTER_MS = 500  # a small file imports before a dialog would flash up
+
+
+def _bundle_words(what: str) -> str:
+    return {
+        WRITING: tr("Writing changes"),
+        READING: tr("Reading the file"),
+        APPLYING: tr("Applying changes"),
+    }.get(what, what)
 
 
 def _documents() -> Path:
@@ -81,8 +106,14 @@ class ExportBundleDialog(TaskDialog):
         role = str(self.role.currentData()) if self.invite.isChecked() else None
         store, group_id = self.ctx.store, self.group.id
 
-        def work(_report: Progress, _cancel: threading.Event) -> ExportResult:
-            return export_bundle(store=store, group_id=group_id, path=path, invite_role=role)
+        def work(progress: Progress) -> ExportResult:
+            return export_bundle(
+                store=store,
+                group_id=group_id,
+                path=path,
+                invite_role=role,
+                progress=progress.reworded(_bundle_words),
+            )
 
         self.start(work, self._done)
 
@@ -96,15 +127,25 @@ class ExportBundleDialog(TaskDialog):
         self.exported.emit(result)
         self.accept()
 
+    def cancelled(self) -> None:
+        self.ctx.message.emit(tr("Export stopped; no file was written."))
+        self.reject()
+
 
 class BundleImporter(QObject):
-    """File ▸ Import bundle…: choose a file, apply it in a worker, say what came of it."""
+    """File ▸ Import bundle…: choose a file, apply it in a worker, say what came of it.
+
+    A big file shows a progress dialog whose Cancel stops the import with nothing
+    changed.
+    """
 
     imported = Signal(object)  # ImportResult
 
     def __init__(self, ctx: AppContext, parent: QWidget) -> None:
         super().__init__(parent)
         self.ctx, self.parent_widget = ctx, parent
+        self.running: TaskHandle | None = None
+        self.progress_dialog: QProgressDialog | None = None
 
     def choose_and_import(self) -> None:
         chosen, _filter = QFileDialog.getOpenFileName(
@@ -116,11 +157,41 @@ class BundleImporter(QObject):
     def import_file(self, path: Path) -> None:
         store = self.ctx.store
         self.ctx.message.emit(tr("Importing {file}…").format(file=path.name))
-        self.ctx.tasks.run(
-            lambda: import_bundle(store=store, path=path), done=self._done, error=self._failed
+        dialog = QProgressDialog(
+            tr("Importing {file}…").format(file=path.name), tr("Cancel"), 0, 0, self.parent_widget
         )
+        dialog.setWindowTitle(tr("Import bundle"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(SHOW_IMPORT_AFTER_MS)
+        dialog.setAutoReset(False)
+        dialog.setAutoClose(False)
+        self.progress_dialog = dialog
+        self.running = self.ctx.tasks.run_with_progress(
+            lambda progress: import_bundle(
+                store=store, path=path, progress=progress.reworded(_bundle_words)
+            ),
+            done=self._done,
+            error=self._failed,
+            progress=self._on_progress,
+        )
+        dialog.canceled.connect(self.running.cancel)
+
+    def _on_progress(self, done: int, total: int, what: str) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.setLabelText(f"{what}…")
+            self.progress_dialog.setRange(0, total)
+            self.progress_dialog.setValue(min(done, total))
+
+    def _finish(self) -> None:
+        self.running = None
+        if self.progress_dialog is not None:
+            self.progress_dialog.canceled.disconnect()
+            self.progress_dialog.close()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
 
     def _done(self, result: ImportResult) -> None:
+        self._finish()
         lines = [
             tr("Imported {n} new changes into “{group}”.").format(
                 n=result.received, group=result.group_name
@@ -153,6 +224,10 @@ class BundleImporter(QObject):
             _tell(self.parent_widget, tr("Bundle imported"), "\n\n".join(lines))
 
     def _failed(self, exc: BaseException) -> None:
+        self._finish()
+        if isinstance(exc, Cancelled):
+            self.ctx.message.emit(tr("Import stopped; nothing was changed."))
+            return
         _tell(
             self.parent_widget, tr("Could not import the bundle"), describe_failure(exc), warn=True
         )

@@ -17,8 +17,11 @@ from typing import Any
 from app.dump import dump
 from app.errors import MootError
 from app.kinds.members import CONSENTS
+from app.logs import log_to_file
 from app.roles import ROLES
 from app.services import discussions, follows, groups, members, notes, polls, search
+from app.services.roster import read_roster
+from app.services.thread_view import read_thread
 from app.store import Store, open_store
 from sync import hubs
 from sync.bundle import export_bundle, import_bundle
@@ -37,6 +40,7 @@ def run(argv: list[str]) -> int:
         return 0
     try:
         store = open_store(Path(args.data_dir) if args.data_dir else None)
+        log_to_file(store.settings.data_dir)
         try:
             result = args.command(store, args)
         finally:
@@ -46,6 +50,11 @@ def run(argv: list[str]) -> int:
         return 1
     except OSError as exc:
         print(f"moot: {exc.strerror or exc} ({exc.filename or 'profile'})", file=sys.stderr)
+        return 1
+    if isinstance(result, PartlyFailed):
+        _print(result.value, as_json=args.json)
+        for line in result.failures:
+            print(f"moot: {line}", file=sys.stderr)
         return 1
     _print(result, as_json=args.json)
     return 0
@@ -67,6 +76,13 @@ class Raw:
 
     def __init__(self, text: str) -> None:
         self.text = text
+
+
+class PartlyFailed:
+    """Output printed as usual, then a line on stderr per failure, and a non-zero exit."""
+
+    def __init__(self, value: Any, failures: list[str]) -> None:
+        self.value, self.failures = value, failures
 
 
 def _plain(value: Any) -> Any:
@@ -156,9 +172,9 @@ def cmd_discussion_set(store: Store, a: argparse.Namespace) -> Any:
 
 
 def cmd_thread(store: Store, a: argparse.Namespace) -> Any:
-    return discussions.thread(
+    return read_thread(
         store=store, discussion_id=a.discussion_id, offset=a.offset, limit=a.limit
-    )
+    ).posts
 
 
 def cmd_reply(store: Store, a: argparse.Namespace) -> Any:
@@ -235,7 +251,7 @@ def cmd_search(store: Store, a: argparse.Namespace) -> Any:
 
 
 def cmd_member_list(store: Store, a: argparse.Namespace) -> Any:
-    return members.list_members(store=store, group_id=a.group_id)
+    return read_roster(store=store, group_id=a.group_id).members
 
 
 def cmd_member_admit(store: Store, a: argparse.Namespace) -> Any:
@@ -315,17 +331,42 @@ def cmd_hub_enrol(store: Store, a: argparse.Namespace) -> Any:
 
 
 def cmd_sync(store: Store, a: argparse.Namespace) -> Any:
-    results = hubs.sync_all(store=store, group_id=a.group_id)
-    pushed, pulled = sum(r.pushed for r in results), sum(r.pulled for r in results)
+    outcomes = hubs.sync_all(store=store, group_id=a.group_id)
+    rows, lines, failures = [], [], []
+    for outcome in outcomes:
+        name = outcome.group_name or outcome.group_id
+        if isinstance(outcome, hubs.GroupSynced):
+            r = outcome.result
+            rows.append(_sync_row(outcome, r.pushed, r.pulled, r.rejected, None))
+            line = f"{name}: sent {r.pushed} changes and received {r.pulled}."
+            if r.rejected:
+                line += f" The hub turned away {r.rejected}."
+            lines.append(line)
+        else:
+            rows.append(_sync_row(outcome, 0, 0, 0, str(outcome.error)))
+            lines.append(f"{name}: not synced: {outcome.error}")
+            failures.append(f"{name}: {outcome.error}")
+    result = {
+        "pushed": sum(row["pushed"] for row in rows),
+        "pulled": sum(row["pulled"] for row in rows),
+        "rejected": sum(row["rejected"] for row in rows),
+        "groups": rows,
+        "message": "\n".join(lines) or "No group on this laptop is connected to a hub.",
+    }
+    return PartlyFailed(result, failures) if failures else result
+
+
+def _sync_row(
+    outcome: hubs.GroupOutcome, pushed: int, pulled: int, rejected: int, error: str | None
+) -> dict[str, Any]:
     return {
+        "group_id": outcome.group_id,
+        "group_name": outcome.group_name,
+        "synced": error is None,
         "pushed": pushed,
         "pulled": pulled,
-        "rejected": sum(r.rejected for r in results),
-        "groups": [
-            {"group_id": r.group_id, "pushed": r.pushed, "pulled": r.pulled, "rejected": r.rejected}
-            for r in results
-        ],
-        "message": f"Sent {pushed} changes and received {pulled}.",
+        "rejected": rejected,
+        "error": error,
     }
 
 

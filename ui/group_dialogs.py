@@ -6,11 +6,10 @@ and ``moot hub connect``, in a worker, with the form kept filled in if it fails.
 
 from __future__ import annotations
 
-import threading
-
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from app.progress import Progress
 from app.services import groups
 from app.services.groups import GroupSummary
 from app.store import Store
@@ -22,8 +21,7 @@ from ui.context import AppContext
 from ui.emblems import DEFAULT_COLOUR, DEFAULT_EMBLEM, emblem_tile
 from ui.i18n import tr
 from ui.pickers import ColourPicker, EmblemPicker
-from ui.task_dialog import TaskDialog, engine_progress
-from ui.tasks import Progress
+from ui.task_dialog import TaskDialog, sync_words
 
 PREVIEW = 56
 
@@ -149,7 +147,7 @@ class NewGroupDialog(TaskDialog):
         colour, emblem = self.colour.value(), self.emblem.value()
         store = self.ctx.store
 
-        def work(_report: Progress, _cancel: threading.Event) -> str:
+        def work(_progress: Progress) -> str:
             _take_name(store, me)
             return groups.create_group(
                 store=store, name=name, description=description, colour=colour, emblem=emblem
@@ -218,11 +216,12 @@ class JoinHubDialog(TaskDialog):
         self.hub_url = url
         store = self.ctx.store
 
-        def work(report: Progress, cancel: threading.Event) -> Joined:
+        def work(progress: Progress) -> Joined:
+            progress.check()
             _take_name(store, me)
-            report(0, 0, tr("Asking the hub to let this laptop in…"))
-            progress = engine_progress(report, cancel, tr("Copying the group's history"))
-            return hubs.join_hub(store=store, hub_url=url, code=code, progress=progress)
+            progress.report(0, 0, tr("Asking the hub to let this laptop in…"))
+            copying = progress.reworded(sync_words(tr("Copying the group's history")))
+            return hubs.join_hub(store=store, hub_url=url, code=code, progress=copying)
 
         self.start(work, self._done)
 
@@ -289,11 +288,11 @@ class ConnectHubDialog(TaskDialog):
         self.hub_url = url
         store, group_id = self.ctx.store, self.group.id
 
-        def work(report: Progress, cancel: threading.Event) -> SyncResult:
-            report(0, 0, tr("Registering the group with the hub…"))
-            progress = engine_progress(report, cancel, tr("Receiving changes"))
+        def work(progress: Progress) -> SyncResult:
+            progress.report(0, 0, tr("Registering the group with the hub…"))
+            receiving = progress.reworded(sync_words(tr("Receiving changes")))
             return hubs.connect_hub(
-                store=store, group_id=group_id, hub_url=url, code=code, progress=progress
+                store=store, group_id=group_id, hub_url=url, code=code, progress=receiving
             )
 
         self.start(work, self._done)

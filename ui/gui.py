@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.errors import MootError
+from app.logs import log_to_file
 from app.settings import default_data_dir
 from app.store import open_store
 from ui.context import AppContext
@@ -52,6 +53,7 @@ def run_gui(*, data_dir: Path | None, demo: bool) -> int:
     except (MootError, OSError) as exc:
         QMessageBox.critical(None, "Moot", f"The profile could not be opened: {exc}")
         return 1
+    log_to_file(store.settings.data_dir)
     ctx = AppContext(store)
     window = MainWindow(ctx)
     window.show()

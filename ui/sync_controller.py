@@ -7,27 +7,29 @@ what went wrong, chosen from the exception's kind while it is still at hand.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.errors import MootError
+from app.progress import Progress
 from app.store import Store
 from sync import hubs
-from sync.engine import sync_group
+from sync.engine import SENDING
 from sync.hubs import GroupStatus
 from ui.context import AppContext
 from ui.i18n import tr
 from ui.sync_words import describe_failure, describe_rejections
-from ui.tasks import Newest, Progress, TaskHandle
+from ui.tasks import Newest, TaskHandle
 
 REFRESH_DELAY_MS = 300  # writes come in bursts; read the standing once they settle
 
 
 @dataclass(frozen=True)
-class GroupOutcome:
+class ShownOutcome:
+    """How one group's sync went, in the window's words."""
+
     group_id: str
+    group_name: str = ""
     failure: str | None = None  # plain words
     warning: str | None = None  # changes the hub turned away
     pulled: int = 0
@@ -36,40 +38,37 @@ class GroupOutcome:
 
 @dataclass(frozen=True)
 class SyncRound:
-    outcomes: list[GroupOutcome] = field(default_factory=list)
+    outcomes: list[ShownOutcome] = field(default_factory=list)
     statuses: list[GroupStatus] = field(default_factory=list)
 
 
-def sync_linked(
-    store: Store, report: Progress, cancel: threading.Event, only: str | None = None
-) -> SyncRound:
-    """Sync every hub-linked group (or ``only`` one); one failing does not stop the rest."""
-    outcomes = []
-    for status in hubs.status(store=store):
-        if only and status.group_id != only:
-            continue
-        if cancel.is_set():
-            break
-        name = status.group_name or tr("the group")
+def _progress_words(what: str, group: str) -> str:
+    words = (
+        tr("Sending changes for {group}")
+        if what == SENDING
+        else tr("Receiving changes for {group}")
+    )
+    return words.format(group=group or tr("the group"))
 
-        def progress(phase: str, done: int, total: int, name: str = name) -> None:
-            what = (
-                tr("Sending changes for {group}")
-                if phase == "push"
-                else tr("Receiving changes for {group}")
-            )
-            report(done, total, what.format(group=name))
 
-        try:
-            result = sync_group(store, status.group_id, progress=progress, cancel=cancel)
-        except MootError as exc:
-            outcomes.append(
-                GroupOutcome(status.group_id, failure=describe_failure(exc, status.hub))
-            )
+def sync_linked(store: Store, progress: Progress, only: str | None = None) -> SyncRound:
+    """Sync every hub-linked group (or ``only`` one) as ``moot sync`` does, and word it."""
+    shown = []
+    for outcome in hubs.sync_all(
+        store=store, group_id=only, progress=progress, words=_progress_words
+    ):
+        if isinstance(outcome, hubs.GroupFailed):
+            failure = describe_failure(outcome.error, outcome.hub)
+            shown.append(ShownOutcome(outcome.group_id, outcome.group_name, failure=failure))
             continue
+        result = outcome.result
         warning = describe_rejections(result.rejections) if result.rejections else None
-        outcomes.append(GroupOutcome(status.group_id, None, warning, result.pulled, result.pushed))
-    return SyncRound(outcomes, hubs.status(store=store))
+        shown.append(
+            ShownOutcome(
+                outcome.group_id, outcome.group_name, None, warning, result.pulled, result.pushed
+            )
+        )
+    return SyncRound(shown, hubs.status(store=store))
 
 
 class SyncController(QObject):
@@ -152,7 +151,7 @@ class SyncController(QObject):
             return False
         store = self.ctx.store
         self.running = self.ctx.tasks.run_with_progress(
-            lambda report, cancel: sync_linked(store, report, cancel, group_id),
+            lambda progress: sync_linked(store, progress, group_id),
             done=self._round_done,
             failed=self._round_failed,
             progress=self.progress.emit,
@@ -194,10 +193,27 @@ class SyncController(QObject):
                     self.warnings.pop(outcome.group_id, None)
         self._status_reads.drop()  # readings begun before the round are older than its own
         self._got_statuses(result.statuses)
+        self._tell_failures_elsewhere(result)
         self.finished.emit()
         if self._read_after_round:
             self._read_after_round = False
             self.refresh()
+
+    def _tell_failures_elsewhere(self, result: SyncRound) -> None:
+        """The standing speaks for the open group; failures in the others are said here."""
+        others = [o for o in result.outcomes if o.failure and o.group_id != self.ctx.group_id]
+        if len(others) == 1:
+            line = tr("“{group}” did not sync: {why}").format(
+                group=others[0].group_name or tr("A group"), why=others[0].failure
+            )
+            self.ctx.message.emit(line)
+        elif others:
+            names = ", ".join(f"“{o.group_name}”" for o in others)
+            self.ctx.message.emit(
+                tr("{n} groups did not sync: {names}. Open each to see why.").format(
+                    n=len(others), names=names
+                )
+            )
 
     def _round_failed(self, message: str) -> None:
         self.running = None

@@ -7,7 +7,6 @@ plain words under the form, which stays filled in so the person can fix and retr
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -25,29 +24,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import MootError
-from sync.errors import Cancelled
+from app.errors import Cancelled, MootError
+from app.progress import Progress
+from sync.engine import RECEIVING
 from ui.context import AppContext
 from ui.i18n import tr
 from ui.sync_words import describe_failure
-from ui.tasks import Progress, TaskHandle
-
-EngineProgress = Callable[[str, int, int], None]  # (phase, done, total), as sync reports
+from ui.tasks import TaskHandle
 
 
-def engine_progress(report: Progress, cancel: threading.Event, what: str) -> EngineProgress:
-    """A sync progress callback that reports to the window and stops on Cancel.
-
-    ``join_hub`` and ``connect_hub`` take no cancel event of their own; raising from
-    their progress callback stops them between pages, where what was pulled is kept.
-    """
-
-    def progress(phase: str, done: int, total: int) -> None:
-        if cancel.is_set():
-            raise Cancelled(tr("Stopped; what was done so far is kept."))
-        report(done, total, what if phase == "pull" else tr("Sending changes"))
-
-    return progress
+def sync_words(receiving: str) -> Callable[[str], str]:
+    """The window's words for what a join's or a connect's sync reports."""
+    return lambda what: receiving if what == RECEIVING else tr("Sending changes")
 
 
 class TaskDialog(QDialog):
@@ -117,9 +105,7 @@ class TaskDialog(QDialog):
         """The widgets to lock while the work runs."""
         return []
 
-    def start(
-        self, fn: Callable[[Progress, threading.Event], Any], done: Callable[[Any], None]
-    ) -> None:
+    def start(self, fn: Callable[[Progress], Any], done: Callable[[Any], None]) -> None:
         self.show_error("")
         self._lock(True)
         self.progress.setRange(0, 0)

@@ -1,11 +1,14 @@
 """Background work for the window: every database and network call runs here.
 
 A task is a plain function run on a worker thread; its result, failure or progress
-comes back to the GUI thread by a queued signal. Long tasks take a ``cancel`` event
-(a ``threading.Event``) and check it between steps.
+comes back to the GUI thread by a queued signal. Long tasks take an
+``app.progress.Progress``: what they report reaches ``progress`` here, and the
+handle's ``cancel`` makes their next safe point raise ``Cancelled``.
 
 A failure reaches ``failed`` as a message; a caller that chooses its words by the kind
-of error (a sync's, say) passes ``error`` and receives the exception itself.
+of error (a sync's, say) passes ``error`` and receives the exception itself. A caller
+that passes neither has its failures shown by ``unhandled`` (the window puts them in
+front of the person); every failure is logged either way.
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from app.errors import MootError
+from app.errors import Cancelled, MootError
+from app.progress import Progress
 
-Progress = Callable[[int, int, str], None]  # done, total (0: unknown), what
 log = logging.getLogger(__name__)
 
 
@@ -68,9 +71,11 @@ class _Signals(QObject):
         finished: Callable[[_Signals], None],
         owner: QObject | None,
         newest: Newest | None,
+        unhandled: Callable[[str], None],
     ) -> None:
         super().__init__(parent)
         self._done, self._failed, self._error = done, failed, error
+        self._unhandled = unhandled
         self._progress, self._finished, self._owner = progress, finished, owner
         self._newest, self._ticket = newest, newest.begin() if newest else 0
         self.muted = False  # set at shutdown: the widgets these would touch are gone
@@ -100,10 +105,13 @@ class _Signals(QObject):
 
     @Slot(str, object)
     def _on_failed(self, message: str, exc: BaseException) -> None:
-        if self._error and self._wanted(self._error):
-            self._error(exc)
-        elif self._failed and self._wanted(self._failed):
-            self._failed(message)
+        if self._error or self._failed:
+            if self._error and self._wanted(self._error):
+                self._error(exc)
+            elif self._failed and self._wanted(self._failed):
+                self._failed(message)
+        elif not self.muted and not isinstance(exc, Cancelled):
+            self._unhandled(message)
         self._finished(self)
 
     @Slot(int, int, str)
@@ -122,6 +130,10 @@ class TaskHandle:
     def cancel(self) -> None:
         self.cancel_event.set()
 
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
 
 class _Runnable(QRunnable):
     def __init__(self, fn: Callable[[], Any], signals: _Signals, handle: TaskHandle) -> None:
@@ -132,9 +144,14 @@ class _Runnable(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn()
+        except Cancelled as exc:
+            log.info("A background task was stopped on request: %s", exc)
+            self.signals.failed.emit(str(exc), exc)
         except MootError as exc:
+            log.warning("A background task failed: %s", exc)
             self.signals.failed.emit(str(exc), exc)
         except OSError as exc:
+            log.warning("A background task failed: %s", exc, exc_info=exc)
             self.signals.failed.emit(f"{exc.strerror or exc} ({exc.filename or 'profile'})", exc)
         except Exception as exc:  # a worker must always report back
             log.exception("A background task failed")
@@ -146,7 +163,12 @@ class _Runnable(QRunnable):
 
 
 class Tasks(QObject):
-    """Runs functions off the GUI thread and hands their outcome back on it."""
+    """Runs functions off the GUI thread and hands their outcome back on it.
+
+    ``unhandled`` carries the message of a failure whose caller gave no handler.
+    """
+
+    unhandled = Signal(str)
 
     def __init__(self, parent: QObject | None = None, *, threads: int = 4) -> None:
         super().__init__(parent)
@@ -170,7 +192,7 @@ class Tasks(QObject):
         given ``newest``, once a newer read counted by it has begun.
         """
         return self.run_with_progress(
-            lambda _report, _cancel: fn(),
+            lambda _progress: fn(),
             done=done,
             failed=failed,
             error=error,
@@ -180,7 +202,7 @@ class Tasks(QObject):
 
     def run_with_progress(
         self,
-        fn: Callable[[Progress, threading.Event], Any],
+        fn: Callable[[Progress], Any],
         *,
         done: Callable[[Any], None] | None = None,
         failed: Callable[[str], None] | None = None,
@@ -189,13 +211,16 @@ class Tasks(QObject):
         owner: QObject | None = None,
         newest: Newest | None = None,
     ) -> TaskHandle:
-        """Run ``fn(report, cancel)``; ``report`` may be called from the worker freely."""
+        """Run ``fn(progress)``: its reports reach ``progress``, the handle cancels it."""
         handle = TaskHandle()
-        signals = _Signals(self, done, failed, error, progress, self._forget, owner, newest)
+        signals = _Signals(
+            self, done, failed, error, progress, self._forget, owner, newest, self.unhandled.emit
+        )
         self._live[signals] = handle
+        reporter = Progress(signals.progress.emit, cancel=handle.cancel_event)
 
         def call() -> Any:
-            return fn(signals.progress.emit, handle.cancel_event)
+            return fn(reporter)
 
         self.pool.start(_Runnable(call, signals, handle))
         return handle

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import Cancelled
 from app.services import groups
 from app.services.groups import CategoryView, GroupSummary
 from sync.bundle import ImportResult
@@ -32,6 +33,7 @@ from ui import theme
 from ui.actions import Actions
 from ui.bundle_dialogs import BundleImporter, ExportBundleDialog
 from ui.context import AppContext
+from ui.failure_notice import FailureNotice
 from ui.group_dialogs import ConnectHubDialog, JoinHubDialog, NewGroupDialog
 from ui.group_header import GroupHeader
 from ui.help_dialogs import show_about, show_shortcuts
@@ -49,7 +51,7 @@ from ui.settings_dialog import Chosen, SettingsDialog
 from ui.status_bar import SyncStatusBar
 from ui.sync_controller import SyncController
 from ui.sync_words import not_connected_line
-from ui.tasks import Newest
+from ui.tasks import Newest, TaskHandle
 
 # The side panel's places and the page that shows each.
 PAGE_OF = {
@@ -77,6 +79,7 @@ class MainWindow(QMainWindow):
         self._wanted_group = ""
         self._groups_loaded = False
         self._preparing = False
+        self._demo_task: TaskHandle | None = None
         self._look: tuple[str, int, str] | None = None
         self._group_reads, self._detail_reads = Newest(), Newest()
         self._navigate_when_read = False  # an overtaken read's wish to go there carries on
@@ -112,6 +115,7 @@ class MainWindow(QMainWindow):
         self.status = SyncStatusBar(ctx, self.sync)
         self.setStatusBar(self.status)
         self.importer = BundleImporter(ctx, self)
+        self.failures = FailureNotice(self)
         self._connect_actions()
         self.setTabOrder(self.search, self.nav)
         self.setTabOrder(self.nav, self.stack)
@@ -201,7 +205,9 @@ class MainWindow(QMainWindow):
         self.welcome.start_group.connect(self.start_group)
         self.welcome.join_hub.connect(self.join_group)
         self.welcome.open_bundle.connect(self.importer.choose_and_import)
+        self.welcome.cancel_busy.connect(self._cancel_demo)
         self.importer.imported.connect(self._on_imported)
+        self.ctx.tasks.unhandled.connect(self.failures.show_failure)
 
     def next_pane(self, step: int) -> None:
         page = self.stack.currentWidget()
@@ -473,7 +479,7 @@ class MainWindow(QMainWindow):
 
     def prepare_demo(self) -> None:
         """Make (or find) the sample group in this profile, showing progress meanwhile."""
-        from app.demo import build_demo  # only the sample profile needs it
+        from app.demo import ADDING, build_demo  # only the sample profile needs it
 
         self._preparing = True
         self.title_suffix = tr(" (sample group)")
@@ -483,20 +489,34 @@ class MainWindow(QMainWindow):
         )
         self.body.setCurrentWidget(self.welcome)
         store = self.ctx.store
-        self.ctx.tasks.run_with_progress(
-            lambda report, _cancel: build_demo(store, progress=report),
+        words = {ADDING: tr("Adding the sample group")}
+        self._demo_task = self.ctx.tasks.run_with_progress(
+            lambda progress: build_demo(
+                store, progress=progress.reworded(lambda what: words.get(what, what))
+            ),
             done=self._demo_ready,
-            failed=self._demo_failed,
+            error=self._demo_failed,
             progress=self.welcome.set_progress,
         )
 
-    def _demo_ready(self, group_id: str) -> None:
+    def _cancel_demo(self) -> None:
+        if self._demo_task is not None:
+            self._demo_task.cancel()
+
+    def _demo_finished(self) -> None:
         self._preparing = False
+        self._demo_task = None
+
+    def _demo_ready(self, group_id: str) -> None:
+        self._demo_finished()
         self.show_group(group_id)
 
-    def _demo_failed(self, message: str) -> None:
-        self._preparing = False
-        self.ctx.message.emit(tr("The sample group could not be made: {m}").format(m=message))
+    def _demo_failed(self, exc: BaseException) -> None:
+        self._demo_finished()
+        if isinstance(exc, Cancelled):
+            self.ctx.message.emit(tr("The sample group was not made."))
+        else:
+            self.ctx.message.emit(tr("The sample group could not be made: {m}").format(m=exc))
         self._show_body()
 
     # --- closing ----------------------------------------------------------------------

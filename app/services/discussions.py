@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from app.errors import NotAllowed, NotFound
@@ -10,6 +11,8 @@ from app.services.common import clean_body, clean_title, group_of, require_group
 from app.services.members import role_in
 from app.store import Store
 from app.writer import writing
+
+MAX_HLC = 2**63 - 1  # no mark limit: read up to the newest activity
 
 
 @dataclass(frozen=True)
@@ -41,14 +44,12 @@ class PostView:
     my_reactions: frozenset[str]
 
 
-def _category_id(store: Store, group_id: str, category: str | None) -> str:
-    with store.read() as db:
-        require_group(db, group_id)
-        rows = db.execute(
-            "SELECT id, name FROM categories WHERE group_id = ? AND deleted = 0"
-            " ORDER BY position, id",
-            (group_id,),
-        ).fetchall()
+def _category_id(db: sqlite3.Connection, group_id: str, category: str | None) -> str:
+    require_group(db, group_id)
+    rows = db.execute(
+        "SELECT id, name FROM categories WHERE group_id = ? AND deleted = 0 ORDER BY position, id",
+        (group_id,),
+    ).fetchall()
     if not rows:
         raise NotFound("This group has no categories yet; it has not fully arrived.")
     if category is None:
@@ -66,9 +67,9 @@ def start_discussion(
     """Open a discussion with its first post; returns (discussion id, post id)."""
     title = clean_title(title, "title")
     body = clean_body(body, "first post")
-    category_id = _category_id(store, group_id, category)
     discussion_id, post_id = uuid7(), uuid7()
     with writing(store) as w:
+        category_id = _category_id(w.db, group_id, category)
         w.emit(
             group_id,
             "discussion",
@@ -82,22 +83,23 @@ def start_discussion(
 
 def reply(*, store: Store, discussion_id: str, body: str, reply_to: str | None = None) -> str:
     body = clean_body(body, "reply")
-    with store.read() as db:
-        group_id = group_of(db, "discussions", discussion_id, "discussion")
-        locked = db.execute(
-            "SELECT locked FROM discussions WHERE id = ?", (discussion_id,)
-        ).fetchone()[0]
-        if reply_to is not None and group_of(db, "posts", reply_to, "post") != group_id:
-            raise NotFound(f"No post with id {reply_to!r} in this discussion's group.")
-    if locked:
-        # Enforced here rather than in the merge rules: a reply written offline before
-        # the lock arrived still appears, so nobody's words are lost.
-        raise NotAllowed("This discussion is locked; it takes no new replies.")
     post_id = uuid7()
     fields: dict[str, object] = {"discussion_id": discussion_id, "body": body}
     if reply_to is not None:
         fields["reply_to"] = reply_to
+    # The lock is checked in the transaction that writes the reply, so a lock made
+    # meanwhile (in another window, or arriving by a sync) cannot be slipped past.
     with writing(store) as w:
+        group_id = group_of(w.db, "discussions", discussion_id, "discussion")
+        (locked,) = w.db.execute(
+            "SELECT locked FROM discussions WHERE id = ?", (discussion_id,)
+        ).fetchone()
+        if reply_to is not None and group_of(w.db, "posts", reply_to, "post") != group_id:
+            raise NotFound(f"No post with id {reply_to!r} in this discussion's group.")
+        if locked:
+            # Enforced here rather than in the merge rules: a reply written offline
+            # before the lock arrived still appears, so nobody's words are lost.
+            raise NotAllowed("This discussion is locked; it takes no new replies.")
         w.emit(group_id, "post", post_id, "create", fields)
     return post_id
 
@@ -116,21 +118,19 @@ def restore_post(*, store: Store, post_id: str) -> None:
 
 
 def _update_post(store: Store, post_id: str, fields: dict[str, object]) -> None:
-    with store.read() as db:
-        group_id = group_of(db, "posts", post_id, "post")
     with writing(store) as w:
+        group_id = group_of(w.db, "posts", post_id, "post")
         w.emit(group_id, "post", post_id, "update", fields)
 
 
 def update_discussion(*, store: Store, discussion_id: str, **fields: object) -> None:
     """Rename, pin, lock, resolve, move (``category``), delete or restore a discussion."""
-    with store.read() as db:
-        group_id = group_of(db, "discussions", discussion_id, "discussion")
     if "title" in fields:
         fields["title"] = clean_title(str(fields["title"]), "title")
-    if "category" in fields:
-        fields["category_id"] = _category_id(store, group_id, str(fields.pop("category")))
     with writing(store) as w:
+        group_id = group_of(w.db, "discussions", discussion_id, "discussion")
+        if "category" in fields:
+            fields["category_id"] = _category_id(w.db, group_id, str(fields.pop("category")))
         w.emit(group_id, "discussion", discussion_id, "update", fields)
 
 
@@ -174,8 +174,13 @@ def list_unread(
 def get_discussion(*, store: Store, discussion_id: str) -> DiscussionSummary:
     """One discussion as the list shows it; NotFound once it is deleted."""
     with store.read() as db:
-        group_id = group_of(db, "discussions", discussion_id, "discussion")
-    found = _summaries(store, group_id, " AND d.id = ?", [discussion_id], offset=0, limit=1)
+        return summary_in(db, store.device_id, discussion_id)
+
+
+def summary_in(db: sqlite3.Connection, me: str, discussion_id: str) -> DiscussionSummary:
+    """``get_discussion`` inside a transaction the caller holds."""
+    group_id = group_of(db, "discussions", discussion_id, "discussion")
+    found = summaries_in(db, me, group_id, " AND d.id = ?", [discussion_id], offset=0, limit=1)
     if not found:
         raise NotFound("This discussion has been deleted.")
     return found[0]
@@ -191,7 +196,30 @@ def _summaries(
     limit: int,
     unread_only: bool = False,
 ) -> list[DiscussionSummary]:
-    me = store.device_id
+    with store.read() as db:
+        return summaries_in(
+            db,
+            store.device_id,
+            group_id,
+            where,
+            params,
+            offset=offset,
+            limit=limit,
+            unread_only=unread_only,
+        )
+
+
+def summaries_in(
+    db: sqlite3.Connection,
+    me: str,
+    group_id: str,
+    where: str,
+    params: list[object],
+    *,
+    offset: int,
+    limit: int,
+    unread_only: bool = False,
+) -> list[DiscussionSummary]:
     query = (
         "SELECT d.id, d.title, d.category_id, c.name, d.pinned, d.locked, d.resolved,"
         " d.created_by, d.last_activity_hlc,"
@@ -208,9 +236,8 @@ def _summaries(
     if unread_only:
         query = f"SELECT * FROM ({query}) WHERE unread > 0"
     query += " ORDER BY pin DESC, activity DESC, 1 LIMIT ? OFFSET ?"
-    with store.read() as db:
-        require_group(db, group_id)
-        rows = db.execute(query, [me, me, me, group_id, *params, limit, offset]).fetchall()
+    require_group(db, group_id)
+    rows = db.execute(query, [me, me, me, group_id, *params, limit, offset]).fetchall()
     return [
         DiscussionSummary(
             r[0], r[1], r[2], r[3], bool(r[4]), bool(r[5]), bool(r[6]), r[7], r[8], r[9], r[10]
@@ -272,15 +299,19 @@ def recently_deleted(
 def post_position(*, store: Store, post_id: str) -> tuple[str, int]:
     """(discussion id, how many posts come before it in its thread) for a post."""
     with store.read() as db:
-        group_of(db, "posts", post_id, "post")
-        discussion_id, hlc = db.execute(
-            "SELECT discussion_id, created_hlc FROM posts WHERE id = ?", (post_id,)
-        ).fetchone()
-        (before,) = db.execute(
-            "SELECT COUNT(*) FROM posts WHERE discussion_id = ? AND deleted = 0"
-            " AND (created_hlc < ? OR (created_hlc = ? AND id < ?))",
-            (discussion_id, hlc, hlc, post_id),
-        ).fetchone()
+        return position_in(db, post_id)
+
+
+def position_in(db: sqlite3.Connection, post_id: str) -> tuple[str, int]:
+    group_of(db, "posts", post_id, "post")
+    discussion_id, hlc = db.execute(
+        "SELECT discussion_id, created_hlc FROM posts WHERE id = ?", (post_id,)
+    ).fetchone()
+    (before,) = db.execute(
+        "SELECT COUNT(*) FROM posts WHERE discussion_id = ? AND deleted = 0"
+        " AND (created_hlc < ? OR (created_hlc = ? AND id < ?))",
+        (discussion_id, hlc, hlc, post_id),
+    ).fetchone()
     return str(discussion_id), int(before)
 
 
@@ -289,29 +320,36 @@ def thread(
 ) -> list[PostView]:
     """A discussion's posts, oldest first, with reaction counts."""
     with store.read() as db:
-        group_of(db, "discussions", discussion_id, "discussion")
-        rows = db.execute(
-            "SELECT p.id, p.discussion_id, p.reply_to, p.created_by, m.display_name, p.body,"
-            " p.created_hlc, p.clocks != '{}' FROM posts p"
-            " LEFT JOIN members m ON m.group_id = p.group_id AND m.device = p.created_by"
-            " WHERE p.discussion_id = ? AND p.deleted = 0"
-            " ORDER BY p.created_hlc, p.id LIMIT ? OFFSET ?",
-            (discussion_id, limit, offset),
-        ).fetchall()
-        ids = [r[0] for r in rows]
-        counts: dict[str, dict[str, int]] = {}
-        mine: dict[str, set[str]] = {}
-        if ids:
-            marks = ",".join("?" * len(ids))
-            for post_id, emoji, member in db.execute(
-                f"SELECT post_id, emoji, member FROM reactions WHERE present = 1"
-                f" AND post_id IN ({marks}) ORDER BY emoji",
-                ids,
-            ):
-                counts.setdefault(post_id, {}).setdefault(emoji, 0)
-                counts[post_id][emoji] += 1
-                if member == store.device_id:
-                    mine.setdefault(post_id, set()).add(emoji)
+        return posts_in(db, store.device_id, discussion_id, offset=offset, limit=limit)
+
+
+def posts_in(
+    db: sqlite3.Connection, me: str, discussion_id: str, *, offset: int, limit: int
+) -> list[PostView]:
+    """``thread`` inside a transaction the caller holds."""
+    group_of(db, "discussions", discussion_id, "discussion")
+    rows = db.execute(
+        "SELECT p.id, p.discussion_id, p.reply_to, p.created_by, m.display_name, p.body,"
+        " p.created_hlc, p.clocks != '{}' FROM posts p"
+        " LEFT JOIN members m ON m.group_id = p.group_id AND m.device = p.created_by"
+        " WHERE p.discussion_id = ? AND p.deleted = 0"
+        " ORDER BY p.created_hlc, p.id LIMIT ? OFFSET ?",
+        (discussion_id, limit, offset),
+    ).fetchall()
+    ids = [r[0] for r in rows]
+    counts: dict[str, dict[str, int]] = {}
+    mine: dict[str, set[str]] = {}
+    if ids:
+        marks = ",".join("?" * len(ids))
+        for post_id, emoji, member in db.execute(
+            f"SELECT post_id, emoji, member FROM reactions WHERE present = 1"
+            f" AND post_id IN ({marks}) ORDER BY emoji",
+            ids,
+        ):
+            counts.setdefault(post_id, {}).setdefault(emoji, 0)
+            counts[post_id][emoji] += 1
+            if member == me:
+                mine.setdefault(post_id, set()).add(emoji)
     return [
         PostView(
             r[0],
@@ -329,20 +367,28 @@ def thread(
     ]
 
 
-def mark_read(*, store: Store, discussion_id: str) -> None:
-    """Remember that this profile's member has read the discussion up to now."""
+def mark_read(*, store: Store, discussion_id: str, up_to: int | None = None) -> None:
+    """Remember that this profile's member has read the discussion up to now.
+
+    ``up_to`` (a last-activity stamp) marks only what was shown, so posts that came
+    after a thread was read stay unread; a mark never moves back.
+    """
     with store.write() as db:
         group_of(db, "discussions", discussion_id, "discussion")
-        db.execute(
-            "INSERT OR REPLACE INTO read_marks (discussion_id, read_hlc)"
-            " SELECT id, last_activity_hlc FROM discussions WHERE id = ?",
-            (discussion_id,),
-        )
+        mark_read_in(db, discussion_id, up_to)
+
+
+def mark_read_in(db: sqlite3.Connection, discussion_id: str, up_to: int | None = None) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO read_marks (discussion_id, read_hlc)"
+        " SELECT d.id, MAX(COALESCE(r.read_hlc, 0), MIN(d.last_activity_hlc, COALESCE(?, ?)))"
+        " FROM discussions d LEFT JOIN read_marks r ON r.discussion_id = d.id WHERE d.id = ?",
+        (up_to, MAX_HLC, discussion_id),
+    )
 
 
 def react(*, store: Store, post_id: str, emoji: str, present: bool = True) -> None:
     emoji = clean_title(emoji, "reaction")
-    with store.read() as db:
-        group_id = group_of(db, "posts", post_id, "post")
     with writing(store) as w:
+        group_id = group_of(w.db, "posts", post_id, "post")
         w.emit(group_id, "reaction", post_id, "set", {"emoji": emoji, "present": present})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from app.errors import NotFound
@@ -42,18 +43,16 @@ def rename_me(*, store: Store, name: str) -> list[str]:
     member would have no effect anyway.
     """
     name = clean_title(name, "name")
-    with store.write() as db:
-        set_meta(db, MY_NAME, name)
-        rows = db.execute(
+    with writing(store) as w:
+        set_meta(w.db, MY_NAME, name)
+        rows = w.db.execute(
             "SELECT group_id FROM members WHERE device = ? AND role != 'removed'"
             " AND display_name != ? ORDER BY group_id",
             (store.device_id, name),
         ).fetchall()
-    changed = [r[0] for r in rows]
-    if changed:
-        with writing(store) as w:
-            for group_id in changed:
-                w.emit(group_id, "member", store.device_id, "update", {"display_name": name})
+        changed = [r[0] for r in rows]
+        for group_id in changed:
+            w.emit(group_id, "member", store.device_id, "update", {"display_name": name})
     return changed
 
 
@@ -72,15 +71,15 @@ def create_group(
 ) -> str:
     """Found a group with this device as its first organiser; returns the group id."""
     group_id, seed = new_group_id(store.device_id)
-    fields = {
-        "name": clean_title(name, "group name"),
-        "description": description.strip(),
-        "colour": colour,
-        "emblem": emblem,
-        "display_name": my_name(store=store),
-        "seed": seed,
-    }
     with writing(store) as w:
+        fields = {
+            "name": clean_title(name, "group name"),
+            "description": description.strip(),
+            "colour": colour,
+            "emblem": emblem,
+            "display_name": get_meta(w.db, MY_NAME),
+            "seed": seed,
+        }
         w.emit(group_id, "group", group_id, "create", fields, op_id=group_id)
         for position, category in enumerate(DEFAULT_CATEGORIES):
             w.emit(
@@ -93,26 +92,26 @@ def update_group(*, store: Store, group_id: str, **fields: str) -> None:
     """Change the group's name, description, colour or emblem (organisers only)."""
     if "name" in fields:
         fields["name"] = clean_title(fields["name"], "group name")
-    with store.read() as db:
-        require_group(db, group_id)
     with writing(store) as w:
+        require_group(w.db, group_id)
         w.emit(group_id, "group", group_id, "update", dict(fields))
 
 
 def add_category(*, store: Store, group_id: str, name: str) -> str:
     category_id = uuid7()
-    with store.read() as db:
-        require_group(db, group_id)
-        (count,) = db.execute(
+    name = clean_title(name, "category name")
+    # Counted in the writing transaction: two categories added at once get two places.
+    with writing(store) as w:
+        require_group(w.db, group_id)
+        (count,) = w.db.execute(
             "SELECT COUNT(*) FROM categories WHERE group_id = ?", (group_id,)
         ).fetchone()
-    with writing(store) as w:
         w.emit(
             group_id,
             "category",
             category_id,
             "create",
-            {"name": clean_title(name, "category name"), "position": count},
+            {"name": name, "position": count},
         )
     return category_id
 
@@ -147,10 +146,14 @@ class CategoryView:
 def list_categories(*, store: Store, group_id: str) -> list[CategoryView]:
     """The group's categories in the order the organiser gave them."""
     with store.read() as db:
-        require_group(db, group_id)
-        rows = db.execute(
-            "SELECT id, name, position FROM categories WHERE group_id = ? AND deleted = 0"
-            " ORDER BY position, created_hlc, id",
-            (group_id,),
-        ).fetchall()
+        return categories_in(db, group_id)
+
+
+def categories_in(db: sqlite3.Connection, group_id: str) -> list[CategoryView]:
+    require_group(db, group_id)
+    rows = db.execute(
+        "SELECT id, name, position FROM categories WHERE group_id = ? AND deleted = 0"
+        " ORDER BY position, created_hlc, id",
+        (group_id,),
+    ).fetchall()
     return [CategoryView(r[0], r[1], r[2]) for r in rows]

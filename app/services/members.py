@@ -13,9 +13,10 @@ from app.ids import uuid7
 from app.invite_proof import invite_key, prove
 from app.kinds.members import CONSENTS
 from app.ops import is_hex
+from app.personal import Sealer
 from app.roles import ROLES
-from app.services.common import clean_title, require_group
-from app.services.groups import my_name
+from app.services.common import clean_title, get_meta, require_group
+from app.services.groups import MY_NAME
 from app.store import Store
 from app.writer import Writer, writing
 
@@ -61,22 +62,20 @@ def admit(
     fields: dict[str, object] = {"role": _check_role(role)}
     if display_name.strip():
         fields["display_name"] = clean_title(display_name, "name")
-    with store.read() as db:
-        require_group(db, group_id)
     with writing(store) as w:
+        require_group(w.db, group_id)
         w.emit(group_id, "member", _check_device(device), "set_role", fields)
 
 
 def remove_member(*, store: Store, group_id: str, device: str) -> None:
     """Take a member out: what they write from now on has no effect anywhere."""
     device = _check_device(device)
-    with store.read() as db:
-        require_group(db, group_id)
-        if not db.execute(
+    with writing(store) as w:
+        require_group(w.db, group_id)
+        if not w.db.execute(
             "SELECT 1 FROM members WHERE group_id = ? AND device = ?", (group_id, device)
         ).fetchone():
             raise NotFound("That device is not a member of this group.")
-    with writing(store) as w:
         w.emit(group_id, "member", device, "set_role", {"role": "removed"})
 
 
@@ -84,27 +83,31 @@ def update_profile(*, store: Store, group_id: str, **fields: object) -> None:
     """Change this member's own display name, bio, interests or contact details."""
     if "display_name" in fields:
         fields["display_name"] = clean_title(str(fields["display_name"]), "name")
-    with store.read() as db:
-        require_group(db, group_id)
     with writing(store) as w:
+        require_group(w.db, group_id)
         w.emit(group_id, "member", store.device_id, "update", dict(fields))
 
 
 def list_members(*, store: Store, group_id: str) -> list[MemberView]:
     """The group's members; contact details only as far as each member consented."""
-    viewer = my_role(store=store, group_id=group_id)
     with store.read() as db:
-        require_group(db, group_id)
-        rows = db.execute(
-            "SELECT device, display_name, role, bio, interests, joined_hlc, contact,"
-            " contact_consent FROM members WHERE group_id = ? AND role != 'removed'"
-            " ORDER BY display_name COLLATE NOCASE, device",
-            (group_id,),
-        ).fetchall()
+        return members_in(db, store.sealer, store.device_id, group_id)
+
+
+def members_in(db: sqlite3.Connection, sealer: Sealer, me: str, group_id: str) -> list[MemberView]:
+    """``list_members`` inside a transaction the caller holds (so consent and role agree)."""
+    require_group(db, group_id)
+    viewer = role_in(db, group_id, me)
+    rows = db.execute(
+        "SELECT device, display_name, role, bio, interests, joined_hlc, contact,"
+        " contact_consent FROM members WHERE group_id = ? AND role != 'removed'"
+        " ORDER BY display_name COLLATE NOCASE, device",
+        (group_id,),
+    ).fetchall()
     views = []
     for r in rows:
-        shown = r[0] == store.device_id or _consents(r[7], viewer)
-        contact = store.sealer.unseal(r[6]) if shown else None
+        shown = r[0] == me or _consents(r[7], viewer)
+        contact = sealer.unseal(r[6]) if shown else None
         views.append(MemberView(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], contact))
     return views
 
@@ -121,18 +124,16 @@ def set_contact(*, store: Store, group_id: str, contact: str, consent: str = "or
         raise InvalidInput(f"Unknown consent {consent!r}; use one of: {', '.join(CONSENTS)}.")
     if len(contact) > 2000:
         raise InvalidInput("Contact details are too long (at most 2,000 characters).")
-    with store.read() as db:
-        require_group(db, group_id)
     with writing(store) as w:
+        require_group(w.db, group_id)
         w.emit(group_id, "member", store.device_id, "contact",
                {"contact": contact.strip(), "consent": consent})  # fmt: skip
 
 
 def erase_contact(*, store: Store, group_id: str) -> None:
     """Erase this member's contact details everywhere, the copies in the log included."""
-    with store.read() as db:
-        require_group(db, group_id)
     with writing(store) as w:
+        require_group(w.db, group_id)
         w.emit(group_id, "member", store.device_id, "erase", {})
 
 
@@ -187,7 +188,7 @@ def redeem_invitation(*, store: Store, invitation: Invitation) -> str:
 def redeem_with(w: Writer, invitation: Invitation) -> str:
     """Redeem inside a unit of work the caller holds (a bundle import, say)."""
     fields = {"proof": prove(invitation.token, invitation.invite_id, w.store.device_id)}
-    name = my_name(store=w.store)
+    name = get_meta(w.db, MY_NAME)
     if name:
         fields["display_name"] = name
     w.emit(invitation.group_id, "invite", invitation.invite_id, "redeem", fields)
@@ -210,15 +211,23 @@ class MyProfile:
 
 def my_profile(*, store: Store, group_id: str) -> MyProfile:
     with store.read() as db:
-        require_group(db, group_id)
-        row = db.execute(
-            "SELECT display_name, bio, interests, contact, contact_consent FROM members"
-            " WHERE group_id = ? AND device = ?",
-            (group_id, store.device_id),
-        ).fetchone()
-    if row is None:
+        profile = profile_in(db, store.sealer, store.device_id, group_id)
+    if profile is None:
         raise NotFound("This laptop is not a member of the group yet.")
-    return MyProfile(row[0], row[1], json.loads(row[2]), store.sealer.unseal(row[3]), row[4])
+    return profile
+
+
+def profile_in(db: sqlite3.Connection, sealer: Sealer, me: str, group_id: str) -> MyProfile | None:
+    """This member's own profile, or None where this laptop is not a member."""
+    require_group(db, group_id)
+    row = db.execute(
+        "SELECT display_name, bio, interests, contact, contact_consent FROM members"
+        " WHERE group_id = ? AND device = ?",
+        (group_id, me),
+    ).fetchone()
+    if row is None:
+        return None
+    return MyProfile(row[0], row[1], json.loads(row[2]), sealer.unseal(row[3]), row[4])
 
 
 def parse_interests(text: str) -> list[str]:
@@ -236,9 +245,8 @@ def parse_interests(text: str) -> list[str]:
 def change_role(*, store: Store, group_id: str, device: str, role: str) -> None:
     """Give a current member another role (organisers only)."""
     role, device = _check_role(role), _check_device(device)
-    with store.read() as db:
-        require_group(db, group_id)
-        if role_in(db, group_id, device) == "removed":
-            raise NotFound("That person is not a member of this group.")
     with writing(store) as w:
+        require_group(w.db, group_id)
+        if role_in(w.db, group_id, device) == "removed":
+            raise NotFound("That person is not a member of this group.")
         w.emit(group_id, "member", device, "set_role", {"role": role})

@@ -27,10 +27,9 @@ class NoteView:
 def create_note(*, store: Store, group_id: str, title: str, body: str = "") -> str:
     title = clean_title(title, "note title")
     _check_length(body)
-    with store.read() as db:
-        require_group(db, group_id)
     note_id = uuid7()
     with writing(store) as w:
+        require_group(w.db, group_id)
         w.emit(
             group_id,
             "note",
@@ -85,9 +84,8 @@ def restore_note(*, store: Store, note_id: str) -> None:
 
 
 def _update_note(store: Store, note_id: str, fields: dict[str, object]) -> None:
-    with store.read() as db:
-        group_id = group_of(db, "notes", note_id, "note")
     with writing(store) as w:
+        group_id = group_of(w.db, "notes", note_id, "note")
         w.emit(group_id, "note", note_id, "update", fields)
 
 

@@ -43,8 +43,6 @@ def create_poll(
         raise InvalidInput(f"A poll needs between 2 and {MAX_OPTIONS} options.")
     if len({o.casefold() for o in cleaned}) != len(cleaned):
         raise InvalidInput("Each poll option must be different.")
-    with store.read() as db:
-        group_id = group_of(db, "discussions", discussion_id, "discussion")
     poll_id = uuid7()
     fields = {
         "discussion_id": discussion_id,
@@ -54,21 +52,22 @@ def create_poll(
         "closes_ms": closes_ms,
     }
     with writing(store) as w:
+        group_id = group_of(w.db, "discussions", discussion_id, "discussion")
         w.emit(group_id, "poll", poll_id, "create", fields)
     return poll_id
 
 
 def vote(*, store: Store, poll_id: str, choices: list[str]) -> None:
     """Cast or change this member's vote; options named by text or by number (from 1)."""
-    results = poll_results(store=store, poll_id=poll_id)
-    picked: list[int] = []
-    for choice in choices:
-        picked.append(_option_index(results.options, choice))
-    if not results.multiple and len(picked) > 1:
-        raise InvalidInput("This poll takes one choice.")
-    with store.read() as db:
-        group_id = group_of(db, "polls", poll_id, "poll")
     with writing(store) as w:
+        group_id = group_of(w.db, "polls", poll_id, "poll")
+        options_json, multiple = w.db.execute(
+            "SELECT options, multiple FROM polls WHERE id = ?", (poll_id,)
+        ).fetchone()
+        options = json.loads(options_json)
+        picked = [_option_index(options, choice) for choice in choices]
+        if not multiple and len(picked) > 1:
+            raise InvalidInput("This poll takes one choice.")
         w.emit(group_id, "vote", poll_id, "set", {"choices": sorted(set(picked))})
 
 
@@ -103,17 +102,20 @@ class ThreadPoll:
 def polls_in_discussion(*, store: Store, discussion_id: str) -> list[ThreadPoll]:
     """The discussion's polls, oldest first."""
     with store.read() as db:
-        group_of(db, "discussions", discussion_id, "discussion")
-        rows = db.execute(
-            "SELECT p.id, p.question, p.options, p.multiple, p.closes_ms, p.created_hlc,"
-            " m.display_name FROM polls p"
-            " LEFT JOIN members m ON m.group_id = p.group_id AND m.device = p.created_by"
-            " WHERE p.discussion_id = ? ORDER BY p.created_hlc, p.id",
-            (discussion_id,),
-        ).fetchall()
-        return [
-            ThreadPoll(_results(db, store.device_id, r[0], r[1:5]), r[5], r[6] or "") for r in rows
-        ]
+        return polls_in(db, store.device_id, discussion_id)
+
+
+def polls_in(db: sqlite3.Connection, me: str, discussion_id: str) -> list[ThreadPoll]:
+    """``polls_in_discussion`` inside a transaction the caller holds."""
+    group_of(db, "discussions", discussion_id, "discussion")
+    rows = db.execute(
+        "SELECT p.id, p.question, p.options, p.multiple, p.closes_ms, p.created_hlc,"
+        " m.display_name FROM polls p"
+        " LEFT JOIN members m ON m.group_id = p.group_id AND m.device = p.created_by"
+        " WHERE p.discussion_id = ? ORDER BY p.created_hlc, p.id",
+        (discussion_id,),
+    ).fetchall()
+    return [ThreadPoll(_results(db, me, r[0], r[1:5]), r[5], r[6] or "") for r in rows]
 
 
 def _results(db: sqlite3.Connection, me: str, poll_id: str, row: Sequence[Any]) -> PollResults:

@@ -15,6 +15,7 @@ from app.demo import build_demo
 from app.dump import dump
 from app.identity import DEVICE_KEY_NAME
 from app.keystore import key_path
+from app.progress import Progress
 from app.services import discussions, follows, groups, members, notes, polls
 from app.services.search import search
 from app.store import Store, open_store
@@ -25,7 +26,8 @@ def test_the_sample_group_has_what_a_newcomer_would_explore(store: Store) -> Non
     groups.set_my_name(store=store, name="Robin Ashdown")
     progress: list[tuple[int, int]] = []
     start = time.perf_counter()
-    group_id = build_demo(store, progress=lambda done, total, _what: progress.append((done, total)))
+    reporter = Progress(lambda done, total, _what: progress.append((done, total)))
+    group_id = build_demo(store, progress=reporter)
     assert time.perf_counter() - start < 2.0
     assert progress[-1][0] == progress[-1][1] > 0
 

@@ -12,11 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.progress import Progress
 from app.services import discussions, groups
 from app.store import Store
 from sync import hubs
 from sync.bundle import export_bundle
-from sync.engine import Progress, sync_group
+from sync.engine import RECEIVING, sync_group
 from sync.hubs import Joined
 from tests.hubs import create_group, make_invite, sqlite_hub
 from ui.group_dialogs import JoinHubDialog, NewGroupDialog, hub_url_from
@@ -148,7 +149,8 @@ def test_joining_shows_progress_and_cancel_stops_it(
 
     def slow_join(*, store: Store, hub_url: str, code: str, progress: Progress) -> Joined:
         for page in range(1, 1_000):
-            progress("pull", page * 100, 100_000)  # raises once Cancel is pressed
+            progress.check()  # raises once Cancel is pressed
+            progress.report(page * 100, 100_000, RECEIVING)
             started.set()
             time.sleep(0.01)
         raise AssertionError("the join was not stopped")

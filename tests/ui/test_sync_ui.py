@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -11,10 +12,11 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.dump import dump
+from app.progress import Progress
 from app.services import discussions, groups
 from app.store import Store
 from sync import hubs
-from sync.engine import SyncResult, sync_group
+from sync.engine import RECEIVING, SyncResult, sync_group
 from sync.errors import Cancelled
 from tests.hubs import create_group, hub_cli, make_invite, sqlite_hub
 from ui.group_dialogs import ConnectHubDialog
@@ -105,19 +107,15 @@ def test_a_long_sync_shows_progress_and_cancel_stops_it(
     hubs.join_hub(store=store, hub_url=url, code=make_invite(db, group_id))
     reached = threading.Event()
 
-    def slow_sync(
-        _store: Store,
-        group: str,
-        *,
-        progress: Callable[[str, int, int], None],
-        cancel: threading.Event,
-    ) -> SyncResult:
-        progress("pull", 2_000, 100_000)
+    def slow_sync(_store: Store, group: str, *, progress: Progress) -> SyncResult:
+        progress.report(2_000, 100_000, RECEIVING)
         reached.set()
-        cancel.wait(20)
-        raise Cancelled("Sync stopped; what was done so far is kept.")
+        for _ in range(2_000):
+            progress.check()
+            time.sleep(0.01)
+        raise AssertionError("the sync was not stopped")
 
-    monkeypatch.setattr("ui.sync_controller.sync_group", slow_sync)
+    monkeypatch.setattr("sync.hubs.sync_group", slow_sync)
     window = make_window()
     qtbot.waitUntil(lambda: window.sync.loaded and window.commands.sync_now.isEnabled())
     window.commands.sync_now.trigger()
@@ -145,15 +143,16 @@ def test_closing_the_window_cancels_a_running_sync_and_waits(
     hubs.join_hub(store=store, hub_url=url, code=make_invite(db, group_id))
     entered, stopped = threading.Event(), threading.Event()
 
-    def endless_sync(
-        _store: Store, group: str, *, progress: object, cancel: threading.Event
-    ) -> SyncResult:
+    def endless_sync(_store: Store, group: str, *, progress: Progress) -> SyncResult:
         entered.set()
-        cancel.wait(20)
-        stopped.set()
-        raise Cancelled("Sync stopped.")
+        for _ in range(2_000):
+            if progress.cancelled:
+                stopped.set()
+                raise Cancelled("Sync stopped.")
+            time.sleep(0.01)
+        raise AssertionError("the sync was not stopped")
 
-    monkeypatch.setattr("ui.sync_controller.sync_group", endless_sync)
+    monkeypatch.setattr("sync.hubs.sync_group", endless_sync)
     window = make_window()
     qtbot.waitUntil(lambda: window.sync.loaded and window.commands.sync_now.isEnabled())
     window.commands.sync_now.trigger()

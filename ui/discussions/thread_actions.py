@@ -11,8 +11,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
+from app.services.thread_view import ThreadContents
 from ui.discussions import tr
-from ui.discussions.thread_data import ThreadData
 
 
 class ThreadActions(QObject):
@@ -90,7 +90,7 @@ class ThreadActions(QObject):
         for action in self.all():
             action.setEnabled(False)
 
-    def update_for(self, data: ThreadData) -> None:
+    def update_for(self, data: ThreadContents) -> None:
         s = data.summary
         organiser = data.role == "organiser"
         starter = s.created_by == data.me

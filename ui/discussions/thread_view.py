@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import discussions, follows, polls
+from app.services.thread_view import PAGE, ThreadContents, open_thread
 from ui.context import AppContext
 from ui.discussions import tr
 from ui.discussions.composer import Composer
@@ -31,7 +32,6 @@ from ui.discussions.list_model import replies_text
 from ui.discussions.poll_card import PollCard, PollForm
 from ui.discussions.post_card import PostCard
 from ui.discussions.thread_actions import ThreadActions
-from ui.discussions.thread_data import PAGE, ThreadData, load_thread
 from ui.tasks import Newest
 from ui.when import ago
 
@@ -43,7 +43,7 @@ class ThreadView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.discussion_id: str | None = None
-        self.data: ThreadData | None = None
+        self.data: ThreadContents | None = None
         self.cards: dict[str, PostCard] = {}
         self.poll_cards: dict[str, PollCard] = {}
         self.limit = PAGE
@@ -172,16 +172,15 @@ class ThreadView(QWidget):
             self._load(None)
 
     def _load(self, focus_post: str | None) -> None:
-        discussion_id, group_id = self.discussion_id, self.ctx.group_id
+        discussion_id = self.discussion_id
         if discussion_id is None:
             return
         # A thread read in full reads a page further, to take in posts that came since.
         limit = self.limit if self.data is None or self.data.more else self.limit + PAGE
         self._loading = True
         self.ctx.tasks.run(
-            lambda: load_thread(
+            lambda: open_thread(
                 store=self.ctx.store,
-                group_id=group_id,
                 discussion_id=discussion_id,
                 limit=limit,
                 focus_post=focus_post,
@@ -191,7 +190,7 @@ class ThreadView(QWidget):
             newest=self._reads,
         )
 
-    def _show(self, data: ThreadData) -> None:
+    def _show(self, data: ThreadContents) -> None:
         self._loading = False
         self.data = data
         self.limit = max(self.limit, len(data.posts))
@@ -233,7 +232,7 @@ class ThreadView(QWidget):
 
     # --- the cards -------------------------------------------------------------------
 
-    def _show_cards(self, data: ThreadData) -> None:
+    def _show_cards(self, data: ThreadContents) -> None:
         organiser = data.role == "organiser"
         can_write = data.role != "removed" and not data.summary.locked
         by_id = {p.id: p for p in data.posts}
@@ -290,7 +289,7 @@ class ThreadView(QWidget):
         self.poll_cards.clear()
         self.more_button.hide()
 
-    def _show_composer(self, data: ThreadData) -> None:
+    def _show_composer(self, data: ThreadContents) -> None:
         if data.role == "removed":
             reason = tr(
                 "You can read this group but not write in it:"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QSize, Qt
@@ -20,10 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import NotFound
 from app.services import members
-from app.services.members import MemberView, MyProfile
-from app.store import Store
+from app.services.roster import Roster, read_roster
 from ui.context import AppContext
 from ui.member_card import MemberCard
 from ui.member_model import DEVICE_ROLE, MemberTableModel, role_label
@@ -31,24 +28,6 @@ from ui.notice import Notice
 from ui.pages.base import Page
 from ui.profile_form import ProfileForm
 from ui.tasks import Newest
-
-
-@dataclass(frozen=True)
-class Roster:
-    """Everything the page shows, read in one go in a worker."""
-
-    members: list[MemberView]
-    my_role: str
-    profile: MyProfile | None  # None where this laptop is not a member
-
-
-def read_roster(store: Store, group_id: str) -> Roster:
-    found = members.list_members(store=store, group_id=group_id)
-    try:
-        profile: MyProfile | None = members.my_profile(store=store, group_id=group_id)
-    except NotFound:
-        profile = None
-    return Roster(found, members.my_role(store=store, group_id=group_id), profile)
 
 
 class _DetailArea(QScrollArea):
@@ -168,7 +147,7 @@ class MembersPage(Page):
             self.detail.hide()
             return
         self.ctx.tasks.run(
-            lambda: read_roster(store, group_id),
+            lambda: read_roster(store=store, group_id=group_id),
             done=self._got,
             failed=self.notice.error,
             owner=self,

@@ -66,6 +66,7 @@ class WelcomePage(QWidget):
     start_group = Signal()
     join_hub = Signal()
     open_bundle = Signal()
+    cancel_busy = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,8 +141,12 @@ class WelcomePage(QWidget):
         self.busy_label.setWordWrap(True)
         self.busy_bar = QProgressBar()
         self.busy_bar.setAccessibleName(tr("Progress"))
+        self.busy_cancel = QPushButton(tr("Cancel"))
+        self.busy_cancel.setAccessibleName(tr("Cancel"))
+        self.busy_cancel.clicked.connect(self._on_cancel)
         busy_rows.addWidget(self.busy_label)
         busy_rows.addWidget(self.busy_bar)
+        busy_rows.addWidget(self.busy_cancel, 0, Qt.AlignmentFlag.AlignRight)
         busy_rows.addStretch(1)
         self.stack.addWidget(busy)
         self.setTabOrder(self.start_button, self.join_button)
@@ -155,7 +160,13 @@ class WelcomePage(QWidget):
         """Replace the choices with a progress bar (making the sample group, say)."""
         self.busy_label.setText(text)
         self.busy_bar.setRange(0, 0)
+        self.busy_cancel.setEnabled(True)
         self.stack.setCurrentIndex(1)
+
+    def _on_cancel(self) -> None:
+        self.busy_cancel.setEnabled(False)  # stopping: one press is enough
+        self.busy_bar.setFormat(tr("Stopping…"))
+        self.cancel_busy.emit()
 
     def set_progress(self, done: int, total: int, what: str) -> None:
         if total > 0:
