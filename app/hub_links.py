@@ -11,8 +11,18 @@ from dataclasses import dataclass
 
 from app.apply import row_to_op
 from app.clock import wall_ms
+from app.codes import Code, code_of
+from app.errors import MootError
 from app.ops import Op
 from app.personal import Sealer
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What went wrong at a group's last sync: the code to word it by, and the hub's words."""
+
+    code: Code
+    detail: str
 
 
 @dataclass(frozen=True)
@@ -22,7 +32,7 @@ class HubLink:
     token: str
     cursor: int
     last_sync_ms: int | None
-    last_error: str | None
+    last_error: Failure | None
 
 
 def save_link(
@@ -48,7 +58,9 @@ def get_link(db: sqlite3.Connection, sealer: Sealer, group_id: str) -> HubLink |
         sealer.unseal(row["token"]),
         row["cursor"],
         row["last_sync_ms"],
-        row["last_error"],
+        None
+        if row["last_error"] is None
+        else Failure(code_of(row["last_error_code"], Code.FAILED), row["last_error"]),
     )
 
 
@@ -60,15 +72,19 @@ def advance_cursor(db: sqlite3.Connection, group_id: str, cursor: int) -> None:
     db.execute("UPDATE hub_links SET cursor = ? WHERE group_id = ?", (cursor, group_id))
 
 
-def record_outcome(db: sqlite3.Connection, group_id: str, error: str | None) -> None:
+def record_outcome(db: sqlite3.Connection, group_id: str, error: MootError | None) -> None:
     """After a sync: when it last succeeded, or what went wrong last."""
     if error is None:
         db.execute(
-            "UPDATE hub_links SET last_sync_ms = ?, last_error = NULL WHERE group_id = ?",
+            "UPDATE hub_links SET last_sync_ms = ?, last_error = NULL, last_error_code = NULL"
+            " WHERE group_id = ?",
             (wall_ms(), group_id),
         )
     else:
-        db.execute("UPDATE hub_links SET last_error = ? WHERE group_id = ?", (error, group_id))
+        db.execute(
+            "UPDATE hub_links SET last_error = ?, last_error_code = ? WHERE group_id = ?",
+            (str(error), error.code, group_id),
+        )
 
 
 def outbox(db: sqlite3.Connection, sealer: Sealer, group_id: str, limit: int) -> list[Op]:

@@ -20,6 +20,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from app.canonical import canonical_bytes, canonical_json
+from app.codes import Code
 from app.errors import InvalidOp
 
 FORMAT = 1
@@ -301,24 +302,41 @@ def _verify_chain(chain: Sequence[Op], known: Known) -> None:
         if (held is not None and held[0] != hashes[i]) or (
             i > 0 and chain[i - 1].seq == op.seq and hashes[i - 1] != hashes[i]
         ):
-            raise InvalidOp(f"device {op.device[:12]} wrote two different ops numbered {op.seq}")
+            raise InvalidOp(
+                f"device {op.device[:12]} wrote two different ops numbered {op.seq}",
+                code=Code.BAD_CHAIN,
+            )
         prev = chain[i - 1] if i > 0 and chain[i - 1].seq == op.seq - 1 else None
         if prev is not None:
             if op.prev != hashes[i - 1]:
-                raise InvalidOp(f"op {op.id} does not follow its author's previous op")
+                raise InvalidOp(
+                    f"op {op.id} does not follow its author's previous op", code=Code.BAD_CHAIN
+                )
             if op.hlc <= prev.hlc:
-                raise InvalidOp(f"op {op.id} is stamped earlier than its author's previous op")
+                raise InvalidOp(
+                    f"op {op.id} is stamped earlier than its author's previous op",
+                    code=Code.BAD_CHAIN,
+                )
         elif op.prev is not None:
             before = known.get((op.group, op.device, op.seq - 1))
             if before is not None and before[0] != op.prev:
-                raise InvalidOp(f"op {op.id} does not follow its author's previous op")
+                raise InvalidOp(
+                    f"op {op.id} does not follow its author's previous op", code=Code.BAD_CHAIN
+                )
             if before is not None and op.hlc <= before[2]:
-                raise InvalidOp(f"op {op.id} is stamped earlier than its author's previous op")
+                raise InvalidOp(
+                    f"op {op.id} is stamped earlier than its author's previous op",
+                    code=Code.BAD_CHAIN,
+                )
         after = known.get((op.group, op.device, op.seq + 1))
         if after is not None and after[1] != hashes[i]:
-            raise InvalidOp(f"op {op.id} does not fit before its author's next op")
+            raise InvalidOp(
+                f"op {op.id} does not fit before its author's next op", code=Code.BAD_CHAIN
+            )
         if after is not None and after[2] <= op.hlc:
-            raise InvalidOp(f"op {op.id} is stamped later than its author's next op")
+            raise InvalidOp(
+                f"op {op.id} is stamped later than its author's next op", code=Code.BAD_CHAIN
+            )
         run_ends = i + 1 == len(chain) or chain[i + 1].seq != op.seq + 1
         if run_ends:
             # The newest op's signature covers its prev hash, which covers the op
@@ -332,5 +350,9 @@ def _verify_chain(chain: Sequence[Op], known: Known) -> None:
 def _name_forgery(run: Sequence[Op]) -> None:
     for op in run:
         if not verify_signature(op):
-            raise InvalidOp(f"op {op.id} has a signature that does not verify")
-    raise InvalidOp(f"op {run[-1].id} has a signature that does not verify")
+            raise InvalidOp(
+                f"op {op.id} has a signature that does not verify", code=Code.BAD_SIGNATURE
+            )
+    raise InvalidOp(
+        f"op {run[-1].id} has a signature that does not verify", code=Code.BAD_SIGNATURE
+    )

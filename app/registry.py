@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from app import kinds
+from app.codes import Code, Refusal
 from app.domain import Domain, Kind, Table
 from app.errors import InvalidOp
 from app.ops import Op
@@ -108,7 +109,7 @@ class Registry:
         if rank < LEAST_RANK[kind.least]:
             return refusal_for(kind.least)
         if kind.own is not None and op.entity != op.device:
-            return kind.own
+            return Refusal(Code.NOT_OWNER, kind.own)
         return None
 
     def apply(self, applier: Applier, op: Op) -> str | None:

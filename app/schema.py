@@ -109,6 +109,7 @@ class HubLink(Base):
     cursor: Mapped[int] = mapped_column(BigInteger, server_default="0")
     last_sync_ms: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_code: Mapped[str | None] = mapped_column(String)
 
 
 # The search index is an FTS5 table made by the migrations; see app.search_rows.

@@ -99,8 +99,9 @@ from sync.hub import service
 from sync.hub.api import GZIP_LEVEL, create_app
 from sync.hub.db import make_engine, migrate
 from sync.hub.keys import load_hub_identity
-from sync.hub.settings import PROTOCOL, PROTOCOL_HEADER, HubSettings, default_key_file
+from sync.hub.settings import HubSettings, default_key_file
 from sync.proofs import join_message, register_message, sign
+from sync.protocol import PROTOCOL, PROTOCOL_HEADER
 from tests.hubs import (
     PG_URL_VARIABLE,
     hub_cli,
@@ -311,13 +312,13 @@ def register_group(base_url: str, db_url: str, laptop: Store, group_id: str) -> 
     members.admit(
         store=laptop,
         group_id=group_id,
-        device=str(hub["device"]),
+        device=hub.device,
         role="organiser",
-        display_name=str(hub.get("name") or "Council hub"),
+        display_name=hub.name or "Council hub",
     )
     code = str(hub_cli(db_url, "registration-code")["code"])
     stamp = wall_ms()
-    message = register_message(str(hub["device"]), client.base_url, group_id, code, stamp)
+    message = register_message(hub.device, client.base_url, group_id, code, stamp)
     return client.register(
         code=code,
         group_id=group_id,
@@ -352,7 +353,7 @@ def push_history(
         t0 = time.perf_counter()
         answer = client.push(group_id, list(batch))
         request_s.append(time.perf_counter() - t0)
-        statuses.update(str(r.get("status")) for r in answer["results"])
+        statuses.update(r.status for r in answer.results)
     return Upload(label, time.perf_counter() - start, request_s, statuses)
 
 
@@ -770,7 +771,7 @@ def join_laptops(
     prose = Prose(random.Random(11))
     laptops: list[Laptop] = []
     join_ms: list[float] = []
-    hubs = {url: str(HubClient(url).info()["device"]) for url in hub_urls}
+    hubs = {url: HubClient(url).info().device for url in hub_urls}
     for i in range(count):
         laptop = Laptop(DeviceIdentity.generate(), hub_urls[i % len(hub_urls)])
         client = HubClient(laptop.hub_url)
@@ -788,7 +789,7 @@ def join_laptops(
         )
         join_ms.append((time.perf_counter() - start) * 1000)
         client.session.close()
-        laptop.token = str(answer["token"])
+        laptop.token = answer.token
         laptops.append(laptop)
     stamp = pack(wall_ms())
     for laptop in laptops:
@@ -824,9 +825,9 @@ def sync_laptop(laptop: Laptop, client: HubClient, group_id: str, upto: int) -> 
             laptop.errors.append(f"push: {exc.__class__.__name__}: {exc}")
             return
         laptop.push_ms.append((time.perf_counter() - start) * 1000)
-        for one in answer["results"]:
-            if one.get("status") not in ("accepted", "duplicate"):
-                laptop.wrong.append(f"push refused {one.get('id')}: {one.get('reason')}")
+        for one in answer.results:
+            if one.status not in ("accepted", "duplicate"):
+                laptop.wrong.append(f"push refused {one.id}: {one.code}: {one.reason}")
         laptop.pushed = upto
     while True:
         start = time.perf_counter()

@@ -24,6 +24,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from app.apply import IngestResult, ingest, read_log
+from app.codes import Code
 from app.errors import BundleError, Cancelled, ClockError, InvalidOp, NotAllowed
 from app.hub_links import queue
 from app.ops import Op, op_from_wire
@@ -138,7 +139,9 @@ def read_bundle(path: Path) -> Bundle:
         if isinstance(exc, EOFError):
             raise BundleError(f"{path} is truncated: it ends part way through.") from None
         if isinstance(exc, PermissionError | IsADirectoryError):
-            raise BundleError(f"Cannot read {path}: {exc.strerror}.") from None
+            raise BundleError(
+                f"Cannot read {path}: {exc.strerror}.", code=Code.FILE_ERROR
+            ) from None
         raise BundleError(f"{path} is not a Moot bundle.") from None
     if len(raw) > MAX_BYTES:
         raise BundleError(f"{path} is larger than any bundle Moot writes; it was not read.")
@@ -256,7 +259,9 @@ def _write_beside(path: Path, lines: list[bytes], progress: Progress) -> str:
     try:
         fd, tmp = tempfile.mkstemp(prefix=".moot-bundle-", dir=path.parent or Path("."))
     except OSError as exc:
-        raise BundleError(f"Cannot write to {path.parent}: {exc.strerror}.") from None
+        raise BundleError(
+            f"Cannot write to {path.parent}: {exc.strerror}.", code=Code.FILE_ERROR
+        ) from None
     try:
         with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
             for n, line in enumerate(lines):
@@ -269,7 +274,9 @@ def _write_beside(path: Path, lines: list[bytes], progress: Progress) -> str:
         raise
     except OSError as exc:
         os.unlink(tmp)
-        raise BundleError(f"Could not write {path}: {exc.strerror}; nothing was written.") from None
+        raise BundleError(
+            f"Could not write {path}: {exc.strerror}; nothing was written.", code=Code.FILE_ERROR
+        ) from None
     return tmp
 
 
@@ -278,4 +285,6 @@ def _move_into_place(tmp: str, path: Path) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         os.unlink(tmp)
-        raise BundleError(f"Could not write {path}: {exc.strerror}; nothing was written.") from None
+        raise BundleError(
+            f"Could not write {path}: {exc.strerror}; nothing was written.", code=Code.FILE_ERROR
+        ) from None

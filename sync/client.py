@@ -2,20 +2,22 @@
 
 Every request sends the protocol version, retries a few times with backoff on lost
 connections and on 502/503/504 (pushes are idempotent, so retrying them is safe), and
-gzips bodies larger than a kilobyte. Failures come out as ``sync.errors`` types.
+gzips bodies larger than a kilobyte. Requests and answers are the shapes of
+``sync.protocol``; failures come out as ``sync.errors`` types carrying the hub's code.
 """
 
 from __future__ import annotations
 
 import gzip
-import json
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import requests
+from pydantic import BaseModel, ValidationError
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from app.codes import Code, code_of
 from sync.errors import (
     AuthRefused,
     HubFailed,
@@ -26,11 +28,26 @@ from sync.errors import (
     Refused,
     SyncError,
 )
-from sync.hub.settings import PROTOCOL, PROTOCOL_HEADER
 from sync.proofs import hub_address
+from sync.protocol import (
+    PROTOCOL,
+    PROTOCOL_HEADER,
+    EnrolRequest,
+    ErrorBody,
+    HubInfo,
+    InviteReply,
+    InviteRequest,
+    JoinReply,
+    JoinRequest,
+    PushReply,
+    PushRequest,
+    RegisterRequest,
+    TokenReply,
+)
 
 TIMEOUT = (5.0, 60.0)  # connect, read (seconds)
 GZIP_OVER = 1024
+Reply = TypeVar("Reply", bound=BaseModel)
 
 
 def make_session(retries: int = 4, backoff: float = 0.3) -> requests.Session:
@@ -63,7 +80,7 @@ class HubClient:
         try:  # dialled as spelt in the device proofs, so both name the same server
             self.base_url = hub_address(base_url)
         except ValueError as exc:
-            raise SyncError(f"{exc}.") from None
+            raise SyncError(f"{exc}.", code=Code.INVALID_INPUT) from None
         self.token = token
         self.session = session or make_session()
         self.timeout = timeout
@@ -73,25 +90,26 @@ class HubClient:
 
     # --- the API --------------------------------------------------------------------
 
-    def info(self) -> dict[str, Any]:
-        return self._call("GET", "/v1/hub")
+    def info(self) -> HubInfo:
+        return self._call("GET", "/v1/hub", HubInfo)
 
-    def join(
-        self, *, code: str, device: str, proof: str, stamp_ms: int, name: str
-    ) -> dict[str, Any]:
-        body = {
-            "code": code,
-            "device": device,
-            "proof": proof,
-            "stamp_ms": stamp_ms,
-            "name": name,
-            "hub_url": self.base_url,
-        }
-        return self._call("POST", "/v1/join", body)
+    def join(self, *, code: str, device: str, proof: str, stamp_ms: int, name: str) -> JoinReply:
+        # Built unchecked: the hub checks it and says what is wrong (a code too short).
+        body = JoinRequest.model_construct(
+            code=code,
+            device=device,
+            proof=proof,
+            stamp_ms=stamp_ms,
+            name=name,
+            hub_url=self.base_url,
+        )
+        return self._call("POST", "/v1/join", JoinReply, body)
 
     def enrol(self, group_id: str, *, device: str, proof: str, stamp_ms: int) -> str:
-        body = {"device": device, "proof": proof, "stamp_ms": stamp_ms, "hub_url": self.base_url}
-        return str(self._call("POST", f"/v1/groups/{group_id}/enrol", body)["token"])
+        body = EnrolRequest.model_construct(
+            device=device, proof=proof, stamp_ms=stamp_ms, hub_url=self.base_url
+        )
+        return self._call("POST", f"/v1/groups/{group_id}/enrol", TokenReply, body).token
 
     def register(
         self,
@@ -104,26 +122,28 @@ class HubClient:
         stamp_ms: int,
         membership: list[dict[str, Any]],
     ) -> str:
-        body = {
-            "code": code,
-            "group_id": group_id,
-            "name": name,
-            "device": device,
-            "proof": proof,
-            "stamp_ms": stamp_ms,
-            "hub_url": self.base_url,
-            "membership": membership,
-        }
-        return str(self._call("POST", "/v1/register", body)["token"])
+        body = RegisterRequest.model_construct(
+            code=code,
+            group_id=group_id,
+            name=name,
+            device=device,
+            proof=proof,
+            stamp_ms=stamp_ms,
+            hub_url=self.base_url,
+            membership=membership,
+        )
+        return self._call("POST", "/v1/register", TokenReply, body).token
 
     def invite(self, group_id: str, *, role: str, uses: int, days: int) -> str:
-        body = {"role": role, "uses": uses, "days": days}
-        return str(self._call("POST", f"/v1/groups/{group_id}/invites", body)["code"])
+        body = InviteRequest.model_construct(role=role, uses=uses, days=days)
+        return self._call("POST", f"/v1/groups/{group_id}/invites", InviteReply, body).code
 
-    def push(self, group_id: str, wire_ops: list[dict[str, Any]]) -> dict[str, Any]:
-        return self._call("POST", f"/v1/groups/{group_id}/ops", {"ops": wire_ops})
+    def push(self, group_id: str, wire_ops: list[dict[str, Any]]) -> PushReply:
+        body = PushRequest.model_construct(ops=wire_ops)
+        return self._call("POST", f"/v1/groups/{group_id}/ops", PushReply, body)
 
     def pull(self, group_id: str, *, after: int, limit: int) -> dict[str, Any]:
+        """A page of the log, ``{"ops": [{"seq": …, "op": …}, …], "head": …}``."""
         return parse_page(self.pull_raw(group_id, after=after, limit=limit))
 
     def pull_raw(self, group_id: str, *, after: int, limit: int) -> bytes:
@@ -141,19 +161,28 @@ class HubClient:
     # --- plumbing -------------------------------------------------------------------
 
     def _call(
-        self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
-        return _answer(self._send(method, path, body, params))
+        self, method: str, path: str, reply: type[Reply], body: BaseModel | None = None
+    ) -> Reply:
+        response = self._send(method, path, body)
+        payload = _answer(response)
+        try:
+            return reply.model_validate(payload)
+        except ValidationError:
+            raise HubFailed("The hub's answer could not be understood.") from None
 
     def _send(
-        self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        body: BaseModel | None = None,
+        params: dict[str, Any] | None = None,
     ) -> requests.Response:
         headers = {PROTOCOL_HEADER: str(PROTOCOL), "Accept-Encoding": "gzip"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         data = None
         if body is not None:
-            data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+            data = orjson.dumps(body.model_dump(mode="json"))
             headers["Content-Type"] = "application/json"
             if len(data) > GZIP_OVER:
                 data = gzip.compress(data, compresslevel=5)
@@ -195,23 +224,33 @@ def parse_page(raw: bytes) -> dict[str, Any]:
 
 
 def _answer(response: requests.Response) -> dict[str, Any]:
+    """The JSON object of a 2xx answer; anything else raises the matching error."""
     try:
         payload = response.json()
     except ValueError:
         payload = None
-    detail = payload.get("detail") if isinstance(payload, dict) else None
     status = response.status_code
-    if status < 300 and isinstance(payload, dict):
-        return payload
-    message = str(detail) if detail else f"The hub answered {status}."
-    if status == 401:
-        raise AuthRefused(message)
-    if status == 403:
-        raise NotPermitted(message)
-    if status == 426:
-        raise ProtocolMismatch(message)
-    if 400 <= status < 500:
-        raise Refused(message)
     if status < 300:
+        if isinstance(payload, dict):
+            return payload
         raise HubFailed("The hub's answer could not be understood.")
-    raise HubFailed(f"The hub had a problem ({status}); try again later.")
+    try:
+        refused = ErrorBody.model_validate(payload)
+    except ValidationError:
+        refused = None
+    message = refused.detail if refused else f"The hub answered {status}."
+    error_type: type[SyncError] = (
+        AuthRefused
+        if status == 401
+        else NotPermitted
+        if status == 403
+        else ProtocolMismatch
+        if status == 426
+        else Refused
+        if 400 <= status < 500
+        else HubFailed
+    )
+    code = code_of(refused.error, error_type.default_code) if refused else None
+    if error_type is HubFailed and code in (None, Code.HUB_FAILED):
+        message = f"The hub had a problem ({status}); try again later."
+    raise error_type(message, code=code)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from app import hub_links
 from app.apply import ingest, read_log
+from app.codes import Code, code_of
 from app.errors import Cancelled, ClockError, InvalidOp, MootError
 from app.ops import Op, op_from_wire
 from app.progress import Progress, quiet_if_none
@@ -23,13 +24,20 @@ from sync.errors import HubFailed, NotLinked, SyncError
 
 PUSH_BATCH = 500
 PAGE = 5_000
-# Hubs older than the "retry" flag name only this passing rejection.
-_WAIT_FOR_EARLIER = "its author's earlier ops are not on the hub"
 
 # What a sync reports it is doing; the window words them its own way.
 SENDING = "Sending changes"
 RECEIVING = "Receiving changes"
 STOPPED = "Sync stopped; what was done so far is kept."
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A change of this laptop's that the hub turned away for good, and why."""
+
+    op_id: str
+    code: Code
+    reason: str
 
 
 @dataclass
@@ -38,7 +46,7 @@ class SyncResult:
     pushed: int = 0
     pulled: int = 0
     rejected: int = 0
-    rejections: list[str] | None = None
+    rejections: list[Rejection] | None = None
     requests: int = 0
     bytes_sent: int = 0
     bytes_received: int = 0
@@ -63,12 +71,13 @@ def sync_group(
         _push(store, client, group_id, result, progress)
         _pull(store, client, group_id, link.cursor, result, progress)
     except Cancelled:
+        stopped = Cancelled(STOPPED)
         with store.write() as db:
-            hub_links.record_outcome(db, group_id, STOPPED)
-        raise Cancelled(STOPPED) from None
+            hub_links.record_outcome(db, group_id, stopped)
+        raise stopped from None
     except MootError as exc:
         with store.write() as db:
-            hub_links.record_outcome(db, group_id, str(exc))
+            hub_links.record_outcome(db, group_id, exc)
         raise
     finally:
         result.requests = client.requests
@@ -100,20 +109,19 @@ def _push(
             ][:PUSH_BATCH]
         if not batch:
             return
-        answer = client.push(group_id, [op.to_wire() for op in batch])
-        answers = answer.get("results")
-        if not isinstance(answers, list) or len(answers) != len(batch):
+        answers = client.push(group_id, [op.to_wire() for op in batch]).results
+        if len(answers) != len(batch):
             raise HubFailed("The hub's answer to a push could not be understood.")
         done, dropped = [], []
         for op, one in zip(batch, answers, strict=True):
-            status = one.get("status") if isinstance(one, dict) else None
-            if status in ("accepted", "duplicate"):
+            if one.status in ("accepted", "duplicate"):
                 done.append(op.id)
-            elif isinstance(one, dict) and _may_pass_later(one):
+            elif one.retry:
                 skipped.add(op.id)  # stays in the outbox for a later sync
             else:
                 dropped.append(op.id)
-                result.rejections = [*(result.rejections or []), f"{op.id}: {one.get('reason')}"]
+                why = Rejection(op.id, code_of(one.code, Code.REFUSED), one.reason or "")
+                result.rejections = [*(result.rejections or []), why]
         with store.write() as db:
             hub_links.acknowledge(db, done + dropped)
         result.pushed += len(done)
@@ -121,14 +129,6 @@ def _push(
         progress.report(result.pushed + result.rejected, total, SENDING)
         # Ops that wait for others stay skipped; the loop goes on past them, and ends
         # once every op in the outbox was sent or skipped.
-
-
-def _may_pass_later(answer: dict[str, object]) -> bool:
-    """A rejection the hub may turn into acceptance once what it waits for arrives."""
-    retry = answer.get("retry")
-    if isinstance(retry, bool):
-        return retry
-    return answer.get("reason") == _WAIT_FOR_EARLIER
 
 
 @dataclass
@@ -228,7 +228,9 @@ def _pull_pages(
                 hub_links.advance_cursor(db, group_id, seqs[-1])
                 committing.set()
         except ClockError as exc:
-            raise SyncError(f"Changes from the hub were refused: {exc}.") from None
+            raise SyncError(
+                f"Changes from the hub were refused: {exc}.", code=Code.CLOCK_BEHIND
+            ) from None
         except InvalidOp as exc:
             raise HubFailed(f"The hub sent a change this laptop refuses: {exc}") from None
         store.clock.observe(applied.max_hlc)

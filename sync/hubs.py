@@ -6,11 +6,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import TypeVar
 
 from app import hub_links
 from app.apply import read_log, read_membership
 from app.clock import wall_ms
+from app.codes import Code
 from app.errors import Cancelled, MootError
+from app.hub_links import Failure
 from app.progress import Progress, quiet_if_none
 from app.services import members
 from app.services.groups import get_group, list_groups, my_name
@@ -36,7 +39,7 @@ class GroupStatus:
     hub: str
     pending: int  # changes waiting to go up
     last_sync_ms: int | None
-    last_error: str | None
+    last_error: Failure | None
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class GroupFailed:
 GroupOutcome = GroupSynced | GroupFailed
 
 log = logging.getLogger(__name__)
+Sent = TypeVar("Sent")
 
 
 def join_hub(
@@ -76,26 +80,23 @@ def join_hub(
     progress = quiet_if_none(progress)
     progress.check()
     client = client or HubClient(hub_url)
-    hub, stamp = str(client.info()["device"]), wall_ms()
-    answer = client.join(
-        code=code.strip(),
-        device=store.device_id,
-        name=my_name(store=store),
-        proof=sign(store.identity.key, join_message(hub, client.base_url, code.strip(), stamp)),
-        stamp_ms=stamp,
+    hub, name = client.info().device, my_name(store=store)
+    answer = _with_fresh_proof(
+        lambda stamp: client.join(
+            code=code.strip(),
+            device=store.device_id,
+            name=name,
+            proof=sign(store.identity.key, join_message(hub, client.base_url, code.strip(), stamp)),
+            stamp_ms=stamp,
+        )
     )
-    group_id = str(answer["group_id"])
     with store.write() as db:
         hub_links.save_link(
-            db,
-            store.sealer,
-            group_id=group_id,
-            hub_url=client.base_url,
-            token=str(answer["token"]),
+            db, store.sealer, group_id=answer.group_id, hub_url=client.base_url, token=answer.token
         )
-    client.token = str(answer["token"])
-    result = sync_group(store, group_id, client=client, progress=progress)
-    return Joined(group_id, str(answer.get("group_name", "")), str(answer["role"]), result.pulled)
+    client.token = answer.token
+    result = sync_group(store, answer.group_id, client=client, progress=progress)
+    return Joined(answer.group_id, answer.group_name, answer.role, result.pulled)
 
 
 def connect_hub(
@@ -117,31 +118,34 @@ def connect_hub(
     progress.check()
     group = get_group(store=store, group_id=group_id)
     if group.my_role != "organiser":
-        raise Refused("Only an organiser of the group can connect it to a hub.")
+        raise Refused(
+            "Only an organiser of the group can connect it to a hub.", code=Code.NOT_ORGANISER
+        )
     client = client or HubClient(hub_url)
     hub = client.info()
     progress.check()
     members.admit(
         store=store,
         group_id=group_id,
-        device=str(hub["device"]),
+        device=hub.device,
         role="organiser",
-        display_name=str(hub.get("name") or "Council hub"),
+        display_name=hub.name or "Council hub",
     )
     with store.read() as db:
         membership = [op.to_wire() for op in read_membership(db, store.sealer, group_id)]
-    stamp = wall_ms()
-    token = client.register(
-        code=code.strip(),
-        group_id=group_id,
-        name=group.name,
-        device=store.device_id,
-        proof=sign(
-            store.identity.key,
-            register_message(str(hub["device"]), client.base_url, group_id, code.strip(), stamp),
-        ),
-        stamp_ms=stamp,
-        membership=membership,
+    token = _with_fresh_proof(
+        lambda stamp: client.register(
+            code=code.strip(),
+            group_id=group_id,
+            name=group.name,
+            device=store.device_id,
+            proof=sign(
+                store.identity.key,
+                register_message(hub.device, client.base_url, group_id, code.strip(), stamp),
+            ),
+            stamp_ms=stamp,
+            membership=membership,
+        )
     )
     with store.write() as db:
         hub_links.save_link(
@@ -164,12 +168,14 @@ def enrol_hub(
     progress = quiet_if_none(progress)
     progress.check()
     client = client or HubClient(hub_url)
-    hub, stamp = str(client.info()["device"]), wall_ms()
-    token = client.enrol(
-        group_id,
-        device=store.device_id,
-        stamp_ms=stamp,
-        proof=sign(store.identity.key, enrol_message(hub, client.base_url, group_id, stamp)),
+    hub = client.info().device
+    token = _with_fresh_proof(
+        lambda stamp: client.enrol(
+            group_id,
+            device=store.device_id,
+            stamp_ms=stamp,
+            proof=sign(store.identity.key, enrol_message(hub, client.base_url, group_id, stamp)),
+        )
     )
     with store.write() as db:
         hub_links.save_link(
@@ -177,6 +183,21 @@ def enrol_hub(
         )
     client.token = token
     return sync_group(store, group_id, client=client, progress=progress)
+
+
+def _with_fresh_proof(send: Callable[[int], Sent]) -> Sent:
+    """``send(stamp)``, which proves this laptop's key with a proof made at ``stamp``.
+
+    A proof is good once. If the hub has seen this one (it took the request, but its
+    answer was lost and the request went again), a new proof is made and sent once more.
+    """
+    stamp = wall_ms()
+    try:
+        return send(stamp)
+    except Refused as exc:
+        if exc.code != Code.PROOF_USED:
+            raise
+    return send(max(wall_ms(), stamp + 1))
 
 
 def sync_all(

@@ -34,8 +34,8 @@ from app.apply import IngestResult, ingest, read_log
 from app.clock import wall_ms
 from app.ops import op_from_wire
 from app.store import Store
-from sync.hub.settings import PROTOCOL
 from sync.proofs import hub_address, join_message, sign
+from sync.protocol import PROTOCOL
 
 PROTOCOL_HEADERS = {"Moot-Protocol": str(PROTOCOL)}
 TIMEOUT = 30.0  # seconds, per HTTP request

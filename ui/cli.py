@@ -1,7 +1,9 @@
 """The headless command line: the same core as the desktop app, for scripts and schedules.
 
 Its forms are a contract that scripts rely on: ``--json`` prints one JSON value on
-stdout; any refusal prints one line on stderr, exits non-zero and changes nothing.
+stdout; any refusal prints one line on stderr (with ``--json``, one JSON object,
+``{"error": CODE, "message": WORDS}``; the codes are ``app.codes.Code``), exits
+non-zero and changes nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from app.codes import Code, error_json
 from app.dump import dump
 from app.errors import MootError
 from app.kinds.members import CONSENTS
@@ -46,18 +49,25 @@ def run(argv: list[str]) -> int:
         finally:
             store.close()
     except MootError as exc:
-        print(f"moot: {exc}", file=sys.stderr)
-        return 1
+        return _refused([(exc.code, str(exc))], as_json=args.json)
     except OSError as exc:
-        print(f"moot: {exc.strerror or exc} ({exc.filename or 'profile'})", file=sys.stderr)
-        return 1
+        words = f"{exc.strerror or exc} ({exc.filename or 'profile'})"
+        return _refused([(Code.FILE_ERROR, words)], as_json=args.json)
     if isinstance(result, PartlyFailed):
         _print(result.value, as_json=args.json)
-        for line in result.failures:
-            print(f"moot: {line}", file=sys.stderr)
-        return 1
+        return _refused(result.failures, as_json=args.json)
     _print(result, as_json=args.json)
     return 0
+
+
+def _refused(failures: list[tuple[Code, str]], *, as_json: bool) -> int:
+    """Say on stderr what was refused: a line each, or with ``--json`` one object."""
+    if as_json:
+        print(error_json(failures), file=sys.stderr)
+    else:
+        for _code, words in failures:
+            print(f"moot: {words}", file=sys.stderr)
+    return 1
 
 
 def _print(result: Any, *, as_json: bool) -> None:
@@ -81,7 +91,7 @@ class Raw:
 class PartlyFailed:
     """Output printed as usual, then a line on stderr per failure, and a non-zero exit."""
 
-    def __init__(self, value: Any, failures: list[str]) -> None:
+    def __init__(self, value: Any, failures: list[tuple[Code, str]]) -> None:
         self.value, self.failures = value, failures
 
 
@@ -343,9 +353,9 @@ def cmd_sync(store: Store, a: argparse.Namespace) -> Any:
                 line += f" The hub turned away {r.rejected}."
             lines.append(line)
         else:
-            rows.append(_sync_row(outcome, 0, 0, 0, str(outcome.error)))
+            rows.append(_sync_row(outcome, 0, 0, 0, outcome.error))
             lines.append(f"{name}: not synced: {outcome.error}")
-            failures.append(f"{name}: {outcome.error}")
+            failures.append((outcome.error.code, f"{name}: {outcome.error}"))
     result = {
         "pushed": sum(row["pushed"] for row in rows),
         "pulled": sum(row["pulled"] for row in rows),
@@ -357,7 +367,7 @@ def cmd_sync(store: Store, a: argparse.Namespace) -> Any:
 
 
 def _sync_row(
-    outcome: hubs.GroupOutcome, pushed: int, pulled: int, rejected: int, error: str | None
+    outcome: hubs.GroupOutcome, pushed: int, pulled: int, rejected: int, error: MootError | None
 ) -> dict[str, Any]:
     return {
         "group_id": outcome.group_id,
@@ -366,7 +376,8 @@ def _sync_row(
         "pushed": pushed,
         "pulled": pulled,
         "rejected": rejected,
-        "error": error,
+        "error": None if error is None else error.code,
+        "message": None if error is None else str(error),
     }
 
 

@@ -1,8 +1,9 @@
 """How a group stands with its hub, and what went wrong, in sentences a person can act on.
 
 Failures arrive either as the exception a sync just raised (``sync.errors``,
-``app.errors``) or, from an earlier run or the command line, as the message that the
-profile kept; both end as one plain sentence saying what happened and what to do.
+``app.errors``) or, from an earlier run or the command line, as the failure the
+profile kept; both carry a code (``app.codes``), from which each is worded as one
+plain sentence saying what happened and what to do.
 """
 
 from __future__ import annotations
@@ -10,19 +11,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from app.errors import BundleError, ClockError, MootError
-from sync.errors import (
-    AuthRefused,
-    Cancelled,
-    HubFailed,
-    HubTimeout,
-    HubUnreachable,
-    NotLinked,
-    NotPermitted,
-    ProtocolMismatch,
-    Refused,
-    SyncError,
-)
+from app.codes import Code
+from app.errors import MootError
+from app.hub_links import Failure
+from sync.engine import Rejection
 from sync.hubs import GroupStatus
 from ui.i18n import tr
 from ui.when import DAY_MS, HOUR_MS, MINUTE_MS
@@ -92,68 +84,67 @@ def _set_clock() -> str:
     return tr("Set the date and time, then sync again.")
 
 
-def describe_failure(error: BaseException | str, hub_url: str = "") -> str:
-    """One sentence for a failed sync (or join, connect, import): what happened, what to do."""
-    message = str(error)
+def describe_failure(error: BaseException | Failure, hub_url: str = "") -> str:
+    """One sentence for a failed sync (or join, connect, import): what happened, what to do.
+
+    ``error`` is what a sync just raised, or the failure the profile kept from an
+    earlier run; either way the code decides the sentence, and the words fill it in.
+    """
     host = hub_host(hub_url) if hub_url else tr("the hub")
-    if isinstance(error, str):
-        return _describe_kept(message, host)
-    if "refused this laptop's clock" in message:
-        return _clock_sentence(message, ours_behind=False)
-    if isinstance(error, ClockError) or (
-        isinstance(error, SyncError) and "Changes from the hub were refused" in message
-    ):
-        return _clock_sentence(message, ours_behind=True)
-    if isinstance(error, Cancelled):
-        return _stopped()
-    if isinstance(error, HubUnreachable):
-        return _unreachable(host)
-    if isinstance(error, HubTimeout):
-        return _timeout(host)
-    if isinstance(error, AuthRefused):
-        return tr(
-            "The hub no longer accepts this laptop. Ask an organiser for a new invitation "
-            "and join again (File ▸ Join group on a hub…)."
-        )
-    if isinstance(error, NotPermitted | Refused):
-        # The hub words its refusals for people already ("That invitation code is not
-        # known to this hub; check it was typed in full.").
-        return _sentence(message)
-    if isinstance(error, ProtocolMismatch):
-        return tr(
-            "This version of Moot and the hub no longer understand each other. "
-            "Update Moot, or ask the council whether the hub was updated."
-        )
-    if isinstance(error, NotLinked):
-        return not_connected_line()
-    if isinstance(error, HubFailed):
-        return tr("The hub had a problem: {detail} Try again later.").format(
-            detail=_sentence(message)
-        )
-    if isinstance(error, BundleError):
-        return tr("That file cannot be used: {detail}").format(detail=_sentence(message))
+    if isinstance(error, Failure):
+        return _describe(error.code, error.detail, host, kept=True)
     if isinstance(error, MootError):
-        return _sentence(message)
+        return _describe(error.code, str(error), host, kept=False)
     if isinstance(error, OSError):
         return tr("The file could not be read or written: {detail}").format(
-            detail=_sentence(error.strerror or message)
+            detail=_sentence(error.strerror or str(error))
         )
-    return tr("Something went wrong: {detail}").format(detail=_sentence(message))
+    return tr("Something went wrong: {detail}").format(detail=_sentence(str(error)))
 
 
-def _describe_kept(message: str, host: str) -> str:
-    """A failure known only by the message the profile kept (an earlier run, the CLI)."""
-    if "refused this laptop's clock" in message:
-        return _clock_sentence(message, ours_behind=False)
-    if "Changes from the hub were refused" in message:
-        return _clock_sentence(message, ours_behind=True)
-    if message.startswith("Cannot reach the hub"):
-        return _unreachable(host)
-    if "did not answer in time" in message:
-        return _timeout(host)
-    if message.startswith("Sync stopped"):
-        return _stopped()
-    return tr("The last sync failed: {detail}").format(detail=_sentence(message))
+def _describe(code: Code, detail: str, host: str, *, kept: bool) -> str:
+    match code:
+        case Code.CLOCK_AHEAD:
+            return _clock_sentence(detail, ours_behind=False)
+        case Code.CLOCK_OFF:
+            return (
+                tr("The hub refused this laptop's clock: it is minutes off the hub's.")
+                + " "
+                + _set_clock()
+            )
+        case Code.CLOCK_BEHIND:
+            return _clock_sentence(detail, ours_behind=True)
+        case Code.CANCELLED:
+            return _stopped()
+        case Code.HUB_UNREACHABLE:
+            return _unreachable(host)
+        case Code.TIMEOUT:
+            return _timeout(host)
+        case Code.BAD_TOKEN:
+            return tr(
+                "The hub no longer accepts this laptop. Ask an organiser for a new invitation "
+                "and join again (File ▸ Join group on a hub…)."
+            )
+        case Code.PROTOCOL_MISMATCH:
+            return tr(
+                "This version of Moot and the hub no longer understand each other. "
+                "Update Moot, or ask the council whether the hub was updated."
+            )
+        case Code.NOT_LINKED:
+            return not_connected_line()
+        case Code.HUB_BUSY:
+            return tr("{host} is busy. Sync again in a few minutes.").format(host=host)
+        case Code.HUB_FAILED:
+            return tr("The hub had a problem: {detail} Try again later.").format(
+                detail=_sentence(detail)
+            )
+        case Code.BAD_BUNDLE:
+            return tr("That file cannot be used: {detail}").format(detail=_sentence(detail))
+    if kept:
+        return tr("The last sync failed: {detail}").format(detail=_sentence(detail))
+    # The hub and the core word their refusals for people already ("That invitation
+    # code is not known to this hub; check it was typed in full.").
+    return _sentence(detail)
 
 
 def _unreachable(host: str) -> str:
@@ -180,15 +171,15 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def describe_rejections(reasons: list[str]) -> str:
-    """Changes the hub turned away for good (each reason is 'op id: why')."""
-    count = len(reasons)
-    why = reasons[0].split(": ", 1)[-1] if reasons else ""
-    if "ahead of this computer's clock" in why:
-        return _clock_sentence(why, ours_behind=False)
+def describe_rejections(rejections: list[Rejection]) -> str:
+    """Changes the hub turned away for good, counted, with the first one's reason."""
+    first = rejections[0] if rejections else None
+    if first is not None and first.code == Code.CLOCK_AHEAD:
+        return _clock_sentence(first.reason, ours_behind=False)
+    count = len(rejections)
     head = (
         tr("The hub turned away 1 change from this laptop")
         if count == 1
         else tr("The hub turned away {n} changes from this laptop").format(n=count)
     )
-    return f"{head}: {_sentence(why)}"
+    return f"{head}: {_sentence(first.reason if first else '')}"

@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import payload as p
+from app.codes import Code, Refusal
 from app.domain import Domain, Dump, Kind, Table
 from app.merge_rows import created_base, index, lww, register, unindex
 from app.ops import Op
@@ -124,7 +125,9 @@ def post_update(a: Applier, op: Op) -> str | None:
         return "no such post (yet)"
     n, author = found
     if author != op.device and (rank < ORGANISER or "body" in op.fields):
-        return "only its author edits a post; organisers may delete or restore it"
+        return Refusal(
+            Code.NOT_OWNER, "only its author edits a post; organisers may delete or restore it"
+        )
     won = lww(a, "posts", n, op, op.fields, base=created_base(a, "posts", n))
     if won:
         body, deleted = a.db.execute("SELECT body, deleted FROM posts WHERE n = ?", (n,)).fetchone()

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app import payload as p
 from app.clock import physical_ms
+from app.codes import Code, Refusal
 from app.domain import Domain, Dump, Kind, Table
 from app.ids import founded_id
 from app.invite_proof import proof_holds
@@ -123,7 +124,7 @@ def member_set_role(a: Applier, op: Op) -> str | None:
 
 def member_update(a: Applier, op: Op) -> str | None:
     if op.entity != op.device and a.rank(op) < ORGANISER:
-        return "members edit only their own profile"
+        return Refusal(Code.NOT_OWNER, "members edit only their own profile")
     n = _member_n(a, op)
     if n is None:
         return "no such member (yet)"
@@ -214,14 +215,14 @@ def invite_redeem(a: Applier, op: Op) -> str | None:
     ).fetchone()
     role, key, expires_ms, revoked, used_by, used_hlc, clocks = row
     if not proof_holds(key, op.fields["proof"], op.entity, op.device):
-        return "the invitation code is wrong"
+        return Refusal(Code.BAD_INVITATION, "the invitation code is wrong")
     if physical_ms(op.hlc) > expires_ms:
-        return "the invitation had expired"
+        return Refusal(Code.INVITATION_SPENT, "the invitation had expired")
     if revoked and json.loads(clocks).get("revoked", [0, ""]) < list(op.order):
-        return "the invitation had been revoked"
+        return Refusal(Code.INVITATION_SPENT, "the invitation had been revoked")
     if used_by is not None:
         if (used_hlc, used_by) < op.order:
-            return "the invitation was already used"
+            return Refusal(Code.INVITATION_SPENT, "the invitation was already used")
         a.rebuild_later(op.group)  # this use came first: the later one is void
     a.db.execute(
         "UPDATE invitations SET used_by = ?, used_hlc = ? WHERE n = ?",

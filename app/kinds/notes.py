@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import payload as p
+from app.codes import Code, Refusal
 from app.domain import Domain, Dump, Kind, Table
 from app.merge_rows import created_base, index, lww, unindex
 from app.ops import Op
@@ -66,7 +67,7 @@ def note_update(a: Applier, op: Op) -> str | None:
         return "its note has not arrived"
     n, author = found
     if "deleted" in op.fields and author != op.device and rank < ORGANISER:
-        return "only its author or an organiser deletes a note"
+        return Refusal(Code.NOT_OWNER, "only its author or an organiser deletes a note")
     won = lww(a, "notes", n, op, op.fields, base=created_base(a, "notes", n))
     if won:
         title, text, deleted = a.db.execute(

@@ -7,12 +7,12 @@ too. A client speaking another protocol version is told, in words, what to do (4
 
 from __future__ import annotations
 
-import json
 import zlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from sync.hub.settings import PROTOCOL, PROTOCOL_HEADER
+from app.codes import Code
+from sync.protocol import PROTOCOL, PROTOCOL_HEADER, ErrorBody
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -36,8 +36,8 @@ def gunzip_capped(data: bytes, limit: int) -> bytes:
     return out
 
 
-async def reply(send: Send, status: int, detail: str) -> None:
-    body = json.dumps({"detail": detail}).encode()
+async def reply(send: Send, status: int, code: Code, detail: str) -> None:
+    body = ErrorBody(error=code, detail=detail).model_dump_json().encode()
     await send(
         {
             "type": "http.response.start",
@@ -67,7 +67,7 @@ class Guard:
         if path.startswith("/v1/") and path not in _OPEN_PATHS:
             version = headers.get(_HEADER, b"").decode(errors="replace")
             if version != str(PROTOCOL):
-                await reply(send, 426, _version_advice(version))
+                await reply(send, 426, Code.PROTOCOL_MISMATCH, _version_advice(version))
                 return
         chunks: list[bytes] = []
         size = 0
@@ -77,7 +77,7 @@ class Guard:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max:
-                await reply(send, 413, self._too_large())
+                await reply(send, 413, Code.TOO_LARGE, self._too_large())
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -86,10 +86,10 @@ class Guard:
             try:
                 body = gunzip_capped(body, self.max)
             except TooLarge:
-                await reply(send, 413, self._too_large())
+                await reply(send, 413, Code.TOO_LARGE, self._too_large())
                 return
             except zlib.error:
-                await reply(send, 400, "The request body is not valid gzip.")
+                await reply(send, 400, Code.MALFORMED, "The request body is not valid gzip.")
                 return
             scope = dict(scope)
             scope["headers"] = [

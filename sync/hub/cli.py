@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.codes import Code, error_json
 from app.errors import MootError
 from sync.hub import service
 from sync.hub.db import make_engine, migrate
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     try:  # only the server checks proofs, so only it reads its public addresses
         addresses = public_urls(args.public_url) if args.run is _serve else ()
     except ValueError as exc:
-        print(f"moot-hub: {exc}", file=sys.stderr)
+        _refused(Code.INVALID_INPUT, str(exc), as_json=args.json)
         return 2
     settings = HubSettings(
         db_url=db_url,
@@ -44,18 +45,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = args.run(settings, args)
     except (HubRefusal, MootError) as exc:
-        print(f"moot-hub: {exc}", file=sys.stderr)
-        return 1
+        return _refused(exc.code, str(exc), as_json=args.json)
     except SQLAlchemyError as exc:
-        print(
-            f"moot-hub: the database could not be used: {exc.__class__.__name__}: "
-            f"{str(exc).splitlines()[0]}",
-            file=sys.stderr,
+        words = (
+            f"the database could not be used: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
         )
-        return 1
+        return _refused(Code.DATABASE_ERROR, words, as_json=args.json)
     if result is not None:
         print(json.dumps(result) if args.json else _human(result))
     return 0
+
+
+def _refused(code: Code, words: str, *, as_json: bool) -> int:
+    """One line on stderr, or with ``--json`` one object ``{"error": CODE, "message": WORDS}``."""
+    print(error_json([(code, words)]) if as_json else f"moot-hub: {words}", file=sys.stderr)
+    return 1
 
 
 def _human(result: dict[str, Any]) -> str:

@@ -25,6 +25,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from app.apply import WAITING, ingest
+from app.codes import Code, Refusal
 from app.ops import Op, op_from_wire
 from app.personal import Sealer
 from app.registry import REGISTRY
@@ -40,6 +41,7 @@ _SEARCH_DDL = (
 _CACHE_SIZE = 64
 
 CacheKey = tuple[str, int | None, str | None]
+ID_TAKEN = Refusal(Code.ID_TAKEN, "another op has that id")
 
 
 def is_membership(op: Op) -> bool:
@@ -121,7 +123,7 @@ class Roster:
                 row = self._db.execute("SELECT state FROM ops WHERE id = ?", (op.id,)).fetchone()
                 reason: str | None = None
                 if row is None:
-                    reason = "another op has that id"
+                    reason = ID_TAKEN
                 elif row[0] == WAITING:
                     reason = result.reasons.get(op.id, "it cannot take effect")
                     if not keep_waiting:

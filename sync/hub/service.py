@@ -23,16 +23,17 @@ from sqlalchemy import Connection, and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.clock import DAY_MS, check_not_future, pack, wall_ms
+from app.codes import Code, Refusal, refusal_code
 from app.errors import ClockError, InvalidOp
 from app.identity import DeviceIdentity
 from app.ids import new_group_id, uuid7
 from app.ops import Known, Op, is_hex, op_from_wire, sign_op, verify_runs
 from app.registry import REGISTRY
-from app.roles import NOT_CLERK, NOT_MEMBER, NOT_ORGANISER, ROLE_RANK, ROLES
+from app.roles import ROLE_RANK, ROLES
 from app.services.groups import DEFAULT_CATEGORIES
 from sync.hub import tables as t
 from sync.hub.errors import Forbidden, Gone, HubRefusal, NotFoundOnHub, Unauthorised
-from sync.hub.roster import Roster, is_membership, record_head, roster_for
+from sync.hub.roster import ID_TAKEN, Roster, is_membership, record_head, roster_for
 from sync.proofs import (
     PROOF_WINDOW_MS,
     enrol_message,
@@ -40,12 +41,12 @@ from sync.proofs import (
     join_message,
     register_message,
 )
+from sync.protocol import OpAnswer, OpStatus
 
-WAIT_FOR_EARLIER = "its author's earlier ops are not on the hub"
-ID_TAKEN = "another op has that id"
+WAIT_FOR_EARLIER = Refusal(Code.WAIT_FOR_EARLIER, "its author's earlier ops are not on the hub")
 MAX_VOID_KEPT = 100  # per member: ops kept though they do not count (see push)
 # Refusals that a later push may overturn: what they wait for can still arrive.
-_RETRYABLE = frozenset({WAIT_FOR_EARLIER, NOT_MEMBER, NOT_CLERK, NOT_ORGANISER})
+_RETRYABLE = frozenset({Code.WAIT_FOR_EARLIER, Code.NOT_MEMBER, Code.NOT_CLERK, Code.NOT_ORGANISER})
 
 
 def _hash(secret: str) -> str:
@@ -58,26 +59,30 @@ def _hash(secret: str) -> str:
 @dataclass(frozen=True)
 class PushResult:
     id: str
-    status: str  # 'accepted' | 'duplicate' | 'rejected'
+    status: OpStatus
     seq: int | None = None
     reason: str | None = None
+    code: Code | None = None
     retry: bool = False  # for a rejection: the same op may be accepted by a later push
 
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "status": self.status}
-        if self.seq is not None:
-            out["seq"] = self.seq
-        if self.reason is not None:
-            out["reason"] = self.reason
-        if self.status == "rejected":
-            out["retry"] = self.retry
-        return out
+    def answer(self) -> OpAnswer:
+        return OpAnswer(
+            id=self.id,
+            status=self.status,
+            seq=self.seq,
+            code=self.code,
+            reason=self.reason,
+            retry=self.retry if self.status == "rejected" else None,
+        )
 
 
-def _rejected(op_id: str, reason: str, *, retry: bool | None = None) -> PushResult:
+def _rejected(
+    op_id: str, reason: str, *, code: Code | None = None, retry: bool | None = None
+) -> PushResult:
+    code = code or refusal_code(reason)
     if retry is None:
-        retry = reason in _RETRYABLE or "(yet)" in reason
-    return PushResult(op_id, "rejected", reason=reason, retry=retry)
+        retry = code in _RETRYABLE or "(yet)" in reason
+    return PushResult(op_id, "rejected", reason=str(reason), code=code, retry=retry)
 
 
 def _append(conn: Connection, group_id: str, accepted: Sequence[Op]) -> list[int]:
@@ -219,7 +224,10 @@ def _write_as_hub(
     else:
         reason = _may_write(roster, op)
     if reason:
-        raise Forbidden(f"{refusal}: {reason} (the hub is {roster.current(hub.device_id)} there).")
+        raise Forbidden(
+            f"{refusal}: {reason} (the hub is {roster.current(hub.device_id)} there).",
+            code=refusal_code(reason),
+        )
     [seq] = _append(conn, group_id, [op])
     if is_membership(op):
         _membership_changed(conn, roster, seq, op.id)
@@ -252,7 +260,7 @@ def _membership_changed(conn: Connection, roster: Roster, seq: int, op_id: str) 
 def create_group(conn: Connection, *, name: str, hub: DeviceIdentity) -> str:
     """Found a group on the hub: its first ops are signed by the hub's key."""
     if not name.strip():
-        raise HubRefusal("A group needs a name.")
+        raise HubRefusal("A group needs a name.", code=Code.INVALID_INPUT)
     group_id, seed = new_group_id(hub.device_id)
     conn.execute(insert(t.groups).values(id=group_id, name=name.strip(), created_ms=wall_ms()))
     _write_as_hub(
@@ -283,9 +291,13 @@ def make_invite(
 ) -> str:
     """An invitation code for the hub: each use admits one device with ``role``."""
     if role not in ROLES:
-        raise HubRefusal(f"Unknown role {role!r}; use one of: {', '.join(ROLES)}.")
+        raise HubRefusal(
+            f"Unknown role {role!r}; use one of: {', '.join(ROLES)}.", code=Code.INVALID_INPUT
+        )
     if not 1 <= uses <= 1000 or not 1 <= days <= 365:
-        raise HubRefusal("An invitation takes 1 to 1000 uses and lasts 1 to 365 days.")
+        raise HubRefusal(
+            "An invitation takes 1 to 1000 uses and lasts 1 to 365 days.", code=Code.INVALID_INPUT
+        )
     require_group(conn, group_id)
     code = secrets.token_urlsafe(18)
     conn.execute(
@@ -310,7 +322,9 @@ def revoke_invite(conn: Connection, *, code: str) -> str:
         .returning(t.invites.c.group_id)
     ).first()
     if row is None:
-        raise NotFoundOnHub("That invitation code is not known to this hub.")
+        raise NotFoundOnHub(
+            "That invitation code is not known to this hub.", code=Code.BAD_INVITATION
+        )
     return str(row[0])
 
 
@@ -326,7 +340,10 @@ def _check_device_proof(device: str, proof: str, message: str, *, stamp_ms: int,
     """That ``device`` signed ``message`` (which names this hub) a few minutes ago."""
     if abs(wall_ms() - stamp_ms) > PROOF_WINDOW_MS:
         minutes = PROOF_WINDOW_MS // 60_000
-        raise ClockError(f"the {what} request's time is more than {minutes} minutes off the hub's")
+        raise ClockError(
+            f"the {what} request's time is more than {minutes} minutes off the hub's",
+            code=Code.CLOCK_OFF,
+        )
     if not is_hex(device, 64) or not is_hex(proof, 128):
         raise HubRefusal("The device key or its proof is malformed.")
     try:
@@ -334,7 +351,9 @@ def _check_device_proof(device: str, proof: str, message: str, *, stamp_ms: int,
             bytes.fromhex(proof), message.encode()
         )
     except (InvalidSignature, ValueError):
-        raise Forbidden("This laptop could not prove it holds its device key.") from None
+        raise Forbidden(
+            "This laptop could not prove it holds its device key.", code=Code.BAD_SIGNATURE
+        ) from None
 
 
 def _proof_address(claimed: str, public_urls: Sequence[str]) -> str:
@@ -347,7 +366,8 @@ def _proof_address(claimed: str, public_urls: Sequence[str]) -> str:
         raise HubRefusal("The hub address in the request is not an http(s) address.") from None
     if public_urls and address not in public_urls:
         raise Forbidden(
-            f"This hub is reached at {public_urls[0]}, not at {address}; connect to it there."
+            f"This hub is reached at {public_urls[0]}, not at {address}; connect to it there.",
+            code=Code.WRONG_HUB,
         )
     return address
 
@@ -386,7 +406,8 @@ def join(
     ).first()
     if row is None:
         raise Forbidden(
-            "That invitation code is not known to this hub; check it was typed in full."
+            "That invitation code is not known to this hub; check it was typed in full.",
+            code=Code.BAD_INVITATION,
         )
     used_before = conn.execute(
         select(t.invite_uses.c.device).where(
@@ -441,7 +462,7 @@ def enrol(
     message = enrol_message(hub.device_id, address, group_id, stamp_ms)
     _check_device_proof(device, proof, message, stamp_ms=stamp_ms, what="enrolment")
     if _role(conn, group_id, device) == "removed":
-        raise Forbidden("This laptop is not a member of that group on the hub.")
+        raise Forbidden("This laptop is not a member of that group on the hub.", code=Code.REMOVED)
     return _issue_token(conn, group_id, device)
 
 
@@ -459,13 +480,13 @@ def authenticate(conn: Connection, *, token: str | None, group_id: str) -> str:
     if row.group_id != group_id:
         raise Forbidden("This laptop is not enrolled in that group.")
     if row.revoked or _role(conn, group_id, row.device) == "removed":
-        raise Forbidden("This laptop has been removed from the group.")
+        raise Forbidden("This laptop has been removed from the group.", code=Code.REMOVED)
     return str(row.device)
 
 
 def require_organiser(conn: Connection, *, group_id: str, device: str) -> None:
     if _role(conn, group_id, device) != "organiser":
-        raise Forbidden("Only the group's organisers make invitations.")
+        raise Forbidden("Only the group's organisers make invitations.", code=Code.NOT_ORGANISER)
 
 
 def registration_code(conn: Connection) -> str:
@@ -503,14 +524,16 @@ def register(
         .with_for_update()
     ).first()
     if row is None:
-        raise Forbidden("That registration code is not known to this hub.")
+        raise Forbidden(
+            "That registration code is not known to this hub.", code=Code.BAD_INVITATION
+        )
     if row.used_by is not None:
         if (row.used_by, row.device) == (group_id, device):
             # The same laptop again (its first answer was lost): a new token.
             return _issue_token(conn, group_id, device)
         raise Gone("That registration code has been used; ask the council for a new one.")
     if conn.execute(select(t.groups.c.id).where(t.groups.c.id == group_id)).first():
-        raise HubRefusal("That group is on this hub already.")
+        raise HubRefusal("That group is on this hub already.", code=Code.GROUP_EXISTS)
     _require_organiser_in(membership, group_id, device)
     codes = t.registration_codes
     conn.execute(
@@ -550,7 +573,8 @@ def _require_organiser_in(wire_ops: list[Any], group_id: str, device: str) -> No
     if roster.current(device) != "organiser":
         raise Forbidden(
             "Only an organiser of the group can connect it to a hub, and the group's "
-            "history does not show this laptop as one."
+            "history does not show this laptop as one.",
+            code=Code.NOT_ORGANISER,
         )
 
 
@@ -576,13 +600,15 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
                 raise InvalidOp("the op belongs to another group")
             check_not_future(op.hlc, now)
         except InvalidOp as exc:
-            results[i] = _rejected(op_id, str(exc), retry=False)
+            results[i] = _rejected(op_id, str(exc), code=exc.code, retry=False)
             continue
         except ClockError as exc:  # the hub's clock catches up with it
-            results[i] = _rejected(op_id, str(exc), retry=True)
+            results[i] = _rejected(op_id, str(exc), code=Code.CLOCK_AHEAD, retry=True)
             continue
         if op.id in seen:
-            results[i] = _rejected(op.id, "the op is in this push twice", retry=False)
+            results[i] = _rejected(
+                op.id, "the op is in this push twice", code=Code.MALFORMED, retry=False
+            )
             continue
         seen.add(op.id)
         parsed.append((i, op))
@@ -606,7 +632,7 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
             verify_runs([op for _, op in chain], known)
         except InvalidOp as exc:
             for i, op in chain:
-                results[i] = _rejected(op.id, str(exc), retry=False)
+                results[i] = _rejected(op.id, str(exc), code=exc.code, retry=False)
             continue
         accepted.extend(_contiguous(chain, known, results))
 

@@ -11,8 +11,6 @@ from sqlalchemy.engine import make_url
 
 from sync.proofs import hub_address
 
-PROTOCOL = 2  # 2: device proofs name the hub (key and address) and carry a stamp
-PROTOCOL_HEADER = "Moot-Protocol"
 DEFAULT_PORT = 8470
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 from app import hub_links
 from app.apply import read_membership
 from app.clock import pack, wall_ms
+from app.codes import Code
 from app.dump import dump
 from app.errors import InvalidOp
 from app.identity import DeviceIdentity
@@ -190,7 +191,7 @@ def test_a_proof_signed_for_another_hub_or_an_hour_ago_opens_nothing(
     code = make_invite(hub.db, group, uses=1)
     registration = str(hub_cli(hub.db, "registration-code")["code"])
     client = HubClient(hub.url)
-    here, elsewhere = str(client.info()["device"]), DeviceIdentity.generate().device_id
+    here, elsewhere = client.info().device, DeviceIdentity.generate().device_id
     now, hour_ago = wall_ms(), wall_ms() - 3_600_000
     key, device = ann.identity.key, ann.device_id
     head, tokens = hub.head(group), _tokens(hub)
@@ -228,7 +229,7 @@ def test_a_proof_made_for_another_address_opens_nothing_at_a_hub_that_knows_its_
     ann = make_store("ann")
     group = create_group(hub.db, "Allotments")
     code = make_invite(hub.db, group, uses=1)
-    hub_key, lure = str(HubClient(hub.url).info()["device"]), "http://lure.example"
+    hub_key, lure = HubClient(hub.url).info().device, "http://lure.example"
     head, tokens = hub.head(group), _tokens(hub)
 
     def join(signed_for: str, sent: str) -> requests.Response:
@@ -277,7 +278,7 @@ def _register(
     """POST /v1/register for ``store``'s laptop, its proof signed for ``signed_for``
     (by default the hub it is sent to)."""
     client = HubClient(hub.url)
-    hub_key, now = signed_for or str(client.info()["device"]), wall_ms()
+    hub_key, now = signed_for or client.info().device, wall_ms()
     return client.register(
         code=code,
         group_id=group,
@@ -384,13 +385,13 @@ def test_forged_replayed_and_far_future_ops_are_refused(hub: Hub, make_store: Ma
     head, before = hub.head(group), snapshot(ann)
     [post] = [op for op in ops_of(ann) if op.kind == "post"]
 
-    replay = client.push(group, [post.to_wire()])["results"][0]
-    assert replay["status"] == "duplicate"
+    replay = client.push(group, [post.to_wire()]).results[0]
+    assert replay.status == "duplicate"
 
     forged = post.to_wire() | {"payload": {"discussion_id": disc, "body": "Roof is fine"}}
-    assert client.push(group, [forged])["results"][0]["status"] == "rejected"
+    assert client.push(group, [forged]).results[0].status == "rejected"
     bad_sig = post.to_wire() | {"id": "01a2ffff-0000-7000-8000-00000000abcd", "sig": "ab" * 64}
-    assert client.push(group, [bad_sig])["results"][0]["status"] == "rejected"
+    assert client.push(group, [bad_sig]).results[0].status == "rejected"
 
     last = [op for op in ops_of(ann) if op.device == ann.device_id and op.group == group][-1]
     future = sign_op(
@@ -406,9 +407,10 @@ def test_forged_replayed_and_far_future_ops_are_refused(hub: Hub, make_store: Ma
         action="create",
         payload={"discussion_id": disc, "body": "From the future"},
     )
-    answer = client.push(group, [future.to_wire()])["results"][0]
-    assert answer["status"] == "rejected"
-    assert "ahead" in answer["reason"]
+    answer = client.push(group, [future.to_wire()]).results[0]
+    assert answer.status == "rejected"
+    assert answer.code == Code.CLOCK_AHEAD
+    assert "ahead" in str(answer.reason)
     assert hub.head(group) == head
     assert snapshot(ann) == before
 
@@ -424,8 +426,9 @@ def test_a_removed_member_stops_syncing_at_once(hub: Hub, make_store: MakeStore)
     with pytest.raises(NotPermitted, match="removed"):
         sync_group(bob, group)
     [state] = hubs.status(store=bob)
-    assert state.last_error
-    assert "removed" in state.last_error
+    assert state.last_error is not None
+    assert state.last_error.code == Code.REMOVED
+    assert "removed" in state.last_error.detail
 
 
 def test_an_offline_group_connects_and_its_history_uploads(
@@ -565,10 +568,10 @@ def test_an_op_twice_in_one_push_is_taken_once(hub: Hub, make_store: MakeStore) 
     discussions.start_discussion(store=ann, group_id=group, title="Hedges", body="Tall")
     mine = [o.to_wire() for o in ops_of(ann) if o.device == ann.device_id and o.group == group]
     head = hub.head(group)
-    answers = HubClient(hub.url, _token(ann, group)).push(group, [*mine, mine[-1]])["results"]
+    answers = HubClient(hub.url, _token(ann, group)).push(group, [*mine, mine[-1]]).results
     first, again = answers[-2:]
-    assert first["status"] == "accepted"
-    assert (again["status"], again["retry"]) == ("rejected", False)
+    assert first.status == "accepted"
+    assert (again.status, again.retry) == ("rejected", False)
     assert hub.head(group) == head + len(mine)
 
 
@@ -586,11 +589,11 @@ def test_an_authors_ops_far_apart_in_one_push_are_each_checked_against_the_log(
     )
     assert mine[-5].seq - mine[4].seq > service.KNOWN_GAP  # read as two ranges
     client = HubClient(hub.url, _token(ann, group))
-    first = client.push(group, [o.to_wire() for o in mine[:5] + mine[-5:]])["results"]
-    assert all(r["status"] in ("accepted", "duplicate") for r in first[:5])
-    assert all((r["status"], r["retry"]) == ("rejected", True) for r in first[5:])
-    everything = client.push(group, [o.to_wire() for o in mine])["results"]
-    assert all(r["status"] in ("accepted", "duplicate") for r in everything)
+    first = client.push(group, [o.to_wire() for o in mine[:5] + mine[-5:]]).results
+    assert all(r.status in ("accepted", "duplicate") for r in first[:5])
+    assert all((r.status, r.retry) == ("rejected", True) for r in first[5:])
+    everything = client.push(group, [o.to_wire() for o in mine]).results
+    assert all(r.status in ("accepted", "duplicate") for r in everything)
     head = hub.head(group)
     # The same number as an op far along the chain, but other words: a fork.
     held = mine[-1]
@@ -609,10 +612,11 @@ def test_an_authors_ops_far_apart_in_one_push_are_each_checked_against_the_log(
         action=held.action,
         payload={**held.payload, "body": "Something else"},
     )
-    again, forked = client.push(group, [mine[0].to_wire(), fork.to_wire()])["results"]
-    assert again["status"] == "duplicate"
-    assert (forked["status"], forked["retry"]) == ("rejected", False)
-    assert "two different ops" in forked["reason"]
+    again, forked = client.push(group, [mine[0].to_wire(), fork.to_wire()]).results
+    assert again.status == "duplicate"
+    assert (forked.status, forked.retry) == ("rejected", False)
+    assert forked.code == Code.BAD_CHAIN
+    assert "two different ops" in str(forked.reason)
     assert hub.head(group) == head
 
 
@@ -642,10 +646,11 @@ def test_a_member_gets_only_so_many_changes_that_do_not_count_kept(
         )
         renames.append(op.to_wire())
         seq, prev = op.seq, op.hash
-    answers = HubClient(hub.url, _token(bob, group)).push(group, renames)["results"]
-    statuses = [a["status"] for a in answers]
+    answers = HubClient(hub.url, _token(bob, group)).push(group, renames).results
+    statuses = [a.status for a in answers]
     assert statuses == ["accepted"] * service.MAX_VOID_KEPT + ["rejected"]
-    assert "only organisers" in answers[-1]["reason"]
+    assert answers[-1].code == Code.NOT_ORGANISER
+    assert "only organisers" in str(answers[-1].reason)
 
 
 def test_a_group_id_of_odd_characters_gets_a_4xx(hub: Hub) -> None:

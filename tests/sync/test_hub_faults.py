@@ -30,7 +30,7 @@ from app.services import discussions, groups, notes
 from app.store import Store
 from sync import hubs
 from sync.client import HubClient, make_session
-from sync.engine import sync_group
+from sync.engine import Rejection, sync_group
 from sync.errors import HubFailed, HubTimeout, HubUnreachable, SyncError
 from tests.faulty_proxy import ACTIONS, FaultyProxy
 from tests.hubs import create_group, make_invite, sqlite_hub
@@ -98,7 +98,7 @@ class Written:
 class Tally:
     syncs: int = 0
     failed: list[SyncError] = field(default_factory=list)
-    rejected: list[str] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
 
 
 def _work(store: Store, name: str, group: str, rnd: random.Random, n: int, out: Written) -> None:

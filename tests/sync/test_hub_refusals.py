@@ -66,8 +66,8 @@ def test_a_change_refused_for_good_does_not_hold_back_its_authors_later_ones(
             action="create",
             payload={"title": "Taken", "category_id": ashby_cat},
         )
-        [taken] = HubClient(url, _token(mal, ashby)).push(ashby, [squat.to_wire()])["results"]
-        assert taken["status"] == "accepted"
+        [taken] = HubClient(url, _token(mal, ashby)).push(ashby, [squat.to_wire()]).results
+        assert taken.status == "accepted"
 
         result = sync_group(lou, brook)
         assert result.rejected == 1

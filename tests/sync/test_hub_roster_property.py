@@ -104,7 +104,7 @@ def _write_story(w: Writers, steps: list[tuple[int, int, int, int]]) -> None:
 
 def _push(conn: Connection, group: str, ops: list[Op]) -> list[dict[str, Any]]:
     results = service.push(conn, group_id=group, wire_ops=[op.to_wire() for op in ops])
-    return [r.to_json() for r in results]
+    return [r.answer().model_dump(exclude_none=True) for r in results]
 
 
 def _deliver(engine: Engine, w: Writers) -> None:

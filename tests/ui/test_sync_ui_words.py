@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from app.codes import Code
 from app.errors import ClockError
+from app.hub_links import Failure
+from sync.engine import Rejection
 from sync.errors import (
     AuthRefused,
     Cancelled,
@@ -48,7 +51,8 @@ def test_a_group_with_no_hub_says_where_to_connect_it() -> None:
 def test_clock_refusals_say_how_far_off_and_what_to_do() -> None:
     refused = Refused(
         "The hub refused this laptop's clock: changes are stamped 3 hours ahead of this "
-        "computer's clock; check the date and time on both computers."
+        "computer's clock; check the date and time on both computers.",
+        code=Code.CLOCK_AHEAD,
     )
     assert describe_failure(refused, HUB) == (
         "The hub refused this laptop's clock: it is 3 hours ahead. "
@@ -56,7 +60,8 @@ def test_clock_refusals_say_how_far_off_and_what_to_do() -> None:
     )
     pulled = SyncError(
         "Changes from the hub were refused: changes are stamped 5 days ahead of this "
-        "computer's clock; check the date and time on both computers."
+        "computer's clock; check the date and time on both computers.",
+        code=Code.CLOCK_BEHIND,
     )
     assert describe_failure(pulled, HUB) == (
         "Changes from the hub were refused: this laptop's clock is 5 days behind the "
@@ -64,7 +69,13 @@ def test_clock_refusals_say_how_far_off_and_what_to_do() -> None:
     )
     assert "Set the date and time" in describe_failure(ClockError("stamped 2 days ahead"))
     rejected = describe_rejections(
-        ["01ab: changes are stamped 2 days ahead of this computer's clock; check the date"]
+        [
+            Rejection(
+                "01ab",
+                Code.CLOCK_AHEAD,
+                "changes are stamped 2 days ahead of this computer's clock; check the date",
+            )
+        ]
     )
     assert rejected.startswith("The hub refused this laptop's clock: it is 2 days ahead.")
 
@@ -80,12 +91,19 @@ def test_each_failure_says_what_happened_and_what_to_do() -> None:
     assert describe_failure(Refused("That code was used already")) == "That code was used already."
 
 
-def test_a_failure_kept_from_an_earlier_run_is_worded_too() -> None:
-    kept = "Cannot reach the hub at https://hub.westshire.gov.uk; check the connection."
+def test_a_failure_kept_from_an_earlier_run_is_worded_from_its_code() -> None:
+    kept = Failure(Code.HUB_UNREACHABLE, "Cannot reach the hub at https://hub.westshire.gov.uk.")
     assert describe_failure(kept, HUB).startswith("Can't reach hub.westshire.gov.uk:")
-    assert describe_failure("something odd", HUB) == "The last sync failed: Something odd."
+    clock = Failure(Code.CLOCK_AHEAD, "changes are stamped 3 hours ahead of this computer's")
+    assert describe_failure(clock, HUB).startswith("The hub refused this laptop's clock: it is 3")
+    odd = Failure(Code.FAILED, "something odd")
+    assert describe_failure(odd, HUB) == "The last sync failed: Something odd."
+    # The words alone decide nothing: a refusal that mentions a clock is not a clock fault.
+    worded = Failure(Code.REFUSED, "The hub refused this laptop's clock")
+    assert describe_failure(worded, HUB).startswith("The last sync failed:")
 
 
 def test_rejected_changes_are_counted() -> None:
-    line = describe_rejections(["a: not allowed for a member", "b: not allowed for a member"])
+    why = "not allowed for a member"
+    line = describe_rejections([Rejection(i, Code.NOT_MEMBER, why) for i in ("a", "b")])
     assert line == "The hub turned away 2 changes from this laptop: Not allowed for a member."

@@ -1,0 +1,109 @@
+"""``moot --json``, refused: one JSON object on stderr with the code a script acts on.
+
+Each case is run as a script would run it, and the profile is checked unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.codes import Code
+from app.services import discussions, groups
+from app.store import open_store
+from tests.hubs import free_port
+from tests.support import snapshot as profile_snapshot
+
+REPO = Path(__file__).resolve().parents[2]
+ENV = {k: v for k, v in os.environ.items() if k != "MOOT_DATA_DIR"} | {"MOOT_KEYRING": "0"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    data_dir: Path
+    group: str
+
+    def refused(self, *args: str) -> tuple[dict[str, Any], str]:
+        """The JSON object on stderr, and what came on stdout (a sync's outcome, say)."""
+        done = subprocess.run(
+            [sys.executable, "-m", "ui.main", "--data-dir", str(self.data_dir), *args, "--json"],
+            cwd=REPO,
+            env=ENV,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 1, done
+        assert len(done.stderr.splitlines()) == 1, done.stderr
+        answer: dict[str, Any] = json.loads(done.stderr)
+        assert set(answer) == {"error", "message"}
+        assert answer["message"]
+        return answer, done.stdout
+
+    def state(self) -> dict[str, Any]:
+        store = open_store(self.data_dir, use_keyring=False)
+        try:
+            return profile_snapshot(store)
+        finally:
+            store.close()
+
+
+@pytest.fixture(scope="module")
+def profile(tmp_path_factory: pytest.TempPathFactory) -> Profile:
+    data_dir = tmp_path_factory.mktemp("laptop")
+    store = open_store(data_dir, use_keyring=False)
+    try:
+        group = groups.create_group(store=store, name="Allotments")
+        discussions.start_discussion(store=store, group_id=group, title="Sheds", body="Paint?")
+    finally:
+        store.close()
+    return Profile(data_dir, group)
+
+
+def _not_a_bundle(folder: Path) -> str:
+    path = folder / "minutes.txt"
+    path.write_text("Minutes of the last meeting\n")
+    return str(path)
+
+
+CASES: dict[str, tuple[list[str], Code]] = {
+    "unknown discussion": (["reply", "01a2-no-such-discussion", "Hello"], Code.NOT_FOUND),
+    "empty title": (["discussion", "start", "{group}", "   ", "Body"], Code.INVALID_INPUT),
+    "not a bundle": (["bundle", "import", "{not_a_bundle}"], Code.BAD_BUNDLE),
+    "export to a missing folder": (
+        ["bundle", "export", "{group}", "{nowhere}"],
+        Code.FILE_ERROR,
+    ),
+    "sync of a group with no hub": (["sync", "{group}"], Code.NOT_LINKED),
+    "a hub that is down": (["join", "http://127.0.0.1:{port}", "abcdefgh12"], Code.HUB_UNREACHABLE),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_refused_command_says_its_code_and_changes_nothing(
+    profile: Profile, tmp_path: Path, case: str
+) -> None:
+    template, code = CASES[case]
+    fill = {
+        "group": profile.group,
+        "not_a_bundle": _not_a_bundle(tmp_path),
+        "nowhere": str(tmp_path / "no-such-stick" / "a.moot"),
+        "port": str(free_port()),
+    }
+    before = profile.state()
+    answer, out = profile.refused(*(part.format(**fill) for part in template))
+    assert answer["error"] == code
+    if template[0] == "sync":  # a sync says how each group went, this one too
+        assert [g["error"] for g in json.loads(out)["groups"]] == [code]
+    else:
+        assert out == ""
+    assert profile.state() == before
