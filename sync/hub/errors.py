@@ -31,3 +31,9 @@ class Gone(HubRefusal):
     """An invitation or registration code that was used up, revoked or expired."""
 
     status = 410
+
+
+class ProofUsed(HubRefusal):
+    """A device proof the hub has taken once already: the same request sent again."""
+
+    status = 409
