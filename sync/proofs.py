@@ -2,8 +2,9 @@
 
 Each message names the hub it is meant for twice: by the hub's device key, as
 ``GET /v1/hub`` gives it, and by the address the laptop dialled. It also carries the
-laptop's clock, so a proof is good for a few minutes only. A proof kept from a log,
-or sent on to a hub other than the one named, opens nothing. A hub that claims
+laptop's clock, so a proof is good for a few minutes only, and the hub takes each
+proof once. A proof kept from a log or captured on its way, or sent on to a hub other
+than the one named, opens nothing. A hub that claims
 another hub's key, to pass a laptop's fresh proof on to it, is caught by the address:
 a hub told its public address (``moot-hub serve --public-url``) takes only proofs
 made for that address.

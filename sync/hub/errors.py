@@ -46,3 +46,10 @@ class Gone(HubRefusal):
 
     status = 410
     default_code = Code.INVITATION_SPENT
+
+
+class ProofUsed(HubRefusal):
+    """A device proof the hub has taken once already: the same request sent again."""
+
+    status = 409
+    default_code = Code.PROOF_USED

@@ -32,7 +32,7 @@ from app.registry import REGISTRY
 from app.roles import ROLE_RANK, ROLES
 from app.services.groups import DEFAULT_CATEGORIES
 from sync.hub import tables as t
-from sync.hub.errors import Forbidden, Gone, HubRefusal, NotFoundOnHub, Unauthorised
+from sync.hub.errors import Forbidden, Gone, HubRefusal, NotFoundOnHub, ProofUsed, Unauthorised
 from sync.hub.roster import ID_TAKEN, Roster, is_membership, record_head, roster_for
 from sync.proofs import (
     PROOF_WINDOW_MS,
@@ -336,8 +336,12 @@ def require_group(conn: Connection, group_id: str) -> str:
     return str(row[0])
 
 
-def _check_device_proof(device: str, proof: str, message: str, *, stamp_ms: int, what: str) -> None:
-    """That ``device`` signed ``message`` (which names this hub) a few minutes ago."""
+def _check_device_proof(
+    conn: Connection, device: str, proof: str, message: str, *, stamp_ms: int, what: str
+) -> None:
+    """That ``device`` signed ``message`` (which names this hub) a few minutes ago, and
+    has not shown the hub this proof before: one captured on its way opens nothing.
+    """
     if abs(wall_ms() - stamp_ms) > PROOF_WINDOW_MS:
         minutes = PROOF_WINDOW_MS // 60_000
         raise ClockError(
@@ -354,6 +358,33 @@ def _check_device_proof(device: str, proof: str, message: str, *, stamp_ms: int,
         raise Forbidden(
             "This laptop could not prove it holds its device key.", code=Code.BAD_SIGNATURE
         ) from None
+    _spend_proof(conn, hashlib.sha256(f"{device}\n{message}".encode()).hexdigest(), stamp_ms)
+
+
+# Proofs are kept this long past their stamp: the window and as much again, so that
+# hub processes whose clocks differ a little (several behind one PostgreSQL) never
+# forget a proof another could still take.
+USED_PROOFS_KEPT_MS = 2 * PROOF_WINDOW_MS
+
+
+def _spend_proof(conn: Connection, proof_hash: str, stamp_ms: int) -> None:
+    """Record a device proof as taken; ProofUsed if it was taken before.
+
+    Keyed by what the device signed rather than by the signature's bytes, so no other
+    signature of the same message could pass either. The primary key decides between
+    two requests racing with one proof: the second waits for the first to commit
+    (PostgreSQL) or for its turn (SQLite), then finds the row. A refusal later in the
+    request rolls the row back with everything else, so the proof was not spent.
+    """
+    try:
+        with conn.begin_nested():  # a savepoint: the clash leaves the transaction usable
+            conn.execute(insert(t.used_proofs).values(proof_hash=proof_hash, stamp_ms=stamp_ms))
+    except IntegrityError:
+        raise ProofUsed("That proof of this laptop's key was used already; try again.") from None
+    # Long past the clock check, on any hub process: no need to keep them.
+    conn.execute(
+        t.used_proofs.delete().where(t.used_proofs.c.stamp_ms < wall_ms() - USED_PROOFS_KEPT_MS)
+    )
 
 
 def _proof_address(claimed: str, public_urls: Sequence[str]) -> str:
@@ -400,7 +431,7 @@ def join(
     """Redeem an invitation code: admit the device in the group's log, issue a token."""
     address = _proof_address(hub_url, public_urls)
     message = join_message(hub.device_id, address, code, stamp_ms)
-    _check_device_proof(device, proof, message, stamp_ms=stamp_ms, what="join")
+    _check_device_proof(conn, device, proof, message, stamp_ms=stamp_ms, what="join")
     row = conn.execute(
         select(t.invites).where(t.invites.c.code_hash == _hash(code)).with_for_update()
     ).first()
@@ -460,7 +491,7 @@ def enrol(
     require_group(conn, group_id)
     address = _proof_address(hub_url, public_urls)
     message = enrol_message(hub.device_id, address, group_id, stamp_ms)
-    _check_device_proof(device, proof, message, stamp_ms=stamp_ms, what="enrolment")
+    _check_device_proof(conn, device, proof, message, stamp_ms=stamp_ms, what="enrolment")
     if _role(conn, group_id, device) == "removed":
         raise Forbidden("This laptop is not a member of that group on the hub.", code=Code.REMOVED)
     return _issue_token(conn, group_id, device)
@@ -517,7 +548,7 @@ def register(
     """
     address = _proof_address(hub_url, public_urls)
     message = register_message(hub.device_id, address, group_id, code, stamp_ms)
-    _check_device_proof(device, proof, message, stamp_ms=stamp_ms, what="registration")
+    _check_device_proof(conn, device, proof, message, stamp_ms=stamp_ms, what="registration")
     row = conn.execute(
         select(t.registration_codes)
         .where(t.registration_codes.c.code_hash == _hash(code))

@@ -133,3 +133,13 @@ invite_uses = Table(
     Column("device", String, nullable=False),
     PrimaryKeyConstraint("code_hash", "device"),
 )
+
+# Device proofs the hub has taken (see service._spend_proof): each opens one door once.
+# A row is kept while its stamp could still pass the clock check, then pruned.
+used_proofs = Table(
+    "hub_used_proofs",
+    metadata,
+    Column("proof_hash", String, primary_key=True),  # sha256 of the device and what it signed
+    Column("stamp_ms", BigInteger, nullable=False),
+    Index("ix_hub_used_proofs_stamp", "stamp_ms"),
+)
