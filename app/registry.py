@@ -112,6 +112,15 @@ class Registry:
             return Refusal(Code.NOT_OWNER, kind.own)
         return None
 
+    def refusal_to(self, rank: int, kind: str, action: str) -> Refusal | None:
+        """Why an author of ``rank`` may not write this kind of op at all; None if they may.
+
+        For what the hub does on a laptop's behalf, off the log: it makes an invitation
+        for those who may invite, and takes a group from those who may admit it.
+        """
+        least = self.kinds[(kind, action)].least
+        return refusal_for(least) if rank < LEAST_RANK[least] else None
+
     def apply(self, applier: Applier, op: Op) -> str | None:
         """Merge one op: None once it took effect, else the reason it does not (yet)."""
         kind = self.kinds[(op.kind, op.action)]

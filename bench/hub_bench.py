@@ -99,19 +99,19 @@ from sync.hub import service
 from sync.hub.api import GZIP_LEVEL, create_app
 from sync.hub.db import make_engine, migrate
 from sync.hub.keys import load_hub_identity
-from sync.hub.settings import HubSettings, default_key_file
-from sync.proofs import join_message, register_message, sign
-from sync.protocol import PROTOCOL, PROTOCOL_HEADER
-from tests.hubs import (
-    PG_URL_VARIABLE,
+from sync.hub.local import (
     hub_cli,
     make_invite,
     postgres_database,
     running_hub,
     sqlite_url,
 )
-from tests.hubs import migrate as migrate_db
+from sync.hub.local import migrate as migrate_db
+from sync.hub.settings import HubSettings, default_key_file
+from sync.proofs import join_message, register_message, sign
+from sync.protocol import PROTOCOL, PROTOCOL_HEADER
 
+PG_URL_VARIABLE = "MOOT_TEST_PG_URL"  # as .ci/run sets it
 GOAL_BOOTSTRAP_S = 8.0
 GOAL_IDLE_REQUESTS = 1
 GOAL_IDLE_BYTES = 1024

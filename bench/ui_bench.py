@@ -140,7 +140,7 @@ class CachedHub:
 
 def cached_hub(cache: Path, n_ops: int, seed: int) -> CachedHub:
     """A hub database holding one group of ``n_ops`` ops, filled the first time."""
-    from tests.hubs import sqlite_url
+    from sync.hub.local import sqlite_url
 
     final = cache / f"hub-{n_ops}ops-seed{seed}"
     facts = _built_once(
@@ -155,7 +155,7 @@ def _fill_hub(folder: Path, n_ops: int, seed: int) -> str:
     """What ``bench.hub_bench`` does: the founder's laptop registers the group and uploads."""
     from bench.apply_bench import Profiles, apply_one_call, build_workload
     from bench.hub_bench import log_wire, push_history, register_group
-    from tests.hubs import migrate, running_hub, sqlite_url
+    from sync.hub.local import migrate, running_hub, sqlite_url
 
     db_url = sqlite_url(folder)
     migrate(db_url)
@@ -200,8 +200,8 @@ def run_startups(profile: CachedProfile, runs: int) -> Figures:
 
 def run_bootstraps(hub: CachedHub, figures: Figures, root: Path) -> None:
     """The same bootstrap twice from one hub: in a plain process, then under the window."""
+    from sync.hub.local import make_invite, running_hub
     from sync.hubs import join_hub
-    from tests.hubs import make_invite, running_hub
 
     with running_hub(hub.db_url, log_path=root / "hub.log") as base:
         code = make_invite(hub.db_url, hub.group_id, uses=2)

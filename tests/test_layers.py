@@ -153,3 +153,51 @@ def test_each_kind_of_op_is_declared_in_its_domain_alone() -> None:
     assert {k.name for d in REGISTRY.domains for k in d.kinds} == kinds
     hub_source = "".join(p.read_text() for p in _sources("sync") if "hub" in p.parts)
     assert "REGISTRY.refusal(" in hub_source
+
+
+def test_the_laptop_speaks_to_the_hub_only_through_the_protocol() -> None:
+    """Nothing a laptop runs imports the hub: the two share ``sync.protocol`` alone."""
+    laptop = [
+        p
+        for package in ("app", "sync", "ui")
+        for p in (REPO / package).rglob("*.py")
+        if "hub" not in p.relative_to(REPO).parts
+    ]
+    assert REPO / "sync" / "client.py" in laptop
+    wrong = [
+        f"{path.relative_to(REPO)}:{line} imports {module}"
+        for path in laptop
+        for line, module in _imports(path)
+        if module == "sync.hub" or module.startswith("sync.hub.")
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_role_rule_is_written_in_the_hub() -> None:
+    """The hub compares no role by name: who may do what is the registry's to say."""
+    from app.roles import ROLES
+
+    rules = []
+    for path in _sources("sync"):
+        if "hub" not in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Compare):
+                named = [node.left, *node.comparators]
+                # A column compared with a kind of op ("member") is no role rule.
+                of_kind = any(isinstance(n, ast.Attribute) and n.attr == "kind" for n in named)
+                roles = [n for n in named if isinstance(n, ast.Constant) and n.value in ROLES]
+                if roles and not of_kind:
+                    rules.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert not rules, "\n".join(rules)
+
+
+def test_benchmarks_stand_on_their_own() -> None:
+    """What a benchmark measures with is in the product or in ``bench``, not in the tests."""
+    wrong = [
+        f"{path.relative_to(REPO)}:{line} imports {module}"
+        for path in (REPO / "bench").rglob("*.py")
+        for line, module in _imports(path)
+        if module.split(".")[0] == "tests"
+    ]
+    assert not wrong, "\n".join(wrong)

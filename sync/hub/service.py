@@ -19,7 +19,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.clock import DAY_MS, check_not_future, pack, wall_ms
@@ -32,6 +32,7 @@ from app.registry import REGISTRY
 from app.roles import ROLE_RANK, ROLES
 from app.services.groups import DEFAULT_CATEGORIES
 from sync.hub import tables as t
+from sync.hub.erasure import erase_contact_payloads
 from sync.hub.errors import Forbidden, Gone, HubRefusal, NotFoundOnHub, ProofUsed, Unauthorised
 from sync.hub.roster import ID_TAKEN, Roster, is_membership, record_head, roster_for
 from sync.proofs import (
@@ -516,8 +517,10 @@ def authenticate(conn: Connection, *, token: str | None, group_id: str) -> str:
 
 
 def require_organiser(conn: Connection, *, group_id: str, device: str) -> None:
-    if _role(conn, group_id, device) != "organiser":
-        raise Forbidden("Only the group's organisers make invitations.", code=Code.NOT_ORGANISER)
+    # An invitation on the hub admits members as one in the log would.
+    refusal = REGISTRY.refusal_to(ROLE_RANK[_role(conn, group_id, device)], "invite", "create")
+    if refusal is not None:
+        raise Forbidden(f"The hub makes invitations for this group: {refusal}.", code=refusal.code)
 
 
 def registration_code(conn: Connection) -> str:
@@ -601,11 +604,13 @@ def _require_organiser_in(wire_ops: list[Any], group_id: str, device: str) -> No
         )
     roster = Roster.empty(group_id)
     roster.load(ops)
-    if roster.current(device) != "organiser":
+    # Connecting the group admits the hub to it, with the role its invitations need.
+    rank = ROLE_RANK[roster.current(device)]
+    refusal = REGISTRY.refusal_to(rank, "member", "set_role")
+    if refusal is not None:
         raise Forbidden(
-            "Only an organiser of the group can connect it to a hub, and the group's "
-            "history does not show this laptop as one.",
-            code=Code.NOT_ORGANISER,
+            f"The group's history does not show this laptop may connect it to a hub: {refusal}.",
+            code=refusal.code,
         )
 
 
@@ -711,46 +716,8 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
         _membership_changed(conn, roster, *newest)
     personal = {op.entity for _, op in admitted if (op.kind, op.action) in REGISTRY.erasing}
     if personal:
-        _erase_contact_payloads(conn, group_id, personal)
+        erase_contact_payloads(conn, group_id, personal)
     return [results[i] for i in range(len(wire_ops))]
-
-
-def _erase_contact_payloads(conn: Connection, group_id: str, members: set[str]) -> None:
-    """Blank the stored contact details that each member's newest erasure covers.
-
-    As laptops do (``app.apply.erase_personal_payloads``): the op stays, signed and in
-    its place in the log, without its payload, so the hub keeps and serves no copy of
-    details their owner erased.
-    """
-    ops = t.ops.c
-    for member in sorted(members):
-        where = (ops.group_id == group_id, ops.kind == "member", ops.entity == member)
-        erased = conn.execute(
-            select(ops.hlc, ops.device)
-            .where(*where, ops.action == "erase", ops.device == member)
-            .order_by(ops.hlc.desc())
-            .limit(1)
-        ).first()
-        if erased is None:
-            continue
-        covered = conn.execute(
-            select(ops.seq, ops.wire).where(
-                *where,
-                ops.action == "contact",
-                or_(
-                    ops.hlc < erased.hlc,
-                    and_(ops.hlc == erased.hlc, ops.device < erased.device),
-                ),
-            )
-        ).all()
-        for seq, wire in covered:
-            op = json.loads(wire)
-            if op.get("payload") is not None:
-                op["payload"] = None
-                blank = json.dumps(op, separators=(",", ":"), ensure_ascii=False)
-                conn.execute(
-                    update(t.ops).where(ops.group_id == group_id, ops.seq == seq).values(wire=blank)
-                )
 
 
 class _VoidKept:
