@@ -250,6 +250,7 @@ def test_a_proof_made_for_another_address_opens_nothing_at_a_hub_that_knows_its_
     passed_on = join(lure, lure)
     assert passed_on.status_code == 403
     assert f"reached at {hub.url}, not at {lure}" in passed_on.json()["detail"]
+    assert passed_on.json()["error"] == Code.WRONG_HUB
     # The same hub under another name: the laptop is told where to connect instead.
     other_name = hub.url.replace("127.0.0.1", "localhost")
     expected = re.escape(f"reached at {hub.url}, not at {other_name};")
@@ -305,8 +306,9 @@ def test_only_an_organiser_can_connect_a_group_and_with_its_true_history(
     def register(membership: list[dict[str, Any]]) -> str:
         return _register(hub, bob, group, registration, membership)
 
-    with pytest.raises(NotPermitted, match="Only an organiser"):
+    with pytest.raises(NotPermitted, match="may connect it to a hub") as refused:
         register(_membership(bob, group))
+    assert refused.value.code == Code.NOT_ORGANISER
     # Bob's copy, edited to make him an organiser: Ann's signature no longer fits.
     forged = _membership(bob, group)
     [admission] = [w for w in forged if w["entity"] == bob.device_id]
@@ -347,8 +349,9 @@ def test_nobody_can_claim_an_offline_groups_id_on_a_hub_first(
         )
         return _register(hub, eve, group, registration, [rival.to_wire()])
 
-    with pytest.raises(NotPermitted, match="Only an organiser"):
-        claim(dict(founding.payload))  # Ann's seed: the id is not Eve's
+    with pytest.raises(NotPermitted, match="may connect it to a hub") as refused:
+        claim(dict(founding.payload))
+    assert refused.value.code == Code.NOT_ORGANISER  # Ann's seed: the id is not Eve's
     unseeded = {k: v for k, v in founding.payload.items() if k != "seed"}
     with pytest.raises(Refused, match="older Moot"):
         claim(unseeded)

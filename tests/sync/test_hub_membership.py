@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from app import hub_links
+from app.codes import Code
 from app.dump import dump
 from app.ops import sign_op
 from app.services import discussions, groups, members
@@ -285,5 +286,5 @@ def test_rejections_say_whether_a_later_push_may_pass(hub: Hub, make_store: Make
     forged = post.to_wire() | {"id": "01a2ffff-0000-7000-8000-00000000abcd", "sig": "ab" * 64}
     client = HubClient(hub.url, _token(ann, group))
     waits, bad = client.push(group, [gap.to_wire(), forged]).results
-    assert (waits.status, waits.retry) == ("rejected", True)
-    assert (bad.status, bad.retry) == ("rejected", False)
+    assert (waits.status, waits.retry, waits.code) == ("rejected", True, Code.WAIT_FOR_EARLIER)
+    assert (bad.status, bad.retry, bad.code) == ("rejected", False, Code.MALFORMED)

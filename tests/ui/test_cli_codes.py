@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -107,3 +108,8 @@ def test_a_refused_command_says_its_code_and_changes_nothing(
     else:
         assert out == ""
     assert profile.state() == before
+
+
+def test_the_readme_lists_every_code() -> None:
+    listed = set(re.findall(r"^\| `([a-z_]+)` \|", (REPO / "README.md").read_text(), re.M))
+    assert {code.value for code in Code} <= listed
