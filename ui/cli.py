@@ -30,6 +30,7 @@ from sync import hubs
 from sync.bundle import export_bundle, import_bundle
 
 Command = Callable[[Store, argparse.Namespace], Any]
+STOPPED = "stopped; what was done so far is kept, nothing is half done."
 
 
 def run(argv: list[str]) -> int:
@@ -48,6 +49,10 @@ def run(argv: list[str]) -> int:
             result = args.command(store, args)
         finally:
             store.close()
+    except KeyboardInterrupt:
+        # Every write is one transaction, so what was committed stays and nothing is half done.
+        _refused([(Code.CANCELLED, STOPPED)], as_json=args.json)
+        return 130
     except MootError as exc:
         return _refused([(exc.code, str(exc))], as_json=args.json)
     except OSError as exc:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -113,3 +115,30 @@ def test_a_refused_command_says_its_code_and_changes_nothing(
 def test_the_readme_lists_every_code() -> None:
     listed = set(re.findall(r"^\| `([a-z_]+)` \|", (REPO / "README.md").read_text(), re.M))
     assert {code.value for code in Code} <= listed
+
+
+def test_ctrl_c_stops_a_command_with_its_code_and_changes_nothing(profile: Profile) -> None:
+    """Interrupted while the hub keeps it waiting: exit 130, ``cancelled``, nothing joined."""
+    with socket.socket() as silent:  # takes the connection, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        before = profile.state()
+        args = ["--data-dir", str(profile.data_dir), "join", url, "abcdefgh12", "--json"]
+        moot = subprocess.Popen(
+            [sys.executable, "-m", "ui.main", *args],
+            cwd=REPO,
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        waiting, _ = silent.accept()  # the command is now waiting for the hub's answer
+        with waiting:
+            moot.send_signal(signal.SIGINT)
+            out, err = moot.communicate(timeout=60)
+    assert moot.returncode == 130
+    assert out == ""
+    assert json.loads(err)["error"] == Code.CANCELLED
+    assert profile.state() == before
