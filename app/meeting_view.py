@@ -1,0 +1,136 @@
+"""A meeting as it is read, printed and published: one value with everything in it.
+
+Read in one transaction by ``app.services.meetings.read_meeting``; the window, the
+command line, the printed papers (``app.papers``) and the hub's published pages all
+work from it. Names are as the group knows its members; dates and times are the
+council's own local time, in ISO form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ATTENDANCE = ("present", "apologies", "absent", "remote")
+INTERESTS = ("pecuniary", "other_registrable", "non_registrable")
+ACTION_STATES = ("open", "done", "dropped")
+MODES = ("in_person", "remote", "hybrid")
+# draft -> circulated -> approved (by a resolution of a later meeting) -> signed
+STAGES = ("draft", "circulated", "approved", "signed")
+
+
+@dataclass(frozen=True)
+class Attendee:
+    member: str  # the member's device id
+    name: str
+    status: str  # one of ATTENDANCE
+    apologies_accepted: bool | None = None  # for apologies: accepted by the meeting, or not
+
+
+@dataclass(frozen=True)
+class Declaration:
+    id: str
+    member: str
+    name: str
+    kind: str  # one of INTERESTS
+    nature: str
+    dispensation: bool = False
+    left_room: bool = False
+
+
+@dataclass(frozen=True)
+class Vote:
+    """How a motion was decided: a count, or unanimous; a recorded vote names each member."""
+
+    for_: int = 0
+    against: int = 0
+    abstain: int = 0
+    unanimous: bool = False
+    recorded: tuple[tuple[str, str], ...] = ()  # (name, "for" | "against" | "abstain")
+    casting: str | None = None  # the chair's casting vote, "for" or "against", on a tie
+
+
+@dataclass(frozen=True)
+class Resolution:
+    id: str
+    text: str  # "that the precept for 2027/28 be set at £24,500"
+    carried: bool  # False: the motion fell, and is recorded so
+    vote: Vote
+    proposer: str | None = None  # names
+    seconder: str | None = None
+    corrects: str | None = None  # a correction: the minute number of what it corrects
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    item_id: str
+    text: str
+    owner: str | None = None  # a name
+    due: str | None = None  # ISO date
+    status: str = "open"  # one of ACTION_STATES
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class Paper:
+    id: str
+    name: str  # the file's name, "Budget 2027-28.pdf"
+    size: int  # bytes
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    number: int  # its place on the agenda, from 1
+    title: str
+    minute_number: str | None = None  # "24/117": given once minuted, stable after
+    exempt: bool = False  # Part II: the public excluded, kept out of what is published
+    standard: str | None = None  # "apologies", "declarations", ... for the standard items
+    minutes: str = ""  # the minute as written, paragraphs separated by blank lines
+    declarations: tuple[Declaration, ...] = ()
+    resolutions: tuple[Resolution, ...] = ()
+    actions: tuple[Action, ...] = ()
+    papers: tuple[Paper, ...] = ()
+
+
+@dataclass(frozen=True)
+class Approval:
+    """The resolution of a later meeting that approved these minutes as a true record."""
+
+    at_meeting: str  # the later meeting's id
+    at_title: str
+    at_date: str  # ISO date of the later meeting
+    approved_by: str  # the clerk's name, whose device signed the content hash
+    device: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The chair's signature on the approved minutes, as the clerk recorded it."""
+
+    chair: str  # name
+    signed_at: str  # ISO date and time
+    device: str  # the device that recorded it
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    id: str
+    group_id: str
+    group_name: str
+    title: str
+    starts_at: str  # "2027-01-14T19:30", the council's local time
+    summons_by: str  # ISO date: the last day the summons may go out (three clear days)
+    body: str = ""  # "Full council", "Planning committee", ...
+    place: str = ""
+    mode: str = "in_person"  # one of MODES
+    chair: str | None = None  # names
+    clerk: str | None = None
+    stage: str = "draft"  # one of STAGES
+    public: str = ""  # members of the public and officers: counts or names, as written
+    attendees: tuple[Attendee, ...] = ()
+    items: tuple[Item, ...] = field(default=())
+    approval: Approval | None = None
+    signature: Signature | None = None
+    altered: bool = False  # approved minutes that no longer match what was approved
