@@ -53,6 +53,7 @@ class Code(StrEnum):
     BAD_BUNDLE = "bad_bundle"  # a file that is not a Moot bundle, or was tampered with
     FILE_ERROR = "file_error"  # a file or the profile could not be read or written
     DATABASE_ERROR = "database_error"  # the hub's database could not be used
+    ALTERED = "altered"  # approved minutes that are not as they were approved
     CANCELLED = "cancelled"  # long work stopped on request
     FAILED = "failed"  # anything else: the words say what
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import random
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -38,6 +40,7 @@ from app.demo_content import (
     Topic,
 )
 from app.demo_content import Poll as PollSpec
+from app.demo_meetings import CLERK, MinuteText, approval_payloads, plan_meetings
 from app.feeds import Feed
 from app.identity import DeviceIdentity
 from app.ops import Op
@@ -108,6 +111,11 @@ def _apply(store: Store, ops: Sequence[Op], plan: _Plan, now: int, progress: Pro
                 raise RuntimeError(f"sample group ops did not apply: {result.reasons}")
             max_hlc = max(max_hlc, result.max_hlc)
             progress.report(min(start + _BATCH, total), total, ADDING)
+        approvals = plan.sign_approvals(db)
+        result = ingest(db, approvals, sealer=store.sealer)
+        if result.waiting:
+            raise RuntimeError(f"sample approvals did not apply: {result.reasons}")
+        max_hlc = max(max_hlc, result.max_hlc)
         # What this device wrote waits for a hub, as its own edits always do.
         hub_links.queue(db, [op.id for op in ops if op.device == store.device_id])
         # The member has caught up with older talk; the last weeks' discussions stay unread.
@@ -146,7 +154,7 @@ class _Planned:
     kind: str
     entity: str
     action: str
-    payload: dict[str, Any] | _NoteAddition
+    payload: dict[str, Any] | _NoteAddition | MinuteText
 
 
 class _Plan:
@@ -200,6 +208,15 @@ class _Plan:
             self.categories["Green Spaces"],
             "set",
             {"target_kind": "category", "state": "following"},
+        )
+        # The council's year of meetings, entered by its deputy clerk in the first weeks.
+        self.meetings = plan_meetings(
+            self.rng,
+            self._add,
+            self._id,
+            self._device,
+            start_ms=self.founded + 25 * DAY_MS,
+            today=date.fromtimestamp(self.now / 1000),
         )
 
     def _found(self) -> None:
@@ -389,30 +406,53 @@ class _Plan:
 
     def sign(self) -> list[Op]:
         """Sign every planned op in time order, each author's ops chained on their feed."""
-        feeds = {name: Feed(identity, self.group_id) for name, identity in self.identities.items()}
-        notes: dict[str, bytes] = {}
+        self.feeds = {n: Feed(identity, self.group_id) for n, identity in self.identities.items()}
+        texts: dict[str, bytes] = {}  # note and minute bodies as they stand
         ops: list[Op] = []
-        last_ms = 0
+        self.last_ms = 0
         for event in sorted(self.events, key=lambda e: e.ms):
-            last_ms = max(event.ms, last_ms + 1)  # one op per millisecond: stamps never tie
-            feed = feeds[event.author]
-            payload = self._payload(event, feed.device, notes)
-            op = feed.sign(
-                hlc=pack(last_ms),
-                kind=event.kind,
-                entity=event.entity,
-                action=event.action,
-                payload=payload,
-                op_id=None if event.action == "create" else self._id(last_ms),
+            ops.append(self._sign(event, texts))
+        return ops
+
+    def _sign(self, event: _Planned, texts: dict[str, bytes]) -> Op:
+        self.last_ms = max(event.ms, self.last_ms + 1)  # one op per millisecond: no ties
+        feed = self.feeds[event.author]
+        payload = self._payload(event, feed.device, texts)
+        op = feed.sign(
+            hlc=pack(self.last_ms),
+            kind=event.kind,
+            entity=event.entity,
+            action=event.action,
+            payload=payload,
+            op_id=None if event.action == "create" else self._id(self.last_ms),
+        )
+        if "update" in payload:
+            texts[event.entity] = apply_update(texts.get(event.entity), payload["update"])
+        return op
+
+    def sign_approvals(self, db: sqlite3.Connection) -> list[Op]:
+        """Each past meeting approved at the next and signed by the chair, as it stands."""
+        ops = []
+        for meeting_id, payload in approval_payloads(db, self.meetings):
+            at = self.last_ms + 1
+            ops.append(
+                self._sign(_Planned(at, CLERK, "meeting", meeting_id, "approve", payload), {})
             )
-            if event.kind == "note":
-                notes[event.entity] = apply_update(notes.get(event.entity), payload["update"])
-            ops.append(op)
+            (when,) = db.execute(
+                "SELECT starts_at FROM meetings WHERE id = ?", (payload["at"],)
+            ).fetchone()
+            signed = {"chair": self.meetings.chair, "signed_at": f"{when[:10]}T21:00"}
+            ops.append(
+                self._sign(_Planned(at + 1, CLERK, "meeting", meeting_id, "sign", signed), {})
+            )
         return ops
 
     @staticmethod
     def _payload(event: _Planned, device: str, notes: dict[str, bytes]) -> dict[str, Any]:
-        """The op's payload; note text becomes the CRDT update that writes it."""
+        """The op's payload; note and minute text becomes the CRDT update that writes it."""
+        if isinstance(event.payload, MinuteText):
+            state = notes.get(event.payload.item_id)
+            return {"update": edit_update(state, event.payload.text, device=device)}
         if isinstance(event.payload, _NoteAddition):
             state = notes[event.payload.note_id]
             text = render(state) + event.payload.lines

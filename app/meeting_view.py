@@ -8,7 +8,8 @@ council's own local time, in ISO form.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 ATTENDANCE = ("present", "apologies", "absent", "remote")
 INTERESTS = ("pecuniary", "other_registrable", "non_registrable")
@@ -134,3 +135,57 @@ class MeetingView:
     approval: Approval | None = None
     signature: Signature | None = None
     altered: bool = False  # approved minutes that no longer match what was approved
+
+
+# --- the approved record: the view as one canonical JSON value --------------------------
+
+
+def to_record(view: MeetingView) -> dict[str, object]:
+    """What an approval freezes: the meeting as read, less what may change after it
+    (the stage, the approval and signature, and how its actions stand now).
+    """
+    record = asdict(view)
+    for name in ("stage", "approval", "signature", "altered", "summons_by"):
+        record.pop(name)
+    for item in record["items"]:
+        for action in item["actions"]:
+            action.pop("status")
+            action.pop("overdue")
+    return record
+
+
+def from_record(
+    record: dict[str, Any], *, actions: dict[str, tuple[str, bool]], **rest: Any
+) -> MeetingView:
+    """The view of approved minutes from their record; ``actions`` gives each action's
+    (status, overdue) now, ``rest`` the view's fields a record does not hold.
+    """
+
+    def action(a: dict[str, Any]) -> Action:
+        status, overdue = actions.get(a["id"], ("open", False))
+        return Action(**a, status=status, overdue=overdue)
+
+    def resolution(r: dict[str, Any]) -> Resolution:
+        vote = dict(r["vote"])
+        vote["recorded"] = tuple(tuple(x) for x in vote["recorded"])
+        return Resolution(**{**r, "vote": Vote(**vote)})
+
+    def item(i: dict[str, Any]) -> Item:
+        return Item(
+            **{
+                **i,
+                "declarations": tuple(Declaration(**d) for d in i["declarations"]),
+                "resolutions": tuple(resolution(r) for r in i["resolutions"]),
+                "actions": tuple(action(a) for a in i["actions"]),
+                "papers": tuple(Paper(**p) for p in i["papers"]),
+            }
+        )
+
+    return MeetingView(
+        **{
+            **record,
+            "attendees": tuple(Attendee(**a) for a in record["attendees"]),
+            "items": tuple(item(i) for i in record["items"]),
+        },
+        **rest,
+    )

@@ -642,5 +642,8 @@ def build_parser() -> argparse.ArgumentParser:
         arg("group_id", nargs="?"),
     )
     add(sub, "status", cmd_status, "how each group stands with its hub")
+    from ui.cli_meetings import add_meeting_commands
+
+    add_meeting_commands(sub, add, arg, group)
     add(sub, "dump", cmd_dump, "print a group's state as canonical JSON", arg("group_id"))
     return parser

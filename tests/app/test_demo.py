@@ -141,3 +141,25 @@ def test_the_same_profile_and_seed_give_the_same_group(tmp_path: Path) -> None:
     finally:
         first.close()
         copy.close()
+
+
+def test_the_sample_council_has_a_year_of_meetings_on_the_record(store: Store) -> None:
+    from app.services import meetings
+
+    group_id = build_demo(store)
+    held = meetings.list_meetings(store=store, group_id=group_id)
+    assert len(held) == 13  # a year of monthly meetings, and the next one called
+    *past, upcoming = held
+    today = time.strftime("%Y-%m-%d")
+    assert all(m.starts_at[:10] < today for m in past)
+    assert upcoming.starts_at[:10] >= today
+    assert [m.stage for m in past] == ["signed"] * 11 + ["draft"]
+    for m in past[:-1]:
+        assert meetings.verify(store=store, meeting_id=m.id).unchanged
+    last = meetings.read_meeting(store=store, meeting_id=past[-1].id)
+    assert len(last.attendees) == 8
+    assert any(i.resolutions for i in last.items)
+    assert any(i.minute_number for i in last.items)
+    assert all(i.minutes for i in last.items if i.standard == "apologies")
+    log = meetings.action_log(store=store, group_id=group_id)
+    assert {x.action.status for x in log} >= {"open", "done"}

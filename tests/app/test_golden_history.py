@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from app.apply import rebuild_group
+from app.canonical import canonical_json
 from app.dump import dump
 from app.ops import Op, op_from_wire
 from app.store import Store
@@ -50,8 +51,18 @@ def test_the_recorded_history_dumps_byte_for_byte_as_recorded(
     store = make_store(f"replay-{seed}")
     deliver(ops, store, batch=None if seed is None else 37)
     (group_id,) = {op.group for op in ops}
-    assert dump(store=store, group_id=group_id) == _recorded()
+    assert _as_recorded(dump(store=store, group_id=group_id)) == _recorded()
 
     with store.write() as db:
         rebuild_group(db, group_id, store.sealer)
-    assert dump(store=store, group_id=group_id) == _recorded()
+    assert _as_recorded(dump(store=store, group_id=group_id)) == _recorded()
+
+
+def _as_recorded(printed: str) -> str:
+    """The dump without the tables of domains added since it was recorded, which this
+    history leaves empty; every table it was recorded with is compared byte for byte.
+    """
+    recorded, state = json.loads(_recorded()), json.loads(printed)
+    added = set(state) - set(recorded)
+    assert all(not state[table] for table in added), added
+    return canonical_json({k: v for k, v in state.items() if k in recorded})

@@ -1,0 +1,176 @@
+"""``moot meeting …`` as a clerk's script drives it: a meeting from summons to verified
+minutes, and bad input refused with one line, a non-zero exit and no change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.store import open_store
+from tests.support import snapshot
+
+REPO = Path(__file__).resolve().parents[2]
+ENV = {k: v for k, v in os.environ.items() if k != "MOOT_DATA_DIR"} | {"MOOT_KEYRING": "0"}
+
+
+@dataclass
+class Clerk:
+    data_dir: Path
+
+    def call(self, *args: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "ui.main", "--data-dir", str(self.data_dir), *map(str, args)],
+            cwd=REPO,
+            env=ENV,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+            check=False,
+        )
+
+    def json(self, *args: object) -> Any:
+        done = self.call(*args, "--json")
+        assert done.returncode == 0, f"moot {args} failed: {done.stderr}"
+        return json.loads(done.stdout) if done.stdout.strip() else None
+
+    def refused(self, *args: object) -> str:
+        before = self.state()
+        done = self.call(*args)
+        assert done.returncode != 0, f"moot {args} should have been refused: {done.stdout}"
+        lines = done.stderr.splitlines()
+        assert len(lines) == 1, done.stderr
+        assert lines[0].startswith("moot: ")
+        assert self.state() == before
+        return lines[0]
+
+    def state(self) -> dict[str, Any]:
+        store = open_store(self.data_dir, use_keyring=False)
+        try:
+            return snapshot(store)
+        finally:
+            store.close()
+
+
+@dataclass
+class Council:
+    clerk: Clerk
+    group: str
+    january: str
+    february: str
+    precept: str
+
+
+@pytest.fixture(scope="module")
+def council(tmp_path_factory: pytest.TempPathFactory) -> Council:
+    clerk = Clerk(tmp_path_factory.mktemp("clerk"))
+    clerk.json("name", "Jo Clerk")
+    group = clerk.json("group", "create", "Ashby Parish Council")["id"]
+    made = clerk.json(
+        "meeting",
+        "create",
+        group,
+        "Parish council",
+        "--at",
+        "2027-01-14T19:30",
+        "--place",
+        "Village hall",
+    )
+    assert made["summons_by"] == "2027-01-10"
+    january = made["id"]
+    precept = clerk.json("meeting", "item", "add", january, "Precept 2027/28")["id"]
+    later = clerk.json("meeting", "create", group, "Parish council", "--at", "2027-02-11T19:30")
+    return Council(clerk, group, january, later["id"], precept)
+
+
+def test_a_meeting_kept_from_the_command_line_is_approved_and_verifies(council: Council) -> None:
+    c, clerk = council, council.clerk
+    assert clerk.json("meeting", "attend", c.january, "Jo Clerk", "present")["status"] == "present"
+    clerk.json("meeting", "declare", c.precept, "Jo Clerk", "pecuniary", "Owns the hall")
+    clerk.json("meeting", "minute", c.precept, "The clerk presented the budget.")
+    resolution = clerk.json(
+        "meeting",
+        "resolve",
+        c.precept,
+        "that the precept be set at £24,500",
+        "--for",
+        5,
+        "--against",
+        2,
+        "--abstain",
+        1,
+    )
+    action = clerk.json(
+        "meeting",
+        "action",
+        "add",
+        c.precept,
+        "Send the demand",
+        "--owner",
+        "Jo Clerk",
+        "--due",
+        "2027-01-31",
+    )["id"]
+    shown = clerk.json("meeting", "show", c.january)
+    assert shown["summons_by"] == "2027-01-10"
+    [item] = [i for i in shown["items"] if i["id"] == c.precept]
+    assert item["minute_number"] == "26/1"
+    assert item["minutes"].startswith("The clerk presented the budget.")
+    assert [r["id"] for r in item["resolutions"]] == [resolution["id"]]
+    assert item["resolutions"][0]["vote"]["for_"] == 5
+    assert [a["id"] for a in item["actions"]] == [action]
+    assert [m["id"] for m in clerk.json("meeting", "list", c.group)] == [c.january, c.february]
+
+    approved = clerk.json("meeting", "approve", c.january, "--at", c.february)
+    assert len(approved["content_hash"]) == 64
+    assert clerk.json("meeting", "verify", c.january)["unchanged"] is True
+    clerk.json("meeting", "action", "set", action, "--status", "done")
+    assert clerk.json("meeting", "action", "list", c.group)[0]["status"] == "done"
+    words = clerk.refused("meeting", "minute", c.precept, "A late thought.")
+    assert "approved" in words
+
+    # Behind the app's back, in the database: verify fails, saying what is wrong.
+    raw = sqlite3.connect(clerk.data_dir / "moot.db")
+    with raw:
+        raw.execute(
+            "UPDATE meetings SET record = replace(record, '24,500', '42,500') WHERE id = ?",
+            (c.january,),
+        )
+    raw.close()
+    done = clerk.call("meeting", "verify", c.january, "--json")
+    assert done.returncode == 1
+    assert json.loads(done.stderr)["error"] == "altered"
+    assert json.loads(done.stdout)["unchanged"] is False
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["resolve", "{precept}", "that x", "--for", "-1"], "negative"),
+        (["approve", "{february}", "--at", "{january}"], "later meeting"),
+        (["attend", "{january}", "Nobody Atall", "present"], "No member"),
+        (["show", "no-such-meeting"], "No meeting"),
+        (["create", "{group}", "Annual meeting", "--at", "next May"], "not a date"),
+        (["action", "add", "{precept}", "Do it", "--due", "31/01/2027"], "not a date"),
+    ],
+)
+def test_bad_input_gets_one_line_and_changes_nothing(
+    council: Council, args: list[str], words: str
+) -> None:
+    ids = {
+        "group": council.group,
+        "january": council.january,
+        "february": council.february,
+        "precept": council.precept,
+    }
+    line = council.clerk.refused("meeting", *(a.format(**ids) for a in args))
+    assert words in line
