@@ -55,6 +55,12 @@ class ClockError(MootError):
     default_code = Code.CLOCK_BEHIND
 
 
+class FileError(MootError):
+    """A file could not be written or read: a missing folder, a full disk, no permission."""
+
+    default_code = Code.FILE_ERROR
+
+
 class Cancelled(MootError):
     """Long work was stopped on request; what was committed before stays, nothing is half done."""
 

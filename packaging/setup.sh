@@ -3,8 +3,9 @@
 #
 #   bash packaging/setup.sh
 #
-# 1. Installs the system libraries Qt (PySide6) needs, with apt-get, when running as
-#    root or with password-less sudo; otherwise says which are missing and goes on.
+# 1. Installs the system libraries Qt (PySide6) and WeasyPrint (the printed papers' PDFs)
+#    need, with apt-get, when running as root or with password-less sudo; otherwise says
+#    which are missing and goes on.
 # 2. Creates .venv in the repository if it is not there yet.
 # 3. Installs Moot into it in editable mode with its development tools.
 #
@@ -28,6 +29,11 @@ QT_PACKAGES=(
     libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xkb1
     libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 "libasound2t64|libasound2"
 )
+
+# WeasyPrint lays out the papers with Pango (which brings HarfBuzz and GLib with it),
+# subsets the fonts it embeds with HarfBuzz's subsetter, and finds fonts through
+# fontconfig (above); the papers ask for DejaVu, which a desktop has but a server may not.
+PAPERS_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 
 # --- a Python of at least 3.11 --------------------------------------------------------
 
@@ -85,10 +91,11 @@ missing_packages() {
 
 install_system_packages() {
     if ! command -v apt-get >/dev/null || ! command -v dpkg-query >/dev/null; then
-        say "no apt-get here: install Qt's runtime libraries (OpenGL, xcb, xkbcommon) yourself."
+        say "no apt-get here: install Qt's runtime libraries (OpenGL, xcb, xkbcommon) and"
+        say "Pango, HarfBuzz and the DejaVu fonts (for PDFs) yourself."
         return 0
     fi
-    local wanted=("${QT_PACKAGES[@]}")
+    local wanted=("${QT_PACKAGES[@]}" "${PAPERS_PACKAGES[@]}")
     if ! venv_ok && ! "$(pick_python)" -c 'import ensurepip, venv' 2>/dev/null; then
         wanted+=(python3-venv)
     fi

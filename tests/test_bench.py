@@ -42,3 +42,14 @@ def test_a_small_window_benchmark_runs_and_reports(tmp_path: Path) -> None:
     assert "start-up on a profile" in run.stdout
     assert "RSS" in run.stdout
     assert "max gap" in run.stdout
+
+
+def test_a_small_papers_benchmark_runs_and_reports() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.papers_bench", "--items", "6", "--words", "200",
+         "--runs", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr
+    assert "minutes PDF, median of 1" in run.stdout
+    assert "one-paragraph PDF" in run.stdout
