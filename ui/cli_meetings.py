@@ -288,10 +288,10 @@ def cmd_verify(store: Store, a: argparse.Namespace) -> Any:
 
 
 def cmd_export(store: Store, a: argparse.Namespace) -> Any:
-    from app.papers import write_pdf
+    from app.papers import PaperKind, write_pdf
 
     view = meetings.read_meeting(store=store, meeting_id=a.meeting_id)
-    paper = a.paper or "minutes"
+    paper: PaperKind = a.paper or "minutes"
     write_pdf(paper, view, Path(a.file), include_exempt=a.include_exempt)
     return {"file": str(Path(a.file)), "paper": paper}
 

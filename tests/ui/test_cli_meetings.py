@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -174,3 +175,33 @@ def test_bad_input_gets_one_line_and_changes_nothing(
     }
     line = council.clerk.refused("meeting", *(a.format(**ids) for a in args))
     assert words in line
+
+
+def test_the_papers_print_to_pdf_from_the_command_line(council: Council, tmp_path: Path) -> None:
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed here")
+    clerk = council.clerk
+    clerk.json(
+        "meeting", "item", "add", council.february, "Staffing", "--exempt", "--reason", "staff"
+    )
+    sheet = tmp_path / "sign-in.pdf"
+    shown = clerk.json("meeting", "export", council.february, sheet, "--sign-in")
+    assert Path(shown["file"]) == sheet
+    text = subprocess.run(
+        [pdftotext, str(sheet), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Signature" in text
+    agenda = tmp_path / "public.pdf"
+    clerk.json("meeting", "export", council.february, agenda, "--agenda")
+    public = subprocess.run(
+        [pdftotext, str(agenda), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Staffing" not in public  # exempt items are left out unless asked for
+    clerk.json("meeting", "export", council.february, agenda, "--agenda", "--include-exempt")
+    private = subprocess.run(
+        [pdftotext, str(agenda), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Staffing" in private
+    line = clerk.refused("meeting", "export", council.february, tmp_path / "no" / "such.pdf")
+    assert "no" in line
