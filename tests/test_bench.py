@@ -53,3 +53,14 @@ def test_a_small_papers_benchmark_runs_and_reports() -> None:
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr
     assert "minutes PDF, median of 1" in run.stdout
     assert "one-paragraph PDF" in run.stdout
+
+
+def test_a_small_meetings_benchmark_runs_and_reports() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.meetings_bench", "--ops", "600", "--devices", "4",
+         "--items", "8", "--words", "200", "--runs", "2", "--pdf-runs", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr
+    assert "open the meeting" in run.stdout
+    assert "minutes to PDF" in run.stdout
