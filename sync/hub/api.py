@@ -19,7 +19,7 @@ from sync.hub.body import Guard
 from sync.hub.db import make_engine
 from sync.hub.errors import HubRefusal
 from sync.hub.keys import load_hub_identity
-from sync.hub.routes import Hub, access, administration, log
+from sync.hub.routes import Hub, access, administration, log, published
 from sync.hub.settings import HubSettings
 from sync.protocol import PROTOCOL, ErrorBody
 
@@ -42,7 +42,7 @@ def create_app(settings: HubSettings) -> FastAPI:
         redoc_url=None,
     )
     app.state.hub = Hub(settings=settings, engine=engine, identity=identity)
-    for router in (administration.router, access.router, log.router):
+    for router in (administration.router, access.router, log.router, published.router):
         app.include_router(router)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=GZIP_LEVEL)
     app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)

@@ -152,6 +152,16 @@ class Roster:
         tl = self._tl()
         return {device: tl.current(device) for device in tl.changes}
 
+    def names(self) -> dict[str, str]:
+        """The names members gave as they were admitted (profile edits are not kept here)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT device, display_name FROM members WHERE group_id = ?"
+                " AND display_name != ''",
+                (self.group_id,),
+            ).fetchall()
+        return {str(r[0]): str(r[1]) for r in rows}
+
 
 _cache: OrderedDict[CacheKey, Roster] = OrderedDict()
 _cache_lock = threading.Lock()
