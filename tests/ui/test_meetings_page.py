@@ -92,7 +92,7 @@ def test_a_meeting_is_called_kept_and_minuted_by_keyboard(
     qtbot.waitUntil(lambda: page.title_label.text() == "Parish council")
     settle(qtbot, page)
     day = f"{soon.strftime('%a')} {soon.day} {soon.strftime('%b %Y')}"
-    assert page.rows() == ["Upcoming", f"{day} · Parish council · Draft"]
+    qtbot.waitUntil(lambda: page.rows() == ["Upcoming", f"{day} · Parish council · Draft"])
     assert page.when_label.text().endswith("19:30 · Village hall")
     assert page.summons_label.text().startswith("Summons by ")
     assert page.agenda.item(0).text().endswith("Apologies for absence")
@@ -204,6 +204,7 @@ def test_approved_minutes_read_calmly_and_refuse_edits(
     assert page.rows()[-2:] == ["Approved", "Thu 15 Jan 2026 · Parish council · Approved"]
     assert not page.item_button.isEnabled()
     assert not page.vote_button.isEnabled()
+    assert not page.item_button.isVisible()
     assert not page.editor.isVisible()
     assert "RESOLVED that two grit bins be bought" in page.record.toPlainText()
     assert "Unanimous" in page.record.toPlainText()

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -56,6 +55,7 @@ from ui.meetings.words import (
 from ui.notice import Notice
 from ui.pages.base import Page
 from ui.tasks import Newest
+from ui.two_line_delegate import SECOND_LINE_ROLE, TwoLineDelegate
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 Listing = tuple[list[MeetingSummary], list[tuple[str, str]]]
@@ -89,13 +89,10 @@ class MeetingsPage(Page):
         heading.setObjectName("dialogTitle")
         self.list = QTreeWidget()
         self.list.setAccessibleName(tr("Meetings of this group"))
-        self.list.setColumnCount(2)
         self.list.setHeaderHidden(True)
         self.list.setRootIsDecorated(False)
         self.list.setIndentation(0)
-        self.list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.list.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.list.header().setStretchLastSection(False)
+        self.list.setItemDelegate(TwoLineDelegate())  # the stage goes under the meeting
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.currentItemChanged.connect(self._on_meeting_chosen)
         heading.setBuddy(self.list)
@@ -143,6 +140,8 @@ class MeetingsPage(Page):
 
         self.agenda = QListWidget()
         self.agenda.setAccessibleName(tr("Agenda"))
+        self.agenda.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.agenda.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.agenda.currentItemChanged.connect(self._on_item_chosen)
         self.attendance = AttendanceList()
         self.attendance.marked.connect(self.mark)
@@ -277,8 +276,7 @@ class MeetingsPage(Page):
     def _got_list(self, listing: Listing) -> None:
         self.summaries, self.people = listing
         self._show_list(self.summaries)
-        if self.view is not None:
-            self.attendance.set_people(self.people, self.view.attendees)
+        self._show_attendance()
 
     def _show_list(self, found: list[MeetingSummary]) -> None:
         today = date.today().isoformat()
@@ -296,8 +294,9 @@ class MeetingsPage(Page):
             self.list.addTopLevelItem(heading)
             rows.sort(key=lambda m: m.starts_at, reverse=key != UPCOMING)
             for m in rows:
-                row = QTreeWidgetItem([row_text(m), stage_text(m.stage)])
+                row = QTreeWidgetItem([row_text(m)])
                 row.setData(0, ID_ROLE, m.id)
+                row.setData(0, SECOND_LINE_ROLE, stage_text(m.stage))
                 row.setToolTip(0, tr("{n} agenda items").format(n=m.items))
                 self.list.addTopLevelItem(row)
                 if m.id == self.meeting_id:
@@ -310,10 +309,11 @@ class MeetingsPage(Page):
 
     def rows(self) -> list[str]:
         """The list as it reads, headings and rows (for tests and screen readers alike)."""
-        return [
-            f"{item.text(0)} · {item.text(1)}" if item.text(1) else item.text(0)
-            for item in self._rows()
-        ]
+        out = []
+        for item in self._rows():
+            stage = item.data(0, SECOND_LINE_ROLE)
+            out.append(f"{item.text(0)} · {stage}" if stage else item.text(0))
+        return out
 
     def open(self, meeting_id: str) -> None:
         self.meeting_id = meeting_id
@@ -362,7 +362,7 @@ class MeetingsPage(Page):
         self.approval_label.setVisible(view.approval is not None)
         self.altered_label.setVisible(view.altered)
         self._show_agenda(view)
-        self.attendance.set_people(self.people, view.attendees)
+        self._show_attendance()
         bar = self.record.verticalScrollBar()
         at = bar.value()
         self.record.setHtml(record_html(view))
@@ -376,6 +376,7 @@ class MeetingsPage(Page):
         for item in view.items:
             number = item.minute_number or f"{item.number}."
             row = QListWidgetItem(f"{number}  {item.title}")
+            row.setToolTip(item.title)
             row.setData(ID_ROLE, item.id)
             self.agenda.addItem(row)
             if item.id == self.item_id:
@@ -386,6 +387,12 @@ class MeetingsPage(Page):
             self.agenda.setCurrentItem(chosen)
         self.agenda.blockSignals(False)
         self._open_item(str(chosen.data(ID_ROLE)) if chosen else None, scroll=False)
+
+    def _show_attendance(self) -> None:
+        """The whole group to mark while the meeting is live; once approved, who was recorded."""
+        if self.view is not None:
+            people = self.people if self._open() else []
+            self.attendance.set_people(people, self.view.attendees)
 
     def _on_item_chosen(self, row: QListWidgetItem | None, _old: Any) -> None:
         self._open_item(str(row.data(ID_ROLE)) if row else None, scroll=True)
@@ -410,6 +417,8 @@ class MeetingsPage(Page):
         self.item_button.setEnabled(live)
         self.vote_button.setEnabled(live and self.item_id is not None)
         self.action_button.setEnabled(live and self.item_id is not None)
+        for button in (self.item_button, self.vote_button, self.action_button):
+            button.setVisible(self.view is None or live)
         self.attendance.editable = live
         self.editor.setVisible(self.view is None or live)
 
