@@ -149,6 +149,18 @@ def demo_steps(ids: DemoIds) -> list[tuple[str, Step]]:
     def members(w: Any) -> None:
         w.navigate("members")
 
+    def meetings(w: Any) -> None:
+        # The latest approved minutes, opened at their first item of business.
+        w.navigate("meetings")
+        settle(w)
+        page = w.pages["meetings"]
+        approved = [m for m in page.summaries if m.stage in ("approved", "signed")]
+        page.open(max(approved, key=lambda m: m.starts_at).id)
+        settle(w)
+        standard = {i.id for i in page.view.items if i.standard}
+        first = next(r for r, i in enumerate(page.view.items) if i.id not in standard)
+        page.agenda.setCurrentRow(first)
+
     def search(w: Any) -> None:
         from PySide6.QtTest import QTest
 
@@ -163,6 +175,7 @@ def demo_steps(ids: DemoIds) -> list[tuple[str, Step]]:
         ("poll", poll),
         ("notes", note),
         ("members", members),
+        ("meetings", meetings),
         ("search", search),
     ]
 

@@ -1,7 +1,7 @@
 """The window's actions and menus: every one with a shortcut or a mnemonic.
 
 File holds what concerns the profile (groups in and out, settings); Group what concerns
-the group on screen; Go moves between places (Ctrl+1…6).
+the group on screen; Go moves between places (Ctrl+1…7).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ GO_PLACES = (
     ("unread", "&Unread"),
     ("notes", "&Notes"),
     ("members", "&Members"),
+    ("meetings", "M&eetings"),
     ("deleted", "Recently &deleted"),
 )
 

@@ -16,6 +16,7 @@ PLACES = (
     ("unread", None, "Unread"),
     ("notes", None, "Notes"),
     ("members", None, "Members"),
+    ("meetings", None, "Meetings"),
     ("deleted", None, "Recently deleted"),
 )
 

@@ -42,6 +42,7 @@ from ui.icons import app_icon, icon
 from ui.nav import NavPanel
 from ui.pages.base import Page
 from ui.pages.discussions import DiscussionsPage
+from ui.pages.meetings import MeetingsPage
 from ui.pages.members import MembersPage
 from ui.pages.notes import NotesPage
 from ui.pages.welcome import WelcomePage
@@ -60,6 +61,7 @@ PAGE_OF = {
     "unread": "discussions",
     "deleted": "discussions",
     "notes": "notes",
+    "meetings": "meetings",
     "members": "members",
 }
 STARTUP_SYNC_MS = 2_000  # sync soon after opening, once the window is drawn
@@ -90,6 +92,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, Page] = {
             "discussions": DiscussionsPage(ctx),
             "notes": NotesPage(ctx),
+            "meetings": MeetingsPage(ctx),
             "members": MembersPage(ctx),
         }
         self.stack = QStackedWidget()

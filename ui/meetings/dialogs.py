@@ -1,0 +1,220 @@
+"""Small forms for the meeting being kept: call a meeting, add an item, a vote, an action.
+
+Each is window-modal and opened without blocking; ``submitted`` carries what was
+written, and the page does the writing on a worker.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDate, QDateTime, QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.meetings import tr
+
+Members = list[tuple[str, str]]  # (device, name)
+
+
+class _Form(QDialog):
+    submitted = Signal(dict)
+
+    def __init__(self, title: str, ok: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = QFormLayout()
+        self.problem = QLabel()
+        self.problem.setObjectName("formError")
+        self.problem.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+
+    def values(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def check(self, values: dict[str, Any]) -> str:
+        """What is missing, in words; "" when the form can go."""
+        return ""
+
+    def _submit(self) -> None:
+        values = self.values()
+        problem = self.check(values)
+        if problem:
+            self.problem.setText(problem)
+            self.problem.show()
+            return
+        self.submitted.emit(values)
+        self.accept()
+
+
+def _member_box(members: Members, empty: str) -> QComboBox:
+    box = QComboBox()
+    box.addItem(empty, "")
+    for device, name in members:
+        box.addItem(name, device)
+    return box
+
+
+class NewMeetingDialog(_Form):
+    """Title, date and time, place; the standard items come with the meeting."""
+
+    def __init__(self, title: str, place: str, parent: QWidget | None = None) -> None:
+        super().__init__(tr("Call a meeting"), tr("Call meeting"), parent)
+        self.title_edit = QLineEdit(title)
+        self.title_edit.setAccessibleName(tr("Meeting title"))
+        week = date.today() + timedelta(days=14)
+        self.when = QDateTimeEdit(QDateTime(QDate(week.year, week.month, week.day), QTime(19, 30)))
+        self.when.setDisplayFormat("ddd d MMM yyyy, HH:mm")
+        self.when.setCalendarPopup(True)
+        self.when.setAccessibleName(tr("Date and time"))
+        self.place = QLineEdit(place)
+        self.place.setAccessibleName(tr("Place"))
+        self.form.addRow(tr("&Title"), self.title_edit)
+        self.form.addRow(tr("&When"), self.when)
+        self.form.addRow(tr("&Place"), self.place)
+        hint = QLabel(tr("The agenda starts with the standard items: apologies, declarations…"))
+        hint.setObjectName("formHint")
+        self.form.addRow(hint)
+        self.title_edit.selectAll()
+
+    def values(self) -> dict[str, Any]:
+        at = self.when.dateTime().toPython()
+        assert isinstance(at, datetime)
+        return {
+            "title": self.title_edit.text().strip(),
+            "starts_at": at.strftime("%Y-%m-%dT%H:%M"),
+            "place": self.place.text().strip(),
+        }
+
+    def check(self, values: dict[str, Any]) -> str:
+        return "" if values["title"] else tr("Give the meeting a title.")
+
+
+class ItemDialog(_Form):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(tr("Add an agenda item"), tr("Add item"), parent)
+        self.title_edit = QLineEdit()
+        self.title_edit.setAccessibleName(tr("Item title"))
+        self.exempt = QCheckBox(tr("Part II: the public are excluded (confidential)"))
+        self.form.addRow(tr("&Title"), self.title_edit)
+        self.form.addRow(self.exempt)
+
+    def values(self) -> dict[str, Any]:
+        return {"title": self.title_edit.text().strip(), "exempt": self.exempt.isChecked()}
+
+    def check(self, values: dict[str, Any]) -> str:
+        return "" if values["title"] else tr("Give the item a title.")
+
+
+class VoteDialog(_Form):
+    """RESOLVED that …: the motion, the vote (counts or unanimous), who proposed it."""
+
+    def __init__(self, members: Members, parent: QWidget | None = None) -> None:
+        super().__init__(tr("Record a vote"), tr("Record"), parent)
+        self.motion = QLineEdit()
+        self.motion.setAccessibleName(tr("Motion"))
+        self.motion.setPlaceholderText(tr("that the precept be set at £24,500"))
+        self.unanimous = QCheckBox(tr("&Unanimous"))
+        self.unanimous.toggled.connect(self._on_unanimous)
+        self.votes_for, self.against, self.abstain = QSpinBox(), QSpinBox(), QSpinBox()
+        counts = QHBoxLayout()
+        for label, box in (
+            (tr("&For"), self.votes_for),
+            (tr("&Against"), self.against),
+            (tr("A&bstain"), self.abstain),
+        ):
+            box.setRange(0, 999)
+            text = QLabel(label)
+            text.setBuddy(box)
+            box.setAccessibleName(label.replace("&", ""))
+            counts.addWidget(text)
+            counts.addWidget(box)
+        counts.addStretch(1)
+        self.proposer = _member_box(members, tr("(not recorded)"))
+        self.seconder = _member_box(members, tr("(not recorded)"))
+        self.form.addRow(tr("RESOLVED &that"), self.motion)
+        self.form.addRow(self.unanimous)
+        self.form.addRow(tr("Votes"), counts)
+        self.form.addRow(tr("&Proposed by"), self.proposer)
+        self.form.addRow(tr("&Seconded by"), self.seconder)
+
+    def _on_unanimous(self, on: bool) -> None:
+        for box in (self.votes_for, self.against, self.abstain):
+            box.setEnabled(not on)
+
+    def values(self) -> dict[str, Any]:
+        unanimous = self.unanimous.isChecked()
+        return {
+            "text": self.motion.text().strip(),
+            "unanimous": unanimous,
+            "votes_for": 0 if unanimous else self.votes_for.value(),
+            "votes_against": 0 if unanimous else self.against.value(),
+            "abstain": 0 if unanimous else self.abstain.value(),
+            "proposer": self.proposer.currentData() or None,
+            "seconder": self.seconder.currentData() or None,
+        }
+
+    def check(self, values: dict[str, Any]) -> str:
+        if not values["text"]:
+            return tr("Say what was resolved.")
+        counted = values["votes_for"] + values["votes_against"] + values["abstain"]
+        if not values["unanimous"] and not counted:
+            return tr("Give the votes, or tick Unanimous.")
+        return ""
+
+
+class ActionDialog(_Form):
+    def __init__(self, members: Members, parent: QWidget | None = None) -> None:
+        super().__init__(tr("Add an action"), tr("Add action"), parent)
+        self.text = QLineEdit()
+        self.text.setAccessibleName(tr("What is to be done"))
+        self.owner = _member_box(members, tr("(no one yet)"))
+        self.has_due = QCheckBox(tr("&Due by"))
+        self.has_due.setChecked(True)
+        soon = date.today() + timedelta(days=28)
+        self.due = QDateEdit(QDate(soon.year, soon.month, soon.day))
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("ddd d MMM yyyy")
+        self.due.setAccessibleName(tr("Due date"))
+        self.has_due.toggled.connect(self.due.setEnabled)
+        due_row = QHBoxLayout()
+        due_row.addWidget(self.has_due)
+        due_row.addWidget(self.due, 1)
+        self.form.addRow(tr("&Action"), self.text)
+        self.form.addRow(tr("&Owner"), self.owner)
+        self.form.addRow(due_row)
+
+    def values(self) -> dict[str, Any]:
+        due = self.due.date().toPython() if self.has_due.isChecked() else None
+        return {
+            "text": self.text.text().strip(),
+            "owner": self.owner.currentData() or None,
+            "due": due.isoformat() if isinstance(due, date) else None,
+        }
+
+    def check(self, values: dict[str, Any]) -> str:
+        return "" if values["text"] else tr("Say what is to be done.")
