@@ -44,7 +44,8 @@ from app.services.common import clean_title, group_of, require_group
 from app.services.members import role_in
 from app.store import Store
 from app.summons import summons_by
-from app.text_crdt import edit_update
+from app.text_crdt import edit_update, render
+from app.text_merge import edit_from_base
 from app.writer import Writer, writing
 
 STANDARD_TITLES = {
@@ -351,19 +352,34 @@ def minute(*, store: Store, item_id: str, text: str) -> None:
         _write_minutes(w, item, joined + "\n")
 
 
-def set_minutes(*, store: Store, item_id: str, text: str) -> None:
-    """Make the item's minutes read ``text``; only what changed is sent, so it merges."""
+def set_minutes(*, store: Store, item_id: str, text: str, base: str | None = None) -> str:
+    """Turn the item's minutes from ``base`` (what the writer last saw; by default what
+    is stored) into ``text``, and return the minutes as they now read.
+
+    Words that reached the store since ``base`` (another laptop's, merged by a sync)
+    are kept: the changes from ``base`` to ``text`` are made on the stored text.
+    """
     with writing(store) as w:
         item = _item_row(w.db, item_id)
-        if text != item["minutes"]:
+        current = str(item["minutes"])
+        if base is not None and base != current and item["ydoc"] is not None:
+            update, made = edit_from_base(
+                item["ydoc"], base, item["ydoc"], text, device=w.store.device_id
+            )
+            merged = render(made)
+            if merged != current:
+                _write_minutes(w, item, merged, update=update)
+            return merged
+        if text != current:
             _write_minutes(w, item, text)
+        return text
 
 
-def _write_minutes(w: Writer, item: sqlite3.Row, text: str) -> None:
+def _write_minutes(w: Writer, item: sqlite3.Row, text: str, *, update: str | None = None) -> None:
     if len(text) > MAX_MINUTES:
         raise InvalidInput(f"An item's minutes are at most {MAX_MINUTES:,} characters.")
     _open_for_record(w.db, item["meeting_id"])
-    update = edit_update(item["ydoc"], text, device=w.store.device_id)
+    update = update or edit_update(item["ydoc"], text, device=w.store.device_id)
     w.emit(item["group_id"], "item", item["id"], "minute", {"update": update})
     _number(w, item)
 

@@ -336,3 +336,28 @@ def test_minutes_changed_behind_the_apps_back_are_caught(council: Council) -> No
     assert not checked.unchanged
     assert any("not the ones approved" in p for p in checked.problems)
     assert meetings.read_meeting(store=c.clerk, meeting_id=january).altered
+
+
+def test_minutes_saved_over_a_stale_base_keep_words_that_arrived_meanwhile(
+    council: Council,
+) -> None:
+    c = council
+    meeting = _meeting(c, members_draft=True)
+    item = meetings.add_item(store=c.clerk, meeting_id=meeting, title="Speedwatch")
+    meetings.set_minutes(store=c.clerk, item_id=item, text="Volunteers were thanked.\n")
+    deliver(ops_of(c.clerk), c.councillor)
+    seen = "Volunteers were thanked.\n"  # what the clerk's editor shows while typing
+    meetings.set_minutes(
+        store=c.councillor, item_id=item, text="Volunteers were thanked.\nTwelve sessions.\n"
+    )
+    deliver(ops_of(c.councillor), c.clerk)  # arrives while the clerk types
+    typed = "Volunteers were warmly thanked.\n"
+    merged = meetings.set_minutes(store=c.clerk, item_id=item, text=typed, base=seen)
+    assert "warmly thanked" in merged
+    assert "Twelve sessions." in merged
+    stored = next(
+        i.minutes
+        for i in meetings.read_meeting(store=c.clerk, meeting_id=meeting).items
+        if i.id == item
+    )
+    assert stored == merged

@@ -1,11 +1,8 @@
 """The selected item's minutes in a plain editor that saves itself after a typing pause.
 
-Saving sends the whole text to ``set_minutes``, which writes only what changed as a
-text CRDT update, so it merges with another laptop's words. Others' words that arrive
-are patched in while there is no unsaved typing here; words another laptop wrote in
-the half-second between our last read and a save are the one gap (the note editor
-closes it by saving against a base; minutes can take that on when two clerks minute
-one item at once).
+Saving sends the text with the minutes it was typed over (``set_minutes`` with a
+base), so words another laptop wrote meanwhile are merged in, not overwritten; others'
+words that arrive are patched in while there is no unsaved typing here.
 """
 
 from __future__ import annotations
@@ -94,18 +91,26 @@ class MinutesEditor(QWidget):
             return
         self._busy = True
         self.status.setText(tr("Saving…"))
-        generation, store = self._generation, self.ctx.store
+        generation, store, base = self._generation, self.ctx.store, self._stored
         self.ctx.tasks.run(
-            lambda: meetings.set_minutes(store=store, item_id=item_id, text=text),
-            done=lambda _: self._saved(generation, text),
+            lambda: meetings.set_minutes(store=store, item_id=item_id, text=text, base=base),
+            done=lambda merged: self._saved(generation, text, merged),
             failed=lambda message: self._failed(generation, message),
             owner=self,
         )
 
-    def _saved(self, generation: int, text: str) -> None:
+    def _saved(self, generation: int, text: str, merged: str) -> None:
         if generation != self._generation:
             return
         self._busy, self._stored = False, text
+        if merged != text and self.body.toPlainText() == text:
+            # Another laptop's words came in with the save: show them.
+            self._applying = True
+            try:
+                patch_editor(self.body, text, merged)
+            finally:
+                self._applying = False
+            self._stored = merged
         self.status.setText(tr("Saved"))
         if self._again or self.dirty():
             self._again = False
