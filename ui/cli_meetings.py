@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.codes import Code
+from app.errors import InvalidInput
 from app.meeting_view import ATTENDANCE, INTERESTS, MeetingView
 from app.services import meetings
 from app.store import Store
@@ -85,6 +86,13 @@ def add_meeting_commands(sub: Any, add: Add, arg: Arg, group: Callable[[str, str
         arg("--proposer", metavar="MEMBER"),
         arg("--seconder", metavar="MEMBER"),
         arg("--casting", choices=("for", "against"), help="the chair's casting vote on a tie"),
+        arg(
+            "--named",
+            action="append",
+            default=[],
+            metavar="MEMBER=VOTE",
+            help="a recorded vote, one per member: for, against or abstain (repeat it)",
+        ),
         arg("--corrects", metavar="MINUTE_NUMBER", help="a correction of an approved minute"),
     )
     action = m.add_parser("action", help="actions").add_subparsers(metavar="ACTION", required=True)
@@ -222,8 +230,16 @@ def cmd_resolve(store: Store, a: argparse.Namespace) -> Any:
         seconder=a.seconder,
         casting=a.casting,
         corrects=a.corrects,
+        recorded=[_named_vote(x) for x in a.named],
     )
     return {"id": resolution_id}
+
+
+def _named_vote(text: str) -> tuple[str, str]:
+    who, sep, how = text.rpartition("=")
+    if not sep or not who.strip():
+        raise InvalidInput(f'{text!r} is not a named vote; write it as "Sam Hill=for".')
+    return who.strip(), how.strip().lower()
 
 
 def cmd_action_add(store: Store, a: argparse.Namespace) -> Any:
@@ -290,8 +306,9 @@ def cmd_verify(store: Store, a: argparse.Namespace) -> Any:
 def cmd_export(store: Store, a: argparse.Namespace) -> Any:
     from app.papers import PaperKind, write_pdf
 
-    view = meetings.read_meeting(store=store, meeting_id=a.meeting_id)
     paper: PaperKind = a.paper or "minutes"
+    read = meetings.read_for_sign_in if paper == "sign_in" else meetings.read_meeting
+    view = read(store=store, meeting_id=a.meeting_id)
     write_pdf(paper, view, Path(a.file), include_exempt=a.include_exempt)
     return {"file": str(Path(a.file)), "paper": paper}
 

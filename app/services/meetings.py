@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -622,6 +622,29 @@ def read_meeting(*, store: Store, meeting_id: str) -> MeetingView:
     """The meeting with everything in it, read in one transaction."""
     with store.read() as db:
         return meeting_in(db, meeting_id)
+
+
+def read_for_sign_in(*, store: Store, meeting_id: str) -> MeetingView:
+    """The meeting for its sign-in sheet: printed before anyone is marked present, it
+    lists every member of the group; once attendance is taken, those recorded.
+    """
+    with store.read() as db:
+        view = meeting_in(db, meeting_id)
+        if view.attendees:
+            return view
+        names = _names(db, view.group_id)
+        current = [
+            r[0]
+            for r in db.execute(
+                "SELECT device FROM members WHERE group_id = ? AND role != 'removed'",
+                (view.group_id,),
+            )
+        ]
+    expected = sorted(
+        (Attendee(device, names[device], "present") for device in current),
+        key=lambda a: (a.name.casefold(), a.member),
+    )
+    return replace(view, attendees=tuple(expected))
 
 
 def meeting_in(db: sqlite3.Connection, meeting_id: str) -> MeetingView:

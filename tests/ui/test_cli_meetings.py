@@ -202,6 +202,7 @@ def test_the_papers_print_to_pdf_from_the_command_line(council: Council, tmp_pat
         [pdftotext, str(sheet), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Signature" in text
+    assert "Jo Clerk" in text  # before attendance is taken, every member is listed
     agenda = tmp_path / "public.pdf"
     clerk.json("meeting", "export", council.february, agenda, "--agenda")
     public = subprocess.run(
@@ -215,3 +216,23 @@ def test_the_papers_print_to_pdf_from_the_command_line(council: Council, tmp_pat
     assert "Staffing" in private
     line = clerk.refused("meeting", "export", council.february, tmp_path / "no" / "such.pdf")
     assert "no" in line
+
+
+def test_a_recorded_vote_names_each_member(council: Council) -> None:
+    clerk = council.clerk
+    item = clerk.json("meeting", "item", "add", council.february, "Dog bins")["id"]
+    clerk.json(
+        "meeting",
+        "resolve",
+        item,
+        "that two more dog bins be bought",
+        "--named",
+        "Jo Clerk=for",
+    )
+    [shown] = [
+        i for i in clerk.json("meeting", "show", council.february)["items"] if i["id"] == item
+    ]
+    [resolution] = shown["resolutions"]
+    assert resolution["carried"] is True
+    assert resolution["vote"]["recorded"] == [["Jo Clerk", "for"]]
+    assert "named vote" in clerk.refused("meeting", "resolve", item, "that x", "--named", "Jo")
