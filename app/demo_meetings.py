@@ -9,7 +9,6 @@ signed once the rest is in, because an approval freezes the record as it stands.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import sqlite3
 from collections.abc import Callable
@@ -17,10 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from app.canonical import canonical_json
-from app.meeting_view import to_record
 from app.minute_numbers import council_year, format_minute_number
-from app.services.meetings import STANDARD_TITLES, meeting_in
+from app.services.meetings import STANDARD_TITLES, approval_fields, approval_words
 
 CLERK = "Janet Whitfield"
 CHAIR = "David Okafor"
@@ -258,16 +255,12 @@ def plan_meetings(
             if text:
                 add(step(), CLERK, "item", item_id, "minute", MinuteText(item_id, text))
             if standard == "last_minutes" and k > 0:
-                spoken = f"{days[k - 1].day} {days[k - 1].strftime('%B %Y')}"
                 _motion(
                     add,
                     new_id,
                     step,
                     item_id,
-                    Motion(
-                        f"the minutes of the meeting held on {spoken} be approved as a true "
-                        "record and signed by the chair"
-                    ),
+                    Motion(approval_words(days[k - 1].isoformat())),
                     device,
                 )
             if b is None:
@@ -351,9 +344,4 @@ def approval_payloads(
     Approved in order, each once the one before it is in (the next meeting's record
     holds the resolution that approved the last).
     """
-    out = []
-    for meeting_id, later in plan.approvals:
-        record = canonical_json(to_record(meeting_in(db, meeting_id)))
-        digest = hashlib.sha256(record.encode()).hexdigest()
-        out.append((meeting_id, {"at": later, "content_hash": digest, "record": record}))
-    return out
+    return [(meeting, approval_fields(db, meeting, later)) for meeting, later in plan.approvals]

@@ -8,7 +8,7 @@ council's own local time, in ISO form.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 ATTENDANCE = ("present", "apologies", "absent", "remote")
@@ -131,7 +131,7 @@ class MeetingView:
     stage: str = "draft"  # one of STAGES
     public: str = ""  # members of the public and officers: counts or names, as written
     attendees: tuple[Attendee, ...] = ()
-    items: tuple[Item, ...] = field(default=())
+    items: tuple[Item, ...] = ()
     approval: Approval | None = None
     signature: Signature | None = None
     altered: bool = False  # approved minutes that no longer match what was approved

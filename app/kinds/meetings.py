@@ -527,9 +527,13 @@ def _check_minute(op: Op) -> None:
     check_update(op.fields["update"], op.device)
 
 
+def record_hash(record: str) -> str:
+    """The hash an approval signs: SHA-256 of the record's canonical JSON text."""
+    return hashlib.sha256(record.encode()).hexdigest()
+
+
 def _check_record(op: Op) -> None:
-    record = op.fields["record"]
-    if hashlib.sha256(record.encode()).hexdigest() != op.fields["content_hash"]:
+    if record_hash(op.fields["record"]) != op.fields["content_hash"]:
         raise InvalidOp(f"op {op.id}: the approved record does not match its hash")
 
 

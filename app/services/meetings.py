@@ -8,7 +8,6 @@ are the ones a person should hear about before anything is written.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, replace
@@ -19,7 +18,7 @@ from app.apply import row_to_op
 from app.canonical import canonical_json
 from app.errors import InvalidInput, NotAllowed, NotFound
 from app.ids import uuid7
-from app.kinds.meetings import STANDARD_ITEMS
+from app.kinds.meetings import STANDARD_ITEMS, record_hash
 from app.meeting_view import (
     ACTION_STATES,
     ATTENDANCE,
@@ -547,7 +546,7 @@ def approve(*, store: Store, meeting_id: str, at: str) -> str:
             (meeting_id,),
         ).fetchall():
             _number(w, item)
-        record = canonical_json(to_record(meeting_in(w.db, meeting_id)))
+        approval = approval_fields(w.db, meeting_id, at)
         target = w.db.execute(
             "SELECT * FROM meeting_items WHERE meeting_id = ? AND deleted = 0"
             " ORDER BY standard = 'last_minutes' DESC, position LIMIT 1",
@@ -556,10 +555,7 @@ def approve(*, store: Store, meeting_id: str, at: str) -> str:
         if target is None:
             raise InvalidInput(f"{later['title']!r} has no agenda item to approve minutes at.")
         resolution_id = uuid7()
-        words = (
-            f"the minutes of the meeting held on {_spoken_day(meeting['starts_at'])} be "
-            "approved as a true record and signed by the chair"
-        )
+        words = approval_words(meeting["starts_at"])
         w.emit(
             later["group_id"],
             "resolution",
@@ -573,13 +569,24 @@ def approve(*, store: Store, meeting_id: str, at: str) -> str:
             "meeting",
             meeting_id,
             "approve",
-            {
-                "at": at,
-                "content_hash": _sha256(record),
-                "record": record,
-            },
+            approval,
         )
     return resolution_id
+
+
+def approval_fields(db: sqlite3.Connection, meeting_id: str, at: str) -> dict[str, Any]:
+    """What an approval at meeting ``at`` carries: the record as it stands, and its hash."""
+    record = canonical_json(to_record(meeting_in(db, meeting_id)))
+    return {"at": at, "content_hash": record_hash(record), "record": record}
+
+
+def approval_words(starts_at: str) -> str:
+    """The resolution that approves the minutes of the meeting held at ``starts_at``."""
+    day = date.fromisoformat(starts_at[:10])
+    return (
+        f"the minutes of the meeting held on {day.day} {day.strftime('%B %Y')} be "
+        "approved as a true record and signed by the chair"
+    )
 
 
 def sign(*, store: Store, meeting_id: str, chair: str, signed_at: str | None = None) -> None:
@@ -591,15 +598,6 @@ def sign(*, store: Store, meeting_id: str, chair: str, signed_at: str | None = N
             raise NotAllowed("The minutes are signed once a later meeting has approved them.")
         fields = {"chair": find_member(w.db, meeting["group_id"], chair), "signed_at": when}
         w.emit(meeting["group_id"], "meeting", meeting_id, "sign", fields)
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _spoken_day(starts_at: str) -> str:
-    day = date.fromisoformat(starts_at[:10])
-    return f"{day.day} {day.strftime('%B %Y')}"
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -685,7 +683,7 @@ def meeting_in(db: sqlite3.Connection, meeting_id: str) -> MeetingView:
             )
         }
         record: dict[str, Any] = json.loads(m["record"])
-        altered = _sha256(m["record"]) != m["content_hash"]
+        altered = record_hash(m["record"]) != m["content_hash"]
         return from_record(record, actions=states, altered=altered, **rest)
     return MeetingView(
         id=m["id"],
@@ -906,11 +904,8 @@ def verify(*, store: Store, meeting_id: str) -> Verification:
             problems.append("The minutes shown are not the ones approved.")
         signed_hash = op.fields.get("content_hash")
         record = op.fields.get("record")
-        if (
-            not isinstance(record, str)
-            or hashlib.sha256(record.encode()).hexdigest() != signed_hash
-        ):
+        if not isinstance(record, str) or record_hash(record) != signed_hash:
             problems.append("The approved record does not match the hash that was signed.")
-    if m["record"] is None or _sha256(m["record"]) != m["content_hash"]:
+    if m["record"] is None or record_hash(m["record"]) != m["content_hash"]:
         problems.append("The minutes shown do not match the approved hash.")
     return Verification(meeting_id, approved=True, unchanged=not problems, problems=tuple(problems))

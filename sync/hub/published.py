@@ -13,7 +13,6 @@ cannot alter it; the pages leave exempt (Part II) items out.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from app.kinds.meetings import record_hash
 from app.meeting_view import Approval, MeetingView, Signature, from_record
 from app.ops import Op, op_from_wire
 from app.registry import REGISTRY
@@ -141,7 +141,7 @@ def _standing(ops: list[Op]) -> list[_Approved]:
         if op.entity in standing or own is None or later is None:
             continue
         record = op.fields["record"]
-        if hashlib.sha256(record.encode()).hexdigest() != op.fields["content_hash"]:
+        if record_hash(record) != op.fields["content_hash"]:
             continue
         mine = own.fields(op.order)
         if mine.get("deleted") or later.fields(op.order)["starts_at"] <= mine["starts_at"]:

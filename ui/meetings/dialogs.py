@@ -6,6 +6,7 @@ written, and the page does the writing on a worker.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -53,8 +54,9 @@ class _Form(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
 
+    @abstractmethod
     def values(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """What the form says, as the page's write takes it; each form has its own."""
 
     def check(self, values: dict[str, Any]) -> str:
         """What is missing, in words; "" when the form can go."""
