@@ -116,6 +116,19 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A later meeting's resolution that corrects a minute, read beside the minute it
+    corrects: approved minutes never change, so the correction is all there is.
+    """
+
+    minute_number: str  # the minute it corrects, "24/117"
+    text: str  # what was resolved
+    at_title: str  # the meeting that resolved it
+    at_date: str  # ISO date
+    at_minute: str | None = None  # the correcting resolution's own minute number
+
+
+@dataclass(frozen=True)
 class MeetingView:
     id: str
     group_id: str
@@ -135,6 +148,7 @@ class MeetingView:
     approval: Approval | None = None
     signature: Signature | None = None
     altered: bool = False  # approved minutes that no longer match what was approved
+    corrections: tuple[Correction, ...] = ()  # made later, so never part of the record
 
 
 # --- the approved record: the view as one canonical JSON value --------------------------
@@ -145,7 +159,7 @@ def to_record(view: MeetingView) -> dict[str, object]:
     (the stage, the approval and signature, and how its actions stand now).
     """
     record = asdict(view)
-    for name in ("stage", "approval", "signature", "altered", "summons_by"):
+    for name in ("stage", "approval", "signature", "altered", "summons_by", "corrections"):
         record.pop(name)
     for item in record["items"]:
         for action in item["actions"]:

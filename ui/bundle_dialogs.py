@@ -52,7 +52,7 @@ def _bundle_words(what: str) -> str:
     }.get(what, what)
 
 
-def _documents() -> Path:
+def documents_folder() -> Path:
     found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return Path(found) if found else Path.home()
 
@@ -96,7 +96,7 @@ class ExportBundleDialog(TaskDialog):
         return [self.invite, self.role]
 
     def submit(self) -> None:
-        start = str(_documents() / suggested_name(self.group.name))
+        start = str(documents_folder() / suggested_name(self.group.name))
         chosen, _filter = QFileDialog.getSaveFileName(self, tr("Export bundle"), start, FILTER)
         if not chosen:
             return
@@ -149,7 +149,7 @@ class BundleImporter(QObject):
 
     def choose_and_import(self) -> None:
         chosen, _filter = QFileDialog.getOpenFileName(
-            self.parent_widget, tr("Import bundle"), str(_documents()), FILTER
+            self.parent_widget, tr("Import bundle"), str(documents_folder()), FILTER
         )
         if chosen:
             self.import_file(Path(chosen))

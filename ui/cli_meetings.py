@@ -304,12 +304,14 @@ def cmd_verify(store: Store, a: argparse.Namespace) -> Any:
 
 
 def cmd_export(store: Store, a: argparse.Namespace) -> Any:
-    from app.papers import PaperKind, write_pdf
-
-    paper: PaperKind = a.paper or "minutes"
-    read = meetings.read_for_sign_in if paper == "sign_in" else meetings.read_meeting
-    view = read(store=store, meeting_id=a.meeting_id)
-    write_pdf(paper, view, Path(a.file), include_exempt=a.include_exempt)
+    paper = a.paper or "minutes"
+    meetings.export_paper(
+        store=store,
+        meeting_id=a.meeting_id,
+        paper=paper,
+        path=Path(a.file),
+        include_exempt=a.include_exempt,
+    )
     return {"file": str(Path(a.file)), "paper": paper}
 
 

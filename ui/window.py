@@ -115,6 +115,11 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         menus = self.commands.build_menus(self)
         self.file_menu, self.go_menu, self.group_menu = menus["file"], menus["go"], menus["group"]
+        for page in self.pages.values():
+            if page.menu is not None:
+                self.menuBar().insertMenu(menus["help"].menuAction(), page.menu)
+        self.stack.currentChanged.connect(self._show_page_menu)
+        self._show_page_menu()
         self.status = SyncStatusBar(ctx, self.sync)
         self.setStatusBar(self.status)
         self.importer = BundleImporter(ctx, self)
@@ -211,6 +216,11 @@ class MainWindow(QMainWindow):
         self.welcome.cancel_busy.connect(self._cancel_demo)
         self.importer.imported.connect(self._on_imported)
         self.ctx.tasks.unhandled.connect(self.failures.show_failure)
+
+    def _show_page_menu(self) -> None:
+        for page in self.pages.values():
+            if page.menu is not None:
+                page.menu.menuAction().setVisible(page is self.stack.currentWidget())
 
     def next_pane(self, step: int) -> None:
         page = self.stack.currentWidget()

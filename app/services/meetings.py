@@ -12,6 +12,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from app.apply import row_to_op
@@ -27,6 +28,7 @@ from app.meeting_view import (
     Action,
     Approval,
     Attendee,
+    Correction,
     Declaration,
     Item,
     MeetingView,
@@ -263,6 +265,61 @@ def add_item(
             exempt=exempt,
             exempt_reason=exempt_reason,
         )
+
+
+def update_item(
+    *,
+    store: Store,
+    item_id: str,
+    title: str | None = None,
+    exempt: bool | None = None,
+    exempt_reason: str | None = None,
+    deleted: bool | None = None,
+) -> None:
+    """Retitle an item, mark it Part II (or not), or take it off the agenda."""
+    changes: dict[str, Any] = {}
+    if title is not None:
+        changes["title"] = clean_title(title, "agenda item")
+    if exempt is not None:
+        changes["exempt"] = exempt
+    if exempt_reason is not None:
+        changes["exempt_reason"] = exempt_reason.strip()[:500]
+    if deleted is not None:
+        changes["deleted"] = deleted
+    with writing(store) as w:
+        item = _item_row(w.db, item_id)
+        _open_for_record(w.db, item["meeting_id"])
+        if changes:
+            w.emit(item["group_id"], "item", item_id, "update", changes)
+
+
+def move_item(*, store: Store, item_id: str, step: int) -> None:
+    """Move an item ``step`` places up (negative) or down the agenda.
+
+    It takes a position between its new neighbours, so a move on one laptop and an
+    item added on another both keep their places.
+    """
+    with writing(store) as w:
+        item = _item_row(w.db, item_id)
+        _open_for_record(w.db, item["meeting_id"])
+        order = [
+            (r[0], r[1])
+            for r in w.db.execute(
+                "SELECT id, position FROM meeting_items WHERE meeting_id = ? AND deleted = 0"
+                " ORDER BY position, id",
+                (item["meeting_id"],),
+            )
+        ]
+        at = next(i for i, (found, _p) in enumerate(order) if found == item_id)
+        rest = order[:at] + order[at + 1 :]
+        to = min(max(at + step, 0), len(rest))
+        if to == at:
+            return
+        before = rest[to - 1][1] if to > 0 else rest[0][1] - 2 * POSITION_STEP
+        after = rest[to][1] if to < len(rest) else rest[-1][1] + 2 * POSITION_STEP
+        if after - before < 2:
+            raise InvalidInput("The agenda is too crowded here to move the item; try again.")
+        w.emit(item["group_id"], "item", item_id, "update", {"position": (before + after) // 2})
 
 
 def _emit_item(
@@ -645,6 +702,21 @@ def read_for_sign_in(*, store: Store, meeting_id: str) -> MeetingView:
     return replace(view, attendees=tuple(expected))
 
 
+def export_paper(
+    *, store: Store, meeting_id: str, paper: str, path: Path, include_exempt: bool = False
+) -> None:
+    """Print one of the meeting's papers ("agenda", "sign_in", "minutes") to a PDF file."""
+    from app.papers import PAPERS, write_pdf  # the PDF engine loads only when printing
+
+    kind = next((k for k in PAPERS if k == paper), None)
+    if kind is None:
+        raise InvalidInput(
+            f"There is no paper called {paper!r}: choose one of {', '.join(PAPERS)}."
+        )
+    read = read_for_sign_in if kind == "sign_in" else read_meeting
+    write_pdf(kind, read(store=store, meeting_id=meeting_id), path, include_exempt=include_exempt)
+
+
 def meeting_in(db: sqlite3.Connection, meeting_id: str) -> MeetingView:
     m = _meeting_row(db, meeting_id)
     names = _names(db, m["group_id"])
@@ -684,7 +756,8 @@ def meeting_in(db: sqlite3.Connection, meeting_id: str) -> MeetingView:
         }
         record: dict[str, Any] = json.loads(m["record"])
         altered = record_hash(m["record"]) != m["content_hash"]
-        return from_record(record, actions=states, altered=altered, **rest)
+        view = from_record(record, actions=states, altered=altered, **rest)
+        return replace(view, corrections=_corrections(db, view))
     return MeetingView(
         id=m["id"],
         group_id=m["group_id"],
@@ -701,6 +774,21 @@ def meeting_in(db: sqlite3.Connection, meeting_id: str) -> MeetingView:
         items=_items(db, m, names, today),
         **rest,
     )
+
+
+def _corrections(db: sqlite3.Connection, view: MeetingView) -> tuple[Correction, ...]:
+    """Later meetings' resolutions that correct these minutes, in the order they were made."""
+    numbers = [i.minute_number for i in view.items if i.minute_number]
+    if not numbers:
+        return ()
+    rows = db.execute(
+        "SELECT r.corrects, r.text, e.title, e.starts_at, i.minute_number FROM resolutions r"
+        " JOIN meeting_items i ON i.id = r.item_id JOIN meetings e ON e.id = i.meeting_id"
+        f" WHERE r.group_id = ? AND r.deleted = 0 AND r.carried = 1 AND e.id != ?"
+        f" AND r.corrects IN ({','.join('?' * len(numbers))}) ORDER BY e.starts_at, r.created_hlc",
+        (view.group_id, view.id, *numbers),
+    )
+    return tuple(Correction(r[0], r[1], r[2], r[3][:10], r[4]) for r in rows)
 
 
 def _stage(m: sqlite3.Row) -> str:

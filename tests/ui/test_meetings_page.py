@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.services import groups, meetings, members
 from app.store import Store
+from ui.help_dialogs import shortcut_rows
 from ui.meetings.dialogs import ActionDialog, ItemDialog, NewMeetingDialog, VoteDialog
+from ui.meetings.record_dialogs import ApproveDialog, DeclareDialog, PrintDialog, SignDialog
 from ui.pages.meetings import MeetingsPage
 from ui.window import MainWindow
 
@@ -72,7 +76,7 @@ def test_the_meetings_place_follows_members(
     assert "New meeting (Ctrl+Shift+C)" in page.empty.text()
 
 
-def test_a_meeting_is_called_kept_and_minuted_by_keyboard(
+def test_a_meeting_is_kept_by_keyboard_from_agenda_to_approval(
     qtbot: QtBot, store: Store, group: str, make_window: Callable[[], MainWindow]
 ) -> None:
     window = make_window()
@@ -160,6 +164,62 @@ def test_a_meeting_is_called_kept_and_minuted_by_keyboard(
     grit = next(i for i in view.items if i.title == "Grit bins")
     assert grit.minutes == "Two new grit bins were agreed."
 
+    # A declaration: Ctrl+Shift+D, who, the nature, Enter.
+    press(qtbot, page.agenda, Qt.Key.Key_D)
+    qtbot.waitUntil(lambda: isinstance(page.dialog, DeclareDialog))
+    declaring = page.dialog
+    assert isinstance(declaring, DeclareDialog)
+    declaring.member.setCurrentIndex(declaring.member.findText("Sam Hill"))
+    qtbot.keyClicks(declaring.nature, "lives beside the bin store")
+    qtbot.keyClick(declaring.nature, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Sam Hill declared" in page.record.toPlainText())
+
+    # Circulate the draft: Ctrl+Shift+U.
+    first = page.meeting_id
+    press(qtbot, page.agenda, Qt.Key.Key_U)
+    qtbot.waitUntil(lambda: page.notice.text().startswith("The draft minutes are circulated"))
+    qtbot.waitUntil(lambda: page.rows()[-1].endswith("Parish council · Circulated"))
+
+    # The next meeting approves them: call it, then Ctrl+Shift+Y and Enter.
+    press(qtbot, page.list, Qt.Key.Key_C)
+    qtbot.waitUntil(lambda: isinstance(page.dialog, NewMeetingDialog))
+    calling = page.dialog
+    assert isinstance(calling, NewMeetingDialog)
+    later = soon + timedelta(days=28)
+    calling.when.setDateTime(QDateTime(QDate(later.year, later.month, later.day), QTime(19, 30)))
+    qtbot.keyClick(calling.title_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.meeting_id not in (None, first))
+    settle(qtbot, page)
+    qtbot.waitUntil(page.approve_button.isEnabled)
+    press(qtbot, page.agenda, Qt.Key.Key_Y)
+    qtbot.waitUntil(lambda: isinstance(page.dialog, ApproveDialog))
+    approving = page.dialog
+    assert isinstance(approving, ApproveDialog)
+    assert approving.meeting.currentText() == f"{day} · Parish council"
+    qtbot.keyClick(approving.meeting, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "are approved; they can no longer change" in page.notice.text())
+    qtbot.waitUntil(
+        lambda: "RESOLVED that the minutes of the meeting held on" in page.record.toPlainText()
+    )
+
+    # The first meeting now reads as approved, and its record checks: Ctrl+Shift+K.
+    page.open(first or "")
+    qtbot.waitUntil(page.approval_label.isVisible)
+    assert page.approval_label.text().startswith("Approved at Parish council on ")
+    assert not page.editor.isVisible()
+    press(qtbot, page.record, Qt.Key.Key_K)
+    qtbot.waitUntil(lambda: page.notice.text().startswith("The approved minutes are unchanged"))
+
+    # The chair's signature: Ctrl+Shift+S, Enter.
+    press(qtbot, page.record, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: isinstance(page.dialog, SignDialog))
+    signing = page.dialog
+    assert isinstance(signing, SignDialog)
+    signing.chair.setCurrentIndex(signing.chair.findText("Ann Lee"))
+    qtbot.keyClick(signing.chair, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "signed by Ann Lee" in page.approval_label.text())
+    assert meetings.verify(store=store, meeting_id=first or "").unchanged
+
 
 def approved_pair(store: Store, group: str) -> tuple[str, str]:
     january = meetings.create_meeting(
@@ -242,3 +302,175 @@ def test_minutes_changed_behind_the_apps_back_show_a_warning(
     qtbot.waitUntil(page.altered_label.isVisible)
     assert page.altered_label.text().startswith("These minutes are not as they were approved")
     assert "No new grit bins" in page.record.toPlainText()
+
+
+def test_the_papers_print_from_the_window(
+    qtbot: QtBot, store: Store, group: str, make_window: Callable[[], MainWindow], tmp_path: Path
+) -> None:
+    january, _february = approved_pair(store, group)
+    page = meetings_page(qtbot, make_window(), group)
+    qtbot.waitUntil(lambda: len(page.rows()) == 3)
+    page.open(january)
+    qtbot.waitUntil(page.print_button.isEnabled)
+    page.record.setFocus()
+    qtbot.keyClick(page.record, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(page.dialog, PrintDialog))
+    printing = page.dialog
+    assert isinstance(printing, PrintDialog)
+    assert printing.path.text().endswith("Parish council 2026-01-15 minutes.pdf")
+    printing.kinds["agenda"].setChecked(True)
+    assert printing.path.text().endswith("Parish council 2026-01-15 agenda.pdf")
+    target = tmp_path / "agenda.pdf"
+    printing.path.setText(str(target))
+    qtbot.keyClick(printing.path, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.notice.text() == f"Saved {target}.", timeout=20_000)
+    assert target.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Grit bins" in text
+
+
+def test_the_action_log_marks_actions_done_and_opens_their_meeting(
+    qtbot: QtBot, store: Store, group: str, make_window: Callable[[], MainWindow]
+) -> None:
+    january, _february = approved_pair(store, group)
+    grit = meetings.read_meeting(store=store, meeting_id=january).items[-1].id
+    meetings.add_action(
+        store=store, item_id=grit, text="Order the bins", owner="Ann Lee", due="2026-01-30"
+    )
+    meetings.add_action(store=store, item_id=grit, text="Tell the school", due="2099-01-01")
+    page = meetings_page(qtbot, make_window(), group)
+    page.tabs.setCurrentIndex(1)
+    log = page.action_log
+    qtbot.waitUntil(lambda: len(log.rows()) == 2)
+    assert log.rows() == [
+        "Order the bins · Ann Lee · Fri 30 Jan 2026 · Overdue",
+        "Tell the school · Thu 1 Jan 2099 · Open",
+    ]
+    log.tree.setCurrentItem(log.tree.topLevelItem(0))
+    log.tree.setFocus()
+    qtbot.keyClick(log.tree, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: log.rows()[-1] == "Order the bins · Ann Lee · Fri 30 Jan 2026 · Done")
+    done = next(
+        a
+        for a in meetings.action_log(store=store, group_id=group)
+        if a.action.text == "Order the bins"
+    )
+    assert done.action.status == "done"
+
+    # Enter on an action goes to the meeting it came from.
+    log.tree.setCurrentItem(log.tree.topLevelItem(0))
+    qtbot.keyClick(log.tree, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: page.meeting_id == january and page.title_label.text() == "Parish council"
+    )
+    assert page.tabs.currentIndex() == 0
+
+
+def test_the_meeting_menu_is_there_only_with_its_page(
+    qtbot: QtBot, store: Store, group: str, make_window: Callable[[], MainWindow]
+) -> None:
+    window = make_window()
+    page = meetings_page(qtbot, window, group)
+    assert page.menu is not None
+    menu_action = page.menu.menuAction()
+    assert menu_action.isVisible()
+    listed = dict((what, keys) for keys, what in shortcut_rows(window.menuBar()))
+    assert listed["Approve earlier minutes"] == "Ctrl+Shift+Y"
+    assert listed["Record a vote"] == "Ctrl+Shift+V"
+    window.nav.select("notes")
+    qtbot.waitUntil(lambda: not menu_action.isVisible())
+    assert not page.commands.new_meeting.isEnabled()
+    notes = window.pages["notes"]
+    qtbot.keyClick(notes, Qt.Key.Key_C, CTRL_SHIFT)
+    assert page.dialog is None
+
+
+def test_items_move_turn_part_two_and_come_off_the_agenda(
+    qtbot: QtBot, store: Store, group: str, make_window: Callable[[], MainWindow]
+) -> None:
+    meeting = meetings.create_meeting(
+        store=store, group_id=group, title="Parish council", starts_at="2099-03-12T19:30"
+    )
+    for title in ("Grit bins", "Staffing"):
+        meetings.add_item(store=store, meeting_id=meeting, title=title)
+    page = meetings_page(qtbot, make_window(), group)
+    page.open(meeting)
+    qtbot.waitUntil(lambda: page.agenda.count() == 7)
+    texts = lambda: [page.agenda.item(r).text() for r in range(page.agenda.count())]  # noqa: E731
+
+    page.agenda.setCurrentRow(item_row(page, "Staffing"))
+    page.agenda.setFocus()
+    qtbot.keyClick(page.agenda, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: texts()[-2].endswith("Staffing"))
+    assert texts()[-1].endswith("Grit bins")
+
+    page.agenda.setCurrentRow(item_row(page, "Staffing"))
+    settle(qtbot, page)
+    page.commands.exempt.trigger()
+    qtbot.waitUntil(lambda: "Staffing (Part II, confidential)" in page.record.toPlainText())
+    assert page.commands.exempt.isChecked()
+
+    page.agenda.setCurrentRow(item_row(page, "Grit bins"))
+    qtbot.keyClick(page.agenda, Qt.Key.Key_Delete)
+    box = page.findChild(QMessageBox)
+    assert box is not None
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: page.agenda.count() == 6)
+    assert not any(t.endswith("Grit bins") for t in texts())
+
+
+def test_a_correction_reads_beside_the_minute_it_corrects(
+    qtbot: QtBot, store: Store, group: str, make_window: Callable[[], MainWindow]
+) -> None:
+    january, february = approved_pair(store, group)
+    meetings.approve(store=store, meeting_id=january, at=february)
+    grit = meetings.read_meeting(store=store, meeting_id=january).items[-1]
+    assert grit.minute_number
+    later_item = meetings.add_item(store=store, meeting_id=february, title="Corrections")
+    meetings.resolve(
+        store=store,
+        item_id=later_item,
+        text=f"minute {grit.minute_number} read three grit bins, not two",
+        unanimous=True,
+        corrects=grit.minute_number,
+    )
+    page = meetings_page(qtbot, make_window(), group)
+    qtbot.waitUntil(lambda: len(page.rows()) == 4)
+    page.open(january)
+    qtbot.waitUntil(
+        lambda: "Corrected at Parish council on Thu 12 Feb 2026" in page.record.toPlainText()
+    )
+    text = page.record.toPlainText()
+    assert text.index("Corrected at") > text.index("Two new grit bins were agreed.")
+    assert "read three grit bins, not two" in text
+    assert meetings.verify(store=store, meeting_id=january).unchanged
+
+
+def test_a_recorded_vote_names_each_member_and_the_chair_may_cast(
+    qtbot: QtBot, store: Store, group: str
+) -> None:
+    people = [(SAM, "Sam Hill"), (ANN, "Ann Lee")]
+    vote = VoteDialog(people)
+    qtbot.addWidget(vote)
+    vote.motion.setText("the bins be red")
+    vote.named.setChecked(True)
+    vote.ways[SAM].setCurrentIndex(vote.ways[SAM].findData("for"))
+    vote.ways[ANN].setCurrentIndex(vote.ways[ANN].findData("against"))
+    assert (vote.votes_for.value(), vote.against.value()) == (1, 1)
+    assert not vote.votes_for.isEnabled()
+    values = vote.values()
+    assert vote.check(values) == ""
+    vote.casting.setCurrentIndex(vote.casting.findData("for"))
+    values = vote.values()
+    assert values["recorded"] == [(SAM, "for"), (ANN, "against")]
+    meeting = meetings.create_meeting(
+        store=store, group_id=group, title="Parish council", starts_at="2099-03-12T19:30"
+    )
+    item = meetings.add_item(store=store, meeting_id=meeting, title="Bins")
+    meetings.resolve(store=store, item_id=item, **values)
+    (resolution,) = meetings.read_meeting(store=store, meeting_id=meeting).items[-1].resolutions
+    assert resolution.carried
+    assert resolution.vote.recorded == (("Sam Hill", "for"), ("Ann Lee", "against"))
+    assert resolution.vote.casting == "for"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,7 +33,7 @@ from ui.meetings import tr
 Members = list[tuple[str, str]]  # (device, name)
 
 
-class _Form(QDialog):
+class Form(QDialog):
     submitted = Signal(dict)
 
     def __init__(self, title: str, ok: str, parent: QWidget | None) -> None:
@@ -73,7 +74,7 @@ class _Form(QDialog):
         self.accept()
 
 
-def _member_box(members: Members, empty: str) -> QComboBox:
+def member_box(members: Members, empty: str) -> QComboBox:
     box = QComboBox()
     box.addItem(empty, "")
     for device, name in members:
@@ -81,7 +82,7 @@ def _member_box(members: Members, empty: str) -> QComboBox:
     return box
 
 
-class NewMeetingDialog(_Form):
+class NewMeetingDialog(Form):
     """Title, date and time, place; the standard items come with the meeting."""
 
     def __init__(self, title: str, place: str, parent: QWidget | None = None) -> None:
@@ -116,7 +117,7 @@ class NewMeetingDialog(_Form):
         return "" if values["title"] else tr("Give the meeting a title.")
 
 
-class ItemDialog(_Form):
+class ItemDialog(Form):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(tr("Add an agenda item"), tr("Add item"), parent)
         self.title_edit = QLineEdit()
@@ -132,7 +133,7 @@ class ItemDialog(_Form):
         return "" if values["title"] else tr("Give the item a title.")
 
 
-class VoteDialog(_Form):
+class VoteDialog(Form):
     """RESOLVED that …: the motion, the vote (counts or unanimous), who proposed it."""
 
     def __init__(self, members: Members, parent: QWidget | None = None) -> None:
@@ -156,17 +157,70 @@ class VoteDialog(_Form):
             counts.addWidget(text)
             counts.addWidget(box)
         counts.addStretch(1)
-        self.proposer = _member_box(members, tr("(not recorded)"))
-        self.seconder = _member_box(members, tr("(not recorded)"))
+        self.casting = QComboBox()
+        self.casting.setAccessibleName(tr("The chair's casting vote"))
+        for words, how in (
+            (tr("(none: not a tie)"), ""),
+            (tr("For"), "for"),
+            (tr("Against"), "against"),
+        ):
+            self.casting.addItem(words, how)
+        self.named = QGroupBox(tr("A &recorded vote: each member's vote by name"))
+        self.named.setCheckable(True)
+        self.named.setChecked(False)
+        self.named.toggled.connect(self._on_counts_changed)
+        named_form = QFormLayout(self.named)
+        self.ways: dict[str, QComboBox] = {}
+        for device, name in members:
+            way = QComboBox()
+            for words, how in (
+                (tr("—"), ""),
+                (tr("For"), "for"),
+                (tr("Against"), "against"),
+                (tr("Abstained"), "abstain"),
+            ):
+                way.addItem(words, how)
+            way.setAccessibleName(tr("{name}'s vote").format(name=name))
+            way.currentIndexChanged.connect(self._on_counts_changed)
+            self.ways[device] = way
+            named_form.addRow(name, way)
+        self.proposer = member_box(members, tr("(not recorded)"))
+        self.seconder = member_box(members, tr("(not recorded)"))
+        self.corrects = QLineEdit()
+        self.corrects.setAccessibleName(tr("Corrects minute"))
+        self.corrects.setPlaceholderText(tr("the minute number it corrects, if any: 24/117"))
         self.form.addRow(tr("RESOLVED &that"), self.motion)
         self.form.addRow(self.unanimous)
         self.form.addRow(tr("Votes"), counts)
+        self.form.addRow(tr("&Casting vote"), self.casting)
+        if members:
+            self.form.addRow(self.named)
         self.form.addRow(tr("&Proposed by"), self.proposer)
         self.form.addRow(tr("&Seconded by"), self.seconder)
+        self.form.addRow(tr("C&orrects"), self.corrects)
 
     def _on_unanimous(self, on: bool) -> None:
+        self._on_counts_changed()
+
+    def _recorded(self) -> list[tuple[str, str]]:
+        if not self.named.isChecked():
+            return []
+        return [
+            (device, str(way.currentData()))
+            for device, way in self.ways.items()
+            if way.currentData()
+        ]
+
+    def _on_counts_changed(self) -> None:
+        """Named votes make the counts; unanimous needs none."""
+        recorded = self._recorded()
+        if recorded:
+            self.votes_for.setValue(sum(1 for _d, how in recorded if how == "for"))
+            self.against.setValue(sum(1 for _d, how in recorded if how == "against"))
+            self.abstain.setValue(sum(1 for _d, how in recorded if how == "abstain"))
+        counting = not self.unanimous.isChecked() and not self.named.isChecked()
         for box in (self.votes_for, self.against, self.abstain):
-            box.setEnabled(not on)
+            box.setEnabled(counting)
 
     def values(self) -> dict[str, Any]:
         unanimous = self.unanimous.isChecked()
@@ -176,8 +230,11 @@ class VoteDialog(_Form):
             "votes_for": 0 if unanimous else self.votes_for.value(),
             "votes_against": 0 if unanimous else self.against.value(),
             "abstain": 0 if unanimous else self.abstain.value(),
+            "recorded": self._recorded() or None,
+            "casting": self.casting.currentData() or None,
             "proposer": self.proposer.currentData() or None,
             "seconder": self.seconder.currentData() or None,
+            "corrects": self.corrects.text().strip() or None,
         }
 
     def check(self, values: dict[str, Any]) -> str:
@@ -186,15 +243,17 @@ class VoteDialog(_Form):
         counted = values["votes_for"] + values["votes_against"] + values["abstain"]
         if not values["unanimous"] and not counted:
             return tr("Give the votes, or tick Unanimous.")
+        if values["casting"] and values["votes_for"] != values["votes_against"]:
+            return tr("The chair gives a casting vote only on a tie.")
         return ""
 
 
-class ActionDialog(_Form):
+class ActionDialog(Form):
     def __init__(self, members: Members, parent: QWidget | None = None) -> None:
         super().__init__(tr("Add an action"), tr("Add action"), parent)
         self.text = QLineEdit()
         self.text.setAccessibleName(tr("What is to be done"))
-        self.owner = _member_box(members, tr("(no one yet)"))
+        self.owner = member_box(members, tr("(no one yet)"))
         self.has_due = QCheckBox(tr("&Due by"))
         self.has_due.setChecked(True)
         soon = date.today() + timedelta(days=28)

@@ -10,7 +10,15 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from app.meeting_view import Action, Declaration, Item, MeetingView, Resolution, Vote
+from app.meeting_view import (
+    Action,
+    Correction,
+    Declaration,
+    Item,
+    MeetingView,
+    Resolution,
+    Vote,
+)
 from app.services.meetings import MeetingSummary
 from ui.meetings import tr
 
@@ -150,7 +158,14 @@ def action_text(a: Action) -> str:
     return words
 
 
-def _item_html(item: Item) -> str:
+def correction_text(c: Correction) -> str:
+    where = tr("Corrected at {meeting} on {day}").format(meeting=c.at_title, day=day(c.at_date))
+    if c.at_minute:
+        where += tr(" (minute {number})").format(number=c.at_minute)
+    return f"{where}: {tr('RESOLVED that {text}').format(text=c.text)}"
+
+
+def _item_html(item: Item, corrections: tuple[Correction, ...] = ()) -> str:
     number = f"{item.minute_number} " if item.minute_number else f"{item.number}. "
     part_two = tr(" (Part II, confidential)") if item.exempt else ""
     out = [f"<a name='item-{item.number}'></a><h3>{escape(number + item.title + part_two)}</h3>"]
@@ -160,6 +175,12 @@ def _item_html(item: Item) -> str:
             out.append(f"<p>{escape(paragraph.strip()).replace(chr(10), '<br>')}</p>")
     out += [_resolution_html(r) for r in item.resolutions]
     out += [f"<p>{escape(action_text(a))}</p>" for a in item.actions]
+    out += [
+        f"<p style='border-left:3px solid #b26b00;padding-left:6px'>"
+        f"{escape(correction_text(c))}</p>"
+        for c in corrections
+        if c.minute_number == item.minute_number
+    ]
     if len(out) == 1:
         out.append(f"<p style='color:gray'>{escape(tr('Nothing minuted yet.'))}</p>")
     return "\n".join(out)
@@ -179,4 +200,4 @@ def attendance_line(view: MeetingView) -> str:
 
 def record_html(view: MeetingView) -> str:
     head = f"<p style='color:gray'>{escape(attendance_line(view))}</p>"
-    return head + "\n".join(_item_html(item) for item in view.items)
+    return head + "\n".join(_item_html(item, view.corrections) for item in view.items)

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -23,9 +24,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
@@ -35,16 +38,20 @@ from PySide6.QtWidgets import (
 
 from app.meeting_view import MeetingView
 from app.services import meetings, members
-from app.services.meetings import MeetingSummary
+from app.services.meetings import LoggedAction, MeetingSummary, Verification
 from ui.context import AppContext
 from ui.meetings import tr
+from ui.meetings.action_log import ActionLog
 from ui.meetings.attendance import AttendanceList
 from ui.meetings.dialogs import ActionDialog, ItemDialog, NewMeetingDialog, VoteDialog
+from ui.meetings.menu import MeetingActions
 from ui.meetings.minutes_editor import MinutesEditor
+from ui.meetings.record_dialogs import ApproveDialog, DeclareDialog, PrintDialog, SignDialog
 from ui.meetings.words import (
     SECTIONS,
     UPCOMING,
     approval_line,
+    day,
     long_when,
     record_html,
     row_text,
@@ -58,7 +65,7 @@ from ui.tasks import Newest
 from ui.two_line_delegate import SECOND_LINE_ROLE, TwoLineDelegate
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-Listing = tuple[list[MeetingSummary], list[tuple[str, str]]]
+Listing = tuple[list[MeetingSummary], list[tuple[str, str]], list[LoggedAction]]
 
 
 def _listing(store: Any, group_id: str) -> Listing:
@@ -68,7 +75,7 @@ def _listing(store: Any, group_id: str) -> Listing:
         for m in members.list_members(store=store, group_id=group_id)
         if m.role != "removed"
     ]
-    return found, people
+    return found, people, meetings.action_log(store=store, group_id=group_id)
 
 
 class MeetingsPage(Page):
@@ -99,10 +106,15 @@ class MeetingsPage(Page):
         self.new_button = QPushButton(tr("&New meeting…"))
         self.new_button.setToolTip(tr("Call a new meeting (Ctrl+Shift+C)"))
         self.new_button.clicked.connect(self.new_meeting)
+        self.action_log = ActionLog()
+        self.action_log.status_chosen.connect(self.set_action_status)
+        self.action_log.meeting_chosen.connect(self._open_from_log)
+        self.commands = MeetingActions(self)
+        self.menu = self.commands.menu(self)
 
         self._build_meeting_side()
         self._build_layout(heading)
-        self._build_shortcuts()
+        self._connect_actions()
         self._update_controls()
         ctx.changed.connect(self._on_changed)
         ctx.group_selected.connect(self._on_group)
@@ -137,12 +149,29 @@ class MeetingsPage(Page):
         self.action_button = QPushButton(tr("Add a&ction…"))
         self.action_button.setToolTip(tr("Add an action on the selected item (Ctrl+Shift+A)"))
         self.action_button.clicked.connect(self.add_action)
+        self.approve_button = QPushButton(tr("A&pprove earlier minutes…"))
+        self.approve_button.setToolTip(
+            tr("At this meeting, approve the minutes of an earlier one (Ctrl+Shift+Y)")
+        )
+        self.approve_button.clicked.connect(self.approve)
+        self.print_button = QPushButton(tr("P&rint…"))
+        self.print_button.setToolTip(tr("Print the minutes, agenda or sign-in sheet (Ctrl+P)"))
+        self.print_button.clicked.connect(self.print_papers)
 
         self.agenda = QListWidget()
         self.agenda.setAccessibleName(tr("Agenda"))
         self.agenda.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.agenda.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.agenda.currentItemChanged.connect(self._on_item_chosen)
+        self.agenda.setToolTip(tr("Alt+Up and Alt+Down move the item; Delete takes it off"))
+        for keys, slot in (
+            ("Alt+Up", lambda: self.move_item(-1)),
+            ("Alt+Down", lambda: self.move_item(1)),
+            (QKeySequence.StandardKey.Delete, self.remove_item),
+        ):
+            key = QShortcut(QKeySequence(keys), self.agenda)
+            key.setContext(Qt.ShortcutContext.WidgetShortcut)
+            key.activated.connect(slot)
         self.attendance = AttendanceList()
         self.attendance.marked.connect(self.mark)
         self.record = QTextBrowser()
@@ -155,14 +184,28 @@ class MeetingsPage(Page):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        listing = QWidget()
+        listing_layout = QVBoxLayout(listing)
+        listing_layout.setContentsMargins(0, 6, 0, 0)
+        listing_layout.addWidget(self.list, 1)
+        listing_layout.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(listing, tr("&Meetings"))
+        self.tabs.addTab(self.action_log, tr("Action &log"))
         left_layout.addWidget(heading)
-        left_layout.addWidget(self.list, 1)
-        left_layout.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignLeft)
+        left_layout.addWidget(self.tabs, 1)
 
         buttons = QHBoxLayout()
-        for button in (self.item_button, self.vote_button, self.action_button):
+        for button in (
+            self.item_button,
+            self.vote_button,
+            self.action_button,
+            self.approve_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
         agenda_label, people_label = QLabel(tr("&Agenda")), QLabel(tr("A&ttendance"))
         agenda_label.setBuddy(self.agenda)
         people_label.setBuddy(self.attendance)
@@ -222,19 +265,30 @@ class MeetingsPage(Page):
         layout.addWidget(self.notice)
         layout.addWidget(splitter, 1)
 
-    def _build_shortcuts(self) -> None:
-        for keys, words, slot in (
-            ("Ctrl+Shift+C", tr("Call a new meeting"), self.new_meeting),
-            ("Ctrl+Shift+I", tr("Add an agenda item"), self.add_item),
-            ("Ctrl+Shift+V", tr("Record a vote"), self.record_vote),
-            ("Ctrl+Shift+A", tr("Add an action"), self.add_action),
+    def _connect_actions(self) -> None:
+        a = self.commands
+        for action, slot in (
+            (a.new_meeting, self.new_meeting),
+            (a.add_item, self.add_item),
+            (a.declare, self.declare),
+            (a.vote, self.record_vote),
+            (a.action, self.add_action),
+            (a.circulate, self.circulate),
+            (a.approve, self.approve),
+            (a.sign, self.sign),
+            (a.verify, self.verify),
+            (a.print, self.print_papers),
         ):
-            action = QAction(words, self)
-            action.setShortcut(QKeySequence(keys))
-            # Window-wide while this page is shown (a hidden page's shortcuts do not fire).
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(slot)
-            self.addAction(action)
+        a.exempt.triggered.connect(self.set_exempt)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._update_controls()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._update_controls()
 
     # --- loading ------------------------------------------------------------------------
 
@@ -274,9 +328,11 @@ class MeetingsPage(Page):
             self._read_meeting(self.meeting_id)
 
     def _got_list(self, listing: Listing) -> None:
-        self.summaries, self.people = listing
+        self.summaries, self.people, logged = listing
         self._show_list(self.summaries)
         self._show_attendance()
+        self.action_log.set_actions(logged)
+        self._update_controls()
 
     def _show_list(self, found: list[MeetingSummary]) -> None:
         today = date.today().isoformat()
@@ -411,16 +467,54 @@ class MeetingsPage(Page):
         """Whether the meeting on screen may still be changed (approved minutes may not)."""
         return self.view is not None and self.view.approval is None
 
+    def _item(self) -> Any:
+        """The agenda item chosen, as read (None when there is none)."""
+        if self.view is None:
+            return None
+        return next((i for i in self.view.items if i.id == self.item_id), None)
+
+    def _earlier_drafts(self) -> list[MeetingSummary]:
+        """Meetings before this one whose minutes are still to approve."""
+        if self.view is None:
+            return []
+        starts = self.view.starts_at
+        return [
+            m
+            for m in self.summaries
+            if m.starts_at < starts and m.stage not in ("approved", "signed")
+        ]
+
     def _update_controls(self) -> None:
-        self.new_button.setEnabled(bool(self.ctx.group_id))
+        has_group = bool(self.ctx.group_id)
+        self.new_button.setEnabled(has_group)
         live = self._open()
+        item = self._item()
         self.item_button.setEnabled(live)
-        self.vote_button.setEnabled(live and self.item_id is not None)
-        self.action_button.setEnabled(live and self.item_id is not None)
-        for button in (self.item_button, self.vote_button, self.action_button):
+        self.vote_button.setEnabled(live and item is not None)
+        self.action_button.setEnabled(live and item is not None)
+        self.approve_button.setEnabled(live and bool(self._earlier_drafts()))
+        for button in (self.item_button, self.vote_button, self.action_button, self.approve_button):
             button.setVisible(self.view is None or live)
+        self.print_button.setEnabled(self.view is not None)
         self.attendance.editable = live
         self.editor.setVisible(self.view is None or live)
+
+        # The menu acts only on what is on screen.
+        shown = self.isVisible()
+        view, a = self.view, self.commands
+        a.new_meeting.setEnabled(shown and has_group)
+        for action in (a.add_item,):
+            action.setEnabled(shown and live)
+        for action in (a.declare, a.vote, a.action, a.exempt):
+            action.setEnabled(shown and live and item is not None)
+        a.exempt.setChecked(bool(item is not None and item.exempt))
+        a.circulate.setEnabled(shown and live and view is not None and view.stage == "draft")
+        a.approve.setEnabled(shown and self.approve_button.isEnabled())
+        a.sign.setEnabled(
+            shown and view is not None and view.approval is not None and view.signature is None
+        )
+        a.verify.setEnabled(shown and view is not None and view.approval is not None)
+        a.print.setEnabled(shown and view is not None)
 
     # --- doing --------------------------------------------------------------------------
 
@@ -497,3 +591,142 @@ class MeetingsPage(Page):
         store, item_id = self.ctx.store, self.item_id
         assert item_id is not None
         self._run(lambda: meetings.add_action(store=store, item_id=item_id, **values))
+
+    def _done(self, words: str) -> Callable[[Any], None]:
+        return lambda _result: self.notice.info(words)
+
+    def declare(self) -> None:
+        if self._open() and self.item_id:
+            self._open_dialog(DeclareDialog(self.people, self), self._declare)
+
+    def _declare(self, values: dict[str, Any]) -> None:
+        store, item_id = self.ctx.store, self.item_id
+        assert item_id is not None
+        self._run(lambda: meetings.declare(store=store, item_id=item_id, **values))
+
+    def set_exempt(self, exempt: bool) -> None:
+        store, item_id = self.ctx.store, self.item_id
+        if self._open() and item_id:
+            self._run(lambda: meetings.update_item(store=store, item_id=item_id, exempt=exempt))
+
+    def move_item(self, step: int) -> None:
+        store, item_id = self.ctx.store, self.item_id
+        if self._open() and item_id:
+            self._run(lambda: meetings.move_item(store=store, item_id=item_id, step=step))
+
+    def remove_item(self) -> None:
+        item = self._item()
+        if not self._open() or item is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            tr("Take the item off the agenda?"),
+            tr("Take “{title}” off the agenda, with anything minuted under it?").format(
+                title=item.title
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        store, item_id = self.ctx.store, item.id
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Yes:
+                self.item_id = None
+                self._run(lambda: meetings.update_item(store=store, item_id=item_id, deleted=True))
+
+        box.finished.connect(answered)
+        box.open()
+
+    def circulate(self) -> None:
+        store, meeting_id = self.ctx.store, self.meeting_id
+        if self._open() and meeting_id:
+            self._run(
+                lambda: meetings.circulate(store=store, meeting_id=meeting_id),
+                done=self._done(tr("The draft minutes are circulated, every item numbered.")),
+            )
+
+    def approve(self) -> None:
+        earlier = self._earlier_drafts()
+        if self._open() and earlier:
+            self._open_dialog(ApproveDialog(earlier, self), self._approve)
+
+    def _approve(self, values: dict[str, Any]) -> None:
+        store, at = self.ctx.store, self.meeting_id
+        earlier = next(m for m in self.summaries if m.id == values["meeting_id"])
+        assert at is not None
+        words = tr("The minutes of {day} are approved; they can no longer change.").format(
+            day=day(earlier.starts_at)
+        )
+        self._run(
+            lambda: meetings.approve(store=store, meeting_id=earlier.id, at=at),
+            done=self._done(words),
+        )
+
+    def sign(self) -> None:
+        view = self.view
+        if view is not None and view.approval is not None and view.signature is None:
+            self._open_dialog(SignDialog(self.people, view.chair, self), self._sign)
+
+    def _sign(self, values: dict[str, Any]) -> None:
+        store, meeting_id = self.ctx.store, self.meeting_id
+        assert meeting_id is not None
+        self._run(lambda: meetings.sign(store=store, meeting_id=meeting_id, **values))
+
+    def verify(self) -> None:
+        store, meeting_id = self.ctx.store, self.meeting_id
+        if meeting_id is not None:
+            self.notice.hide()
+            self.ctx.tasks.run(
+                lambda: meetings.verify(store=store, meeting_id=meeting_id),
+                done=self._verified,
+                failed=self.notice.error,
+                owner=self,
+            )
+
+    def _verified(self, checked: Verification) -> None:
+        if checked.unchanged:
+            self.notice.info(
+                tr("The approved minutes are unchanged since approval; the signature checks.")
+            )
+        else:
+            self.notice.error(
+                tr("These minutes are not as they were approved: {problems}").format(
+                    problems=" ".join(checked.problems)
+                )
+            )
+
+    def print_papers(self) -> None:
+        view = self.view
+        if view is not None:
+            self._open_dialog(PrintDialog(view.title, view.starts_at, self), self._print)
+
+    def _print(self, values: dict[str, Any]) -> None:
+        store, meeting_id = self.ctx.store, self.meeting_id
+        assert meeting_id is not None
+        path = Path(values["path"])
+        self.notice.info(tr("Making {file}…").format(file=path.name))
+        self.ctx.tasks.run(
+            lambda: meetings.export_paper(
+                store=store,
+                meeting_id=meeting_id,
+                paper=values["paper"],
+                path=path,
+                include_exempt=values["include_exempt"],
+            ),
+            done=self._done(tr("Saved {file}.").format(file=str(path))),
+            failed=self.notice.error,
+            owner=self,
+        )
+
+    def set_action_status(self, action_id: str, status: str) -> None:
+        store = self.ctx.store
+        self._run(
+            lambda: meetings.set_action_status(store=store, action_id=action_id, status=status)
+        )
+
+    def _open_from_log(self, meeting_id: str) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.editor.flush()
+        self.item_id = None
+        self.open(meeting_id)
