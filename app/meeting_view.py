@@ -143,6 +143,7 @@ class MeetingView:
     clerk: str | None = None
     stage: str = "draft"  # one of STAGES
     public: str = ""  # members of the public and officers: counts or names, as written
+    members_draft: bool = False  # members may draft the minutes, not only the clerk
     attendees: tuple[Attendee, ...] = ()
     items: tuple[Item, ...] = ()
     approval: Approval | None = None

@@ -230,7 +230,10 @@ class Tasks(QObject):
         signals.deleteLater()
 
     def busy(self) -> bool:
-        return any(not handle.finished for handle in self._live.values())
+        """Whether any task has still to report: running, or finished with its outcome
+        not yet handed back on this thread.
+        """
+        return bool(self._live)
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Wait for every task to finish (tests and shutdown)."""
@@ -241,4 +244,7 @@ class Tasks(QObject):
         for signals, handle in self._live.items():
             handle.cancel()
             signals.muted = True
-        return self.wait(msecs)
+        stopped = self.wait(msecs)
+        if stopped:
+            self._live.clear()  # muted: nothing is left to report
+        return stopped

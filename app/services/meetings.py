@@ -770,6 +770,7 @@ def meeting_in(db: sqlite3.Connection, meeting_id: str) -> MeetingView:
         chair=names.get(m["chair"]) if m["chair"] else None,
         clerk=names.get(m["clerk"]) if m["clerk"] else None,
         public=m["public"],
+        members_draft=bool(m["members_draft"]),
         attendees=_attendees(db, m["id"], names),
         items=_items(db, m, names, today),
         **rest,

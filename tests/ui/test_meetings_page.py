@@ -16,7 +16,13 @@ from pytestqt.qtbot import QtBot
 from app.services import groups, meetings, members
 from app.store import Store
 from ui.help_dialogs import shortcut_rows
-from ui.meetings.dialogs import ActionDialog, ItemDialog, NewMeetingDialog, VoteDialog
+from ui.meetings.dialogs import (
+    ActionDialog,
+    DetailsDialog,
+    ItemDialog,
+    NewMeetingDialog,
+    VoteDialog,
+)
 from ui.meetings.record_dialogs import ApproveDialog, DeclareDialog, PrintDialog, SignDialog
 from ui.pages.meetings import MeetingsPage
 from ui.window import MainWindow
@@ -40,6 +46,7 @@ def meetings_page(qtbot: QtBot, window: MainWindow, group_id: str) -> MeetingsPa
     page = window.pages["meetings"]
     assert isinstance(page, MeetingsPage)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is page)
+    settle(qtbot, page)  # its list and this laptop's role are read
     return page
 
 
@@ -474,3 +481,72 @@ def test_a_recorded_vote_names_each_member_and_the_chair_may_cast(
     assert resolution.carried
     assert resolution.vote.recorded == (("Sam Hill", "for"), ("Ann Lee", "against"))
     assert resolution.vote.casting == "for"
+
+
+def test_details_apologies_and_who_else_came(
+    qtbot: QtBot, store: Store, group: str, make_window: Callable[[], MainWindow]
+) -> None:
+    meeting = meetings.create_meeting(
+        store=store, group_id=group, title="Parish council", starts_at="2099-03-12T19:30"
+    )
+    page = meetings_page(qtbot, make_window(), group)
+    page.open(meeting)
+    qtbot.waitUntil(lambda: page.commands.details.isEnabled())
+    press(qtbot, page.agenda, Qt.Key.Key_E)
+    qtbot.waitUntil(lambda: isinstance(page.dialog, DetailsDialog))
+    details = page.dialog
+    assert isinstance(details, DetailsDialog)
+    qtbot.keyClicks(details.place, "Zoom")
+    details.mode.setCurrentIndex(details.mode.findData("remote"))
+    details.chair.setCurrentIndex(details.chair.findText("Ann Lee"))
+    qtbot.keyClicks(details.public, "3 members of the public")
+    qtbot.keyClick(details.public, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.when_label.text().endswith("19:30 · Zoom · Remotely"))
+    view = meetings.read_meeting(store=store, meeting_id=meeting)
+    assert (view.chair, view.title) == ("Ann Lee", "Parish council")
+
+    # Apologies: a click to present, one to apologies accepted, one more: not accepted.
+    def click(name: str) -> None:
+        row = next(
+            r for r in range(page.attendance.count())
+            if page.attendance.item(r).text().startswith(name)
+        )  # fmt: skip
+        rect = page.attendance.visualItemRect(page.attendance.item(row))
+        qtbot.mouseClick(page.attendance.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        settle(qtbot, page)
+
+    for _ in range(3):
+        click("Sam Hill")
+    qtbot.waitUntil(lambda: "Apologies: Sam Hill (not accepted)" in page.record.toPlainText())
+    assert "Also present: 3 members of the public" in page.record.toPlainText()
+    (sam,) = meetings.read_meeting(store=store, meeting_id=meeting).attendees
+    assert (sam.status, sam.apologies_accepted) == ("apologies", False)
+
+
+def test_a_member_reads_and_drafts_only_where_the_clerk_allows(
+    qtbot: QtBot, store: Store, group: str, make_window: Callable[[], MainWindow]
+) -> None:
+    closed = meetings.create_meeting(
+        store=store, group_id=group, title="Parish council", starts_at="2099-03-12T19:30"
+    )
+    drafted = meetings.create_meeting(
+        store=store, group_id=group, title="Allotments working group",
+        starts_at="2099-04-12T19:30", members_draft=True,
+    )  # fmt: skip
+    me = store.device_id
+    members.admit(store=store, group_id=group, device=SAM, display_name="Sam Hill")
+    members.change_role(store=store, group_id=group, device=SAM, role="organiser")
+    with store.write() as db:  # this laptop, now a plain member (as another organiser made it)
+        db.execute("UPDATE members SET role = 'member' WHERE device = ?", (me,))
+    page = meetings_page(qtbot, make_window(), group)
+    qtbot.waitUntil(lambda: page.role == "member")
+    assert not page.new_button.isEnabled()
+    page.open(closed)
+    qtbot.waitUntil(lambda: page.title_label.text() == "Parish council")
+    assert not page.editor.isVisible()
+    assert not page.item_button.isVisible()
+    assert not page.commands.vote.isEnabled()
+    page.open(drafted)
+    qtbot.waitUntil(lambda: page.title_label.text() == "Allotments working group")
+    qtbot.waitUntil(page.editor.isVisible)
+    assert not page.item_button.isVisible()

@@ -28,7 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.meeting_view import MODES, MeetingView
 from ui.meetings import tr
+
+MODE_WORDS = {
+    "in_person": "In person",
+    "remote": "Remotely",
+    "hybrid": "Hybrid: in person and remote",
+}
 
 Members = list[tuple[str, str]]  # (device, name)
 
@@ -96,9 +103,11 @@ class NewMeetingDialog(Form):
         self.when.setAccessibleName(tr("Date and time"))
         self.place = QLineEdit(place)
         self.place.setAccessibleName(tr("Place"))
+        self.members_draft = QCheckBox(tr("&Members may draft the minutes, not only the clerk"))
         self.form.addRow(tr("&Title"), self.title_edit)
         self.form.addRow(tr("&When"), self.when)
         self.form.addRow(tr("&Place"), self.place)
+        self.form.addRow(self.members_draft)
         hint = QLabel(tr("The agenda starts with the standard items: apologies, declarations…"))
         hint.setObjectName("formHint")
         self.form.addRow(hint)
@@ -111,10 +120,79 @@ class NewMeetingDialog(Form):
             "title": self.title_edit.text().strip(),
             "starts_at": at.strftime("%Y-%m-%dT%H:%M"),
             "place": self.place.text().strip(),
+            "members_draft": self.members_draft.isChecked(),
         }
 
     def check(self, values: dict[str, Any]) -> str:
         return "" if values["title"] else tr("Give the meeting a title.")
+
+
+class DetailsDialog(Form):
+    """What the meeting is: title, when, where and how, its chair, and who else came.
+
+    Only what was changed is written, so a change made meanwhile on another laptop to
+    another field is kept.
+    """
+
+    def __init__(self, view: MeetingView, members: Members, parent: QWidget | None = None) -> None:
+        super().__init__(tr("Meeting details"), tr("Save"), parent)
+        self.title_edit = QLineEdit(view.title)
+        self.title_edit.setAccessibleName(tr("Meeting title"))
+        self.body = QLineEdit(view.body)
+        self.body.setAccessibleName(tr("Council or committee"))
+        self.body.setPlaceholderText(tr("Full council, Planning committee…"))
+        at = datetime.strptime(view.starts_at, "%Y-%m-%dT%H:%M")
+        self.when = QDateTimeEdit(
+            QDateTime(QDate(at.year, at.month, at.day), QTime(at.hour, at.minute))
+        )
+        self.when.setDisplayFormat("ddd d MMM yyyy, HH:mm")
+        self.when.setCalendarPopup(True)
+        self.when.setAccessibleName(tr("Date and time"))
+        self.place = QLineEdit(view.place)
+        self.place.setAccessibleName(tr("Place"))
+        self.mode = QComboBox()
+        self.mode.setAccessibleName(tr("In person or remote"))
+        for mode in MODES:
+            self.mode.addItem(tr(MODE_WORDS[mode]), mode)
+        self.mode.setCurrentIndex(max(self.mode.findData(view.mode), 0))
+        self.chair = member_box(members, tr("(not named)"))
+        self.chair.setAccessibleName(tr("Chair"))
+        if view.chair:
+            self.chair.setCurrentIndex(max(self.chair.findText(view.chair), 0))
+        self.public = QLineEdit(view.public)
+        self.public.setAccessibleName(tr("Also present"))
+        self.public.setPlaceholderText(tr("4 members of the public; PCSO Daniels"))
+        self.form.addRow(tr("&Title"), self.title_edit)
+        self.form.addRow(tr("&Body"), self.body)
+        self.form.addRow(tr("&When"), self.when)
+        self.form.addRow(tr("&Place"), self.place)
+        self.form.addRow(tr("&Held"), self.mode)
+        self.form.addRow(tr("&Chair"), self.chair)
+        self.form.addRow(tr("&Also present"), self.public)
+        self.before = self._all()
+
+    def _all(self) -> dict[str, Any]:
+        at = self.when.dateTime().toPython()
+        assert isinstance(at, datetime)
+        return {
+            "title": self.title_edit.text().strip(),
+            "body": self.body.text().strip(),
+            "starts_at": at.strftime("%Y-%m-%dT%H:%M"),
+            "place": self.place.text().strip(),
+            "mode": self.mode.currentData(),
+            "chair": self.chair.currentData() or None,
+            "public": self.public.text().strip(),
+        }
+
+    def values(self) -> dict[str, Any]:
+        return {k: v for k, v in self._all().items() if v != self.before[k]}
+
+    def check(self, values: dict[str, Any]) -> str:
+        if "title" in values and not values["title"]:
+            return tr("Give the meeting a title.")
+        if "chair" in values and values["chair"] is None:
+            return tr("Choose the chair; a chair once named stays named.")
+        return ""
 
 
 class ItemDialog(Form):

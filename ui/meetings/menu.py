@@ -25,6 +25,7 @@ class MeetingActions:
             return action
 
         self.new_meeting = make("&New meeting…", "Ctrl+Shift+C", tr("Call a new meeting"))
+        self.details = make("Meeting &details…", "Ctrl+Shift+E", tr("Change the meeting's details"))
         self.add_item = make("Add agenda &item…", "Ctrl+Shift+I", tr("Add an agenda item"))
         self.exempt = make("&Part II (confidential) item")
         self.exempt.setCheckable(True)
@@ -39,7 +40,7 @@ class MeetingActions:
 
     def menu(self, parent: QWidget) -> QMenu:
         menu = QMenu(tr("M&eeting"), parent)
-        menu.addActions([self.new_meeting])
+        menu.addActions([self.new_meeting, self.details])
         menu.addSeparator()
         menu.addActions([self.add_item, self.exempt, self.declare, self.vote, self.action])
         menu.addSeparator()

@@ -189,12 +189,15 @@ def _item_html(item: Item, corrections: tuple[Correction, ...] = ()) -> str:
 def attendance_line(view: MeetingView) -> str:
     by: dict[str, list[str]] = {}
     for a in view.attendees:
-        by.setdefault(a.status, []).append(a.name)
+        refused = a.status == "apologies" and a.apologies_accepted is False
+        by.setdefault(a.status, []).append(a.name + (tr(" (not accepted)") if refused else ""))
     parts = [
         f"{tr(label)}: {', '.join(by[status])}"
         for status, label in ATTENDANCE.items()
         if by.get(status)
     ]
+    if view.public.strip():
+        parts.append(tr("Also present: {who}").format(who=view.public.strip()))
     return " · ".join(parts) or tr("No attendance taken yet.")
 
 

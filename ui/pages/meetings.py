@@ -37,13 +37,21 @@ from PySide6.QtWidgets import (
 )
 
 from app.meeting_view import MeetingView
+from app.roles import CLERK, ROLE_RANK
 from app.services import meetings, members
 from app.services.meetings import LoggedAction, MeetingSummary, Verification
 from ui.context import AppContext
 from ui.meetings import tr
 from ui.meetings.action_log import ActionLog
 from ui.meetings.attendance import AttendanceList
-from ui.meetings.dialogs import ActionDialog, ItemDialog, NewMeetingDialog, VoteDialog
+from ui.meetings.dialogs import (
+    MODE_WORDS,
+    ActionDialog,
+    DetailsDialog,
+    ItemDialog,
+    NewMeetingDialog,
+    VoteDialog,
+)
 from ui.meetings.menu import MeetingActions
 from ui.meetings.minutes_editor import MinutesEditor
 from ui.meetings.record_dialogs import ApproveDialog, DeclareDialog, PrintDialog, SignDialog
@@ -65,7 +73,7 @@ from ui.tasks import Newest
 from ui.two_line_delegate import SECOND_LINE_ROLE, TwoLineDelegate
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-Listing = tuple[list[MeetingSummary], list[tuple[str, str]], list[LoggedAction]]
+Listing = tuple[list[MeetingSummary], list[tuple[str, str]], list[LoggedAction], str]
 
 
 def _listing(store: Any, group_id: str) -> Listing:
@@ -75,7 +83,8 @@ def _listing(store: Any, group_id: str) -> Listing:
         for m in members.list_members(store=store, group_id=group_id)
         if m.role != "removed"
     ]
-    return found, people, meetings.action_log(store=store, group_id=group_id)
+    logged = meetings.action_log(store=store, group_id=group_id)
+    return found, people, logged, members.my_role(store=store, group_id=group_id)
 
 
 class MeetingsPage(Page):
@@ -86,6 +95,7 @@ class MeetingsPage(Page):
         self.notice = Notice(ctx)
         self.summaries: list[MeetingSummary] = []
         self.people: list[tuple[str, str]] = []
+        self.role = "member"
         self.view: MeetingView | None = None
         self.meeting_id: str | None = None
         self.item_id: str | None = None
@@ -269,6 +279,7 @@ class MeetingsPage(Page):
         a = self.commands
         for action, slot in (
             (a.new_meeting, self.new_meeting),
+            (a.details, self.edit_details),
             (a.add_item, self.add_item),
             (a.declare, self.declare),
             (a.vote, self.record_vote),
@@ -328,7 +339,7 @@ class MeetingsPage(Page):
             self._read_meeting(self.meeting_id)
 
     def _got_list(self, listing: Listing) -> None:
-        self.summaries, self.people, logged = listing
+        self.summaries, self.people, logged, self.role = listing
         self._show_list(self.summaries)
         self._show_attendance()
         self.action_log.set_actions(logged)
@@ -407,6 +418,8 @@ class MeetingsPage(Page):
         self.right.setCurrentWidget(self.meeting_pane)
         self.title_label.setText(view.title)
         where = f" · {view.place}" if view.place else ""
+        if view.mode != "in_person":
+            where += f" · {tr(MODE_WORDS[view.mode])}"
         self.when_label.setText(long_when(view.starts_at) + where)
         words, late = summons_line(view, date.today().isoformat())
         self.summons_label.setText(words)
@@ -457,15 +470,26 @@ class MeetingsPage(Page):
         self.item_id = item_id
         item = next((i for i in self.view.items if i.id == item_id), None) if self.view else None
         self.editor.show_item(
-            item_id, item.minutes if item else "", editable=item is not None and self._open()
+            item_id, item.minutes if item else "", editable=item is not None and self._may_draft()
         )
         if item is not None and scroll:
             self.record.scrollToAnchor(f"item-{item.number}")
         self._update_controls()
 
     def _open(self) -> bool:
-        """Whether the meeting on screen may still be changed (approved minutes may not)."""
-        return self.view is not None and self.view.approval is None
+        """Whether this laptop may change the meeting on screen: a clerk's or organiser's
+        may, until its minutes are approved.
+        """
+        return self._may_draft() and ROLE_RANK.get(self.role, 0) >= CLERK
+
+    def _may_draft(self) -> bool:
+        """Whether this laptop may write the minutes (members may, where the clerk allows)."""
+        view = self.view
+        if view is None or view.approval is not None:
+            return False
+        return ROLE_RANK.get(self.role, 0) >= CLERK or (
+            view.members_draft and self.role != "removed"
+        )
 
     def _item(self) -> Any:
         """The agenda item chosen, as read (None when there is none)."""
@@ -485,7 +509,7 @@ class MeetingsPage(Page):
         ]
 
     def _update_controls(self) -> None:
-        has_group = bool(self.ctx.group_id)
+        has_group = bool(self.ctx.group_id) and ROLE_RANK.get(self.role, 0) >= CLERK
         self.new_button.setEnabled(has_group)
         live = self._open()
         item = self._item()
@@ -497,12 +521,13 @@ class MeetingsPage(Page):
             button.setVisible(self.view is None or live)
         self.print_button.setEnabled(self.view is not None)
         self.attendance.editable = live
-        self.editor.setVisible(self.view is None or live)
+        self.editor.setVisible(self.view is None or self._may_draft())
 
         # The menu acts only on what is on screen.
         shown = self.isVisible()
         view, a = self.view, self.commands
         a.new_meeting.setEnabled(shown and has_group)
+        a.details.setEnabled(shown and live)
         for action in (a.add_item,):
             action.setEnabled(shown and live)
         for action in (a.declare, a.vote, a.action, a.exempt):
@@ -565,12 +590,16 @@ class MeetingsPage(Page):
             lambda: meetings.add_item(store=store, meeting_id=meeting_id, **values), done=added
         )
 
-    def mark(self, device: str, status: str) -> None:
+    def mark(self, device: str, status: str, accepted: bool | None) -> None:
         store, meeting_id = self.ctx.store, self.meeting_id
         if meeting_id is not None:
             self._run(
                 lambda: meetings.set_attendance(
-                    store=store, meeting_id=meeting_id, member=device, status=status
+                    store=store,
+                    meeting_id=meeting_id,
+                    member=device,
+                    status=status,
+                    apologies_accepted=accepted,
                 )
             )
 
@@ -594,6 +623,16 @@ class MeetingsPage(Page):
 
     def _done(self, words: str) -> Callable[[Any], None]:
         return lambda _result: self.notice.info(words)
+
+    def edit_details(self) -> None:
+        if self._open() and self.view is not None:
+            self._open_dialog(DetailsDialog(self.view, self.people, self), self._save_details)
+
+    def _save_details(self, values: dict[str, Any]) -> None:
+        store, meeting_id = self.ctx.store, self.meeting_id
+        assert meeting_id is not None
+        if values:
+            self._run(lambda: meetings.update_meeting(store=store, meeting_id=meeting_id, **values))
 
     def declare(self) -> None:
         if self._open() and self.item_id:
