@@ -8,7 +8,7 @@ council's own local time, in ISO form.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 ATTENDANCE = ("present", "apologies", "absent", "remote")
@@ -144,6 +144,7 @@ class MeetingView:
     stage: str = "draft"  # one of STAGES
     public: str = ""  # members of the public and officers: counts or names, as written
     members_draft: bool = False  # members may draft the minutes, not only the clerk
+    summons_sent: str | None = None  # ISO date the summons and agenda went out
     attendees: tuple[Attendee, ...] = ()
     items: tuple[Item, ...] = ()
     approval: Approval | None = None
@@ -155,12 +156,35 @@ class MeetingView:
 # --- the approved record: the view as one canonical JSON value --------------------------
 
 
+NOT_RECORDED = (
+    "stage",
+    "approval",
+    "signature",
+    "altered",
+    "summons_by",
+    "corrections",
+    "summons_sent",
+)
+
+
+def agenda_record(view: MeetingView) -> dict[str, object]:
+    """What a summons publishes: the meeting and its public business, in the record's
+    shape (so ``from_record`` reads it back), with nothing of what happened at it.
+    """
+    public = tuple(
+        replace(i, minute_number=None, minutes="", declarations=(), resolutions=(), actions=())
+        for i in view.items
+        if not i.exempt
+    )
+    return to_record(replace(view, attendees=(), items=public))
+
+
 def to_record(view: MeetingView) -> dict[str, object]:
     """What an approval freezes: the meeting as read, less what may change after it
     (the stage, the approval and signature, and how its actions stand now).
     """
     record = asdict(view)
-    for name in ("stage", "approval", "signature", "altered", "summons_by", "corrections"):
+    for name in NOT_RECORDED:
         record.pop(name)
     for item in record["items"]:
         for action in item["actions"]:

@@ -115,6 +115,14 @@ def add_meeting_commands(sub: Any, add: Add, arg: Arg, group: Callable[[str, str
         arg("--status", required=True, choices=("open", "done", "dropped")),
     )
     add(action, "list", cmd_action_list, "the group's action log", arg("group_id"))
+    add(
+        m,
+        "summon",
+        cmd_summon,
+        "issue the summons and agenda (the hub publishes the agenda)",
+        arg("meeting_id"),
+        arg("--on", metavar="ISO_DATE", help="the day it went out (default today)"),
+    )
     add(m, "circulate", cmd_circulate, "send the draft minutes round", arg("meeting_id"))
     add(
         m,
@@ -269,6 +277,11 @@ def cmd_action_list(store: Store, a: argparse.Namespace) -> Any:
     ]
 
 
+def cmd_summon(store: Store, a: argparse.Namespace) -> Any:
+    issued = meetings.issue_summons(store=store, meeting_id=a.meeting_id, issued_on=a.on)
+    return {"id": a.meeting_id, "summons_sent": issued}
+
+
 def cmd_circulate(store: Store, a: argparse.Namespace) -> Any:
     meetings.circulate(store=store, meeting_id=a.meeting_id)
 
@@ -320,7 +333,8 @@ def _spoken(view: MeetingView) -> str:
     lines = [f"{view.title} — {view.starts_at.replace('T', ' ')}"]
     if view.place:
         lines.append(view.place)
-    lines.append(f"Summons by {view.summons_by} · {view.stage}")
+    sent = f"issued {view.summons_sent}, due by" if view.summons_sent else "by"
+    lines.append(f"Summons {sent} {view.summons_by} · {view.stage}")
     if view.attendees:
         people = ", ".join(f"{p.name} ({p.status})" for p in view.attendees)
         lines.append(f"Attendance: {people}")

@@ -185,6 +185,30 @@ def meeting_sign(a: Applier, op: Op) -> str | None:
     return None
 
 
+def meeting_summon(a: Applier, op: Op) -> str | None:
+    """The summons went out, carrying the public agenda as it stood; the latest stands.
+
+    Issued again (the agenda changed), the newer one is the one published.
+    """
+    found = _meeting_row(a, op.entity, op)
+    if found is None:
+        return "no such meeting (yet)"
+    if frozen := _frozen(a, found[0], op):
+        return frozen
+    fields = {"summons_sent": op.fields["issued_on"]}
+    lww(a, "meetings", found[0], op, fields, base=created_base(a, "meetings", found[0]))
+    return None
+
+
+def _check_agenda(op: Op) -> None:
+    try:
+        agenda = json.loads(op.fields["agenda"])
+    except ValueError:
+        agenda = None
+    if not isinstance(agenda, dict) or not isinstance(agenda.get("items"), list):
+        raise InvalidOp(f"op {op.id}: the agenda it carries is not an agenda")
+
+
 def item_create(a: Applier, op: Op) -> str | None:
     f = op.fields
     meeting = _meeting_row(a, f["meeting_id"], op)
@@ -364,6 +388,7 @@ class Meeting(Base):
     signed_chair: Mapped[str | None] = mapped_column(String)
     signed_at: Mapped[str | None] = mapped_column(String)
     signed_device: Mapped[str | None] = mapped_column(String)
+    summons_sent: Mapped[str | None] = mapped_column(String)  # ISO date
 
 
 class MeetingItem(Base):
@@ -580,7 +605,8 @@ DOMAIN = Domain(
             "meetings",
             Dump(
                 "id, title, starts_at, body, place, mode, chair, clerk, members_draft, public,"
-                " stage, deleted, approved_by, approved_at, content_hash, signed_chair, signed_at",
+                " stage, deleted, approved_by, approved_at, content_hash, signed_chair, signed_at,"
+                " summons_sent",
                 "starts_at, id",
                 bools=("members_draft", "deleted"),
             ),
@@ -667,6 +693,14 @@ DOMAIN = Domain(
             meeting_sign,
             {"chair": _member, "signed_at": p.text(40)},
             least="clerk",
+        ),
+        Kind(
+            "meeting",
+            "summon",
+            meeting_summon,
+            {"issued_on": _iso_date, "agenda": p.text(MAX_RECORD)},
+            least="clerk",
+            check=_check_agenda,
         ),
         Kind(
             "item",

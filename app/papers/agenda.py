@@ -74,10 +74,16 @@ def _summons(meeting: MeetingView, *, part_two: bool) -> str:
         '<p class="signed">'
         + (f'<span class="name">{esc(clerk)}</span><br>' if clerk else "")
         + "Clerk</p>"
-        f'<p class="meta">Issued no later than {esc(words.long_date(meeting.summons_by))}.</p>'
-        f'<p class="meta">The press and public are welcome to attend{except_}.</p>'
+        + _issued(meeting)
+        + f'<p class="meta">The press and public are welcome to attend{except_}.</p>'
         "<hr>"
     )
+
+
+def _issued(meeting: MeetingView) -> str:
+    if meeting.summons_sent:
+        return f'<p class="meta">Issued {esc(words.long_date(meeting.summons_sent))}.</p>'
+    return f'<p class="meta">Issued no later than {esc(words.long_date(meeting.summons_by))}.</p>'
 
 
 def _item(item: Item, heading: str) -> str:

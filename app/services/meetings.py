@@ -35,6 +35,7 @@ from app.meeting_view import (
     Resolution,
     Signature,
     Vote,
+    agenda_record,
     from_record,
     to_record,
 )
@@ -579,6 +580,22 @@ def circulate(*, store: Store, meeting_id: str) -> None:
         w.emit(meeting["group_id"], "meeting", meeting_id, "update", {"stage": "circulated"})
 
 
+def issue_summons(*, store: Store, meeting_id: str, issued_on: str | None = None) -> str:
+    """Send the summons and agenda: the day is kept, and the public agenda as it stands
+    (Part II items left out) goes with it for the hub to publish. Issued again after
+    the agenda changed, the newer agenda is the one published. Returns the day.
+    """
+    day = parse_day(issued_on) if issued_on else date.today().isoformat()
+    with writing(store) as w:
+        meeting = _open_for_record(w.db, meeting_id)
+        if day > meeting["starts_at"][:10]:
+            raise InvalidInput("A summons goes out before the meeting, not after it.")
+        agenda = canonical_json(agenda_record(meeting_in(w.db, meeting_id)))
+        fields = {"issued_on": day, "agenda": agenda}
+        w.emit(meeting["group_id"], "meeting", meeting_id, "summon", fields)
+    return day
+
+
 def approve(*, store: Store, meeting_id: str, at: str) -> str:
     """Approve the minutes as a true record by a resolution of the later meeting ``at``.
 
@@ -743,6 +760,7 @@ def meeting_in(db: sqlite3.Connection, meeting_id: str) -> MeetingView:
         )
     rest: dict[str, Any] = {
         "summons_by": _summons_by(m["starts_at"]),
+        "summons_sent": m["summons_sent"],
         "stage": _stage(m),
         "approval": approval,
         "signature": signature,

@@ -9,6 +9,11 @@ meeting and approving meeting were both called by someone who could, and whose
 approving meeting is the later one (``app.kinds.meetings.meeting_approve``). What is
 published is that approval's frozen record, never live rows, so a change made since
 cannot alter it; the pages leave exempt (Part II) items out.
+
+Agendas are published the same way: a summons (``meeting``/``summon``) carries the
+public agenda as it stood when issued, and the latest summons that counts stands,
+until the meeting's minutes are approved (a summons stamped after that is void, as on
+laptops).
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ class GroupMinutes:
     group_id: str
     group_name: str
     minutes: tuple[MeetingView, ...]
+    agendas: tuple[MeetingView, ...] = ()  # issued, of meetings not yet approved; soonest first
 
 
 @dataclass
@@ -72,10 +78,23 @@ def group_minutes(conn: Connection, *, group_id: str) -> GroupMinutes | None:
     found = _read(conn, group_id)
     if found is None:
         return None
-    name, approved, names = found
+    name, ops, names = found
+    approved = _standing(ops)
     views = [_view(a, names) for a in approved]
     views.sort(key=lambda v: (v.starts_at, v.id), reverse=True)
-    return GroupMinutes(group_id=group_id, group_name=name, minutes=tuple(views))
+    done = {a.approve.entity for a in approved}
+    agendas = [v for v in _agendas(ops, name) if v.id not in done]
+    agendas.sort(key=lambda v: (v.starts_at, v.id))
+    return GroupMinutes(group_id, name, tuple(views), tuple(agendas))
+
+
+def meeting_agenda(conn: Connection, *, group_id: str, meeting_id: str) -> MeetingView | None:
+    """The agenda its latest summons published; None if there is none."""
+    found = _read(conn, group_id)
+    if found is None:
+        return None
+    name, ops, _names = found
+    return next((v for v in _agendas(ops, name) if v.id == meeting_id), None)
 
 
 def meeting_minutes(conn: Connection, *, group_id: str, meeting_id: str) -> MeetingView | None:
@@ -83,14 +102,15 @@ def meeting_minutes(conn: Connection, *, group_id: str, meeting_id: str) -> Meet
     found = _read(conn, group_id)
     if found is None:
         return None
-    _name, approved, names = found
-    for a in approved:
+    _name, ops, names = found
+    for a in _standing(ops):
         if a.approve.entity == meeting_id:
             return _view(a, names)
     return None
 
 
-def _read(conn: Connection, group_id: str) -> tuple[str, list[_Approved], dict[str, str]] | None:
+def _read(conn: Connection, group_id: str) -> tuple[str, list[Op], dict[str, str]] | None:
+    """The group's name, its meeting ops that count in order, and members' names."""
     # A shared lock on the group's row (FOR SHARE on PostgreSQL; SQLite's transactions
     # are whole-database already): no push commits between reading the roster's key and
     # its ops, as roster_for asks, and the meeting ops are read as of that same log.
@@ -106,7 +126,7 @@ def _read(conn: Connection, group_id: str) -> tuple[str, list[_Approved], dict[s
         .order_by(t.ops.c.seq)
     )
     ops = [op for op in (op_from_wire(json.loads(w[0])) for w in wires) if op.payload is not None]
-    return str(row[0]), _standing(_counted(roster, ops)), roster.names()
+    return str(row[0]), _counted(roster, ops), roster.names()
 
 
 def _counted(roster: Roster, ops: Iterable[Op]) -> list[Op]:
@@ -121,32 +141,66 @@ def _counted(roster: Roster, ops: Iterable[Op]) -> list[Op]:
     )
 
 
-def _standing(ops: list[Op]) -> list[_Approved]:
-    """Each meeting's approval that stands, with its signature and approving meeting."""
+def _meetings(ops: list[Op]) -> dict[str, _Meeting]:
     meetings: dict[str, _Meeting] = {}
-    approvals: list[Op] = []
-    signs: list[Op] = []
     for op in ops:
         if op.action == "create" and op.entity not in meetings:
             meetings[op.entity] = _Meeting(op, [])
         elif op.action == "update" and op.entity in meetings:
             meetings[op.entity].updates.append(op)
-        elif op.action == "approve":
-            approvals.append(op)
-        elif op.action == "sign":
-            signs.append(op)
+    return meetings
+
+
+def _approvals(ops: list[Op], meetings: dict[str, _Meeting]) -> dict[str, Op]:
+    """Each meeting's approval that stands: the earliest that holds."""
     standing: dict[str, Op] = {}
-    for op in approvals:  # in order: the earliest that holds stands
+    for op in (o for o in ops if o.action == "approve"):
         own, later = meetings.get(op.entity), meetings.get(op.fields["at"])
         if op.entity in standing or own is None or later is None:
             continue
-        record = op.fields["record"]
-        if record_hash(record) != op.fields["content_hash"]:
+        if record_hash(op.fields["record"]) != op.fields["content_hash"]:
             continue
         mine = own.fields(op.order)
         if mine.get("deleted") or later.fields(op.order)["starts_at"] <= mine["starts_at"]:
             continue
         standing[op.entity] = op
+    return standing
+
+
+def _agendas(ops: list[Op], group_name: str) -> list[MeetingView]:
+    """The agenda of each meeting's latest summons that counts, as it was issued."""
+    meetings = _meetings(ops)
+    approved = _approvals(ops, meetings)
+    latest: dict[str, Op] = {}
+    for op in (o for o in ops if o.action == "summon"):  # in order: the latest stands
+        meeting = meetings.get(op.entity)
+        frozen = approved.get(op.entity)
+        if meeting is None or (frozen is not None and frozen.order < op.order):
+            continue
+        if op.order > meeting.create.order:
+            latest[op.entity] = op
+    views = []
+    for meeting_id, op in latest.items():
+        if meetings[meeting_id].fields().get("deleted"):
+            continue
+        record: dict[str, Any] = json.loads(op.fields["agenda"])
+        record["group_name"] = group_name
+        views.append(
+            from_record(
+                record,
+                actions={},
+                summons_by=summons_by(date.fromisoformat(record["starts_at"][:10])).isoformat(),
+                summons_sent=op.fields["issued_on"],
+            )
+        )
+    return views
+
+
+def _standing(ops: list[Op]) -> list[_Approved]:
+    """Each meeting's approval that stands, with its signature and approving meeting."""
+    meetings = _meetings(ops)
+    signs = [op for op in ops if op.action == "sign"]
+    standing = _approvals(ops, meetings)
     out = []
     for meeting_id, approve in standing.items():
         # Last writer wins, as laptops keep it, among signatures made after the approval.

@@ -143,7 +143,15 @@ def _act(world: World, store: Store, action: int) -> None:
         else:
             meetings.add_action(store=store, item_id=rnd.choice(items), text=world.text())
     elif action == 8 and open_meetings:
-        meetings.circulate(store=store, meeting_id=rnd.choice(open_meetings))
+        roll = rnd.random()
+        if roll < 0.4:
+            meetings.circulate(store=store, meeting_id=rnd.choice(open_meetings))
+        elif roll < 0.7:
+            meetings.issue_summons(store=store, meeting_id=rnd.choice(open_meetings))
+        elif items and roll < 0.85:
+            meetings.move_item(store=store, item_id=rnd.choice(items), step=rnd.choice([-1, 1]))
+        elif items:
+            meetings.update_item(store=store, item_id=rnd.choice(items), exempt=rnd.random() < 0.5)
     elif action == 9 and len(all_meetings) >= 2:
         first, later = sorted(rnd.sample(all_meetings, 2), key=lambda m: _starts(store, m))
         if rnd.random() < 0.7:

@@ -361,3 +361,31 @@ def test_minutes_saved_over_a_stale_base_keep_words_that_arrived_meanwhile(
         if i.id == item
     )
     assert stored == merged
+
+
+def test_the_summons_goes_out_with_the_public_agenda(council: Council) -> None:
+    c = council
+    meeting = _meeting(c, when="2099-01-14T19:30")
+    meetings.add_item(store=c.clerk, meeting_id=meeting, title="Grit bins")
+    meetings.add_item(store=c.clerk, meeting_id=meeting, title="Staffing", exempt=True)
+    assert meetings.read_meeting(store=c.clerk, meeting_id=meeting).summons_sent is None
+    assert meetings.issue_summons(store=c.clerk, meeting_id=meeting, issued_on="2099-01-08") == (
+        "2099-01-08"
+    )
+    deliver(ops_of(c.clerk), c.councillor)
+    for store in (c.clerk, c.councillor):
+        assert meetings.read_meeting(store=store, meeting_id=meeting).summons_sent == "2099-01-08"
+    [summons] = [op for op in ops_of(c.clerk) if op.action == "summon"]
+    agenda = summons.fields["agenda"]
+    assert "Grit bins" in agenda
+    assert "Staffing" not in agenda  # Part II is never in what is published
+
+    # Not after the meeting, not by a member, and not once the minutes are approved.
+    before = snapshot(c.clerk)
+    with pytest.raises(InvalidInput, match="before the meeting"):
+        meetings.issue_summons(store=c.clerk, meeting_id=meeting, issued_on="2099-02-01")
+    assert snapshot(c.clerk) == before
+    later = _meeting(c, when="2099-02-11T19:30")
+    meetings.approve(store=c.clerk, meeting_id=meeting, at=later)
+    with pytest.raises(NotAllowed):
+        meetings.issue_summons(store=c.clerk, meeting_id=meeting)

@@ -48,6 +48,7 @@ EXEMPT_MINUTE = "The council discussed the clerk's salary grade in confidence."
 PRECEPT_MINUTE = "The council considered the budget for 2027/28."
 RESOLVED = "the precept for 2027/28 be set at £24,500"
 TRICKY = "Bins & <script>alert('x')</script> benches"
+AGENDA_SECRET = "Land at Mill Lane: the offer"
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,13 @@ def council(
             meetings.approve(store=clerk, meeting_id=february, at=march)  # not signed
             draft = meetings.add_item(store=clerk, meeting_id=march, title="Allotments")
             meetings.minute(store=clerk, item_id=draft, text="Draft words about allotments.")
+            meetings.issue_summons(store=clerk, meeting_id=march, issued_on="2027-03-04")
+            # April's summons goes out, then again with another item on the agenda.
+            meetings.add_item(store=clerk, meeting_id=april, title="Speed watch")
+            meetings.add_item(store=clerk, meeting_id=april, title=AGENDA_SECRET, exempt=True)
+            meetings.issue_summons(store=clerk, meeting_id=april, issued_on="2027-03-30")
+            meetings.add_item(store=clerk, meeting_id=april, title="Dog bins")
+            meetings.issue_summons(store=clerk, meeting_id=april, issued_on="2027-04-01")
             sync_group(clerk, group)
             sync_group(member, group)
             yield Council(url, group, clerk, member, january, february, march, april)
@@ -165,8 +173,9 @@ def test_the_index_lists_approved_minutes_only(council: Council) -> None:
     assert answer.headers["content-type"].startswith("text/html")
     page = answer.text
     assert '<html lang="en-GB">' in page
-    assert "<title>Approved minutes — Ashby &lt;Parish&gt; Council</title>" in page
-    assert "<h1>Approved minutes</h1>" in page
+    assert "<title>Meetings — Ashby &lt;Parish&gt; Council</title>" in page
+    assert "<h1>Meetings</h1>" in page
+    assert "<h2>Approved minutes</h2>" in page
     assert f'<a href="minutes/{council.january}">Thursday 14 January 2027: January council</a>' in (
         page
     )
@@ -175,9 +184,44 @@ def test_the_index_lists_approved_minutes_only(council: Council) -> None:
         page
     )
     assert page.index(council.february) < page.index(council.january)  # newest first
+    approved = page.split("<h2>Approved minutes</h2>")[1]
     for unapproved in ("March council", "April council"):
-        assert unapproved not in page
+        assert unapproved not in approved
     assert "<Parish>" not in page
+
+
+def test_issued_agendas_are_listed_soonest_first_until_their_minutes_are_approved(
+    council: Council,
+) -> None:
+    page = _get(council, f"/groups/{council.group}/minutes").text
+    agendas = page.split("<h2>Agendas</h2>")[1].split("<h2>")[0]
+    assert f'<a href="agendas/{council.march}">Thursday 11 March 2027: March council</a>' in (
+        agendas
+    )
+    assert agendas.index(council.march) < agendas.index(council.april)
+    for approved in (council.january, council.february):
+        assert approved not in agendas
+
+
+def test_an_agenda_page_shows_the_latest_summons_without_part_two(council: Council) -> None:
+    answer = _get(council, f"/groups/{council.group}/agendas/{council.april}")
+    assert answer.status_code == 200
+    assert "default-src 'none'" in answer.headers["content-security-policy"]
+    page = answer.text
+    assert "<h1>Summons and agenda: April council</h1>" in page
+    assert "Issued Thursday 1 April 2027." in page  # the second summons stands
+    assert "Speed watch" in page
+    assert "Dog bins" in page
+    assert AGENDA_SECRET not in page
+    assert "Mill Lane" not in page
+    # Minutes written meanwhile are never in an agenda.
+    march = _get(council, f"/groups/{council.group}/agendas/{council.march}").text
+    assert "Allotments" in march
+    assert "Draft words" not in march
+    # A meeting whose summons has not gone out has no agenda page.
+    missing = _get(council, f"/groups/{council.group}/agendas/no-such-meeting")
+    assert missing.status_code == 404
+    assert "its summons has not been issued yet" in missing.text
 
 
 def test_the_minutes_page_shows_the_approved_record(council: Council) -> None:
@@ -268,7 +312,7 @@ def test_an_approval_pushed_by_a_member_is_not_published(council: Council) -> No
     assert answer.status == "accepted"  # kept, waiting, as laptops keep it: it counts for nothing
 
     index = _get(council, f"/groups/{group}/minutes").text
-    assert "March council" not in index
+    assert "March council" not in index.split("<h2>Approved minutes</h2>")[1]
     page = _get(council, f"/groups/{group}/minutes/{council.march}")
     assert page.status_code == 404
     assert "Draft words" not in page.text
@@ -349,6 +393,7 @@ def browser() -> Iterator[Any]:
     [
         "/groups/{group}/minutes",
         "/groups/{group}/minutes/{january}",
+        "/groups/{group}/agendas/{april}",
         "/groups/{group}/minutes/{march}",  # not found
     ],
 )
@@ -356,7 +401,7 @@ def test_axe_finds_no_accessibility_violations_in_chromium(
     council: Council, browser: Any, path: str
 ) -> None:
     url = council.url + path.format(
-        group=council.group, january=council.january, march=council.march
+        group=council.group, january=council.january, march=council.march, april=council.april
     )
     browser.get(url)
     assert browser.find_element("css selector", "h1").text

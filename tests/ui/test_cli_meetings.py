@@ -139,6 +139,9 @@ def test_a_meeting_kept_from_the_command_line_is_approved_and_verifies(council: 
     assert [a["id"] for a in item["actions"]] == [action]
     listed = [m["id"] for m in clerk.json("meeting", "list", council.group)]
     assert listed[-2:] == [march, april]
+    issued = clerk.json("meeting", "summon", march, "--on", "2027-03-04")
+    assert issued == {"id": march, "summons_sent": "2027-03-04"}
+    assert clerk.json("meeting", "show", march)["summons_sent"] == "2027-03-04"
 
     approved = clerk.json("meeting", "approve", march, "--at", april)
     assert len(approved["content_hash"]) == 64
@@ -172,6 +175,7 @@ def test_a_meeting_kept_from_the_command_line_is_approved_and_verifies(council: 
         (["show", "no-such-meeting"], "No meeting"),
         (["create", "{group}", "Annual meeting", "--at", "next May"], "not a date"),
         (["action", "add", "{precept}", "Do it", "--due", "31/01/2027"], "not a date"),
+        (["summon", "{january}", "--on", "2027-02-01"], "before the meeting"),
     ],
 )
 def test_bad_input_gets_one_line_and_changes_nothing(

@@ -550,3 +550,26 @@ def test_a_member_reads_and_drafts_only_where_the_clerk_allows(
     qtbot.waitUntil(lambda: page.title_label.text() == "Allotments working group")
     qtbot.waitUntil(page.editor.isVisible)
     assert not page.item_button.isVisible()
+
+
+def test_the_summons_is_issued_from_the_meeting_menu(
+    qtbot: QtBot, store: Store, group: str, make_window: Callable[[], MainWindow]
+) -> None:
+    soon = date.today() + timedelta(days=10)
+    meeting = meetings.create_meeting(
+        store=store, group_id=group, title="Parish council", starts_at=f"{soon}T19:30"
+    )
+    page = meetings_page(qtbot, make_window(), group)
+    page.open(meeting)
+    qtbot.waitUntil(page.commands.summon.isEnabled)
+    assert page.summons_label.text().startswith("Summons by ")
+    page.commands.summon.trigger()
+    today = date.today()
+    qtbot.waitUntil(
+        lambda: (
+            page.summons_label.text()
+            == f"Summons issued {today.strftime('%a')} {today.day} {today.strftime('%b')}"
+        )
+    )
+    assert page.notice.text().startswith("The summons is issued today")
+    assert meetings.read_meeting(store=store, meeting_id=meeting).summons_sent == str(today)

@@ -32,6 +32,7 @@ class MeetingActions:
         self.declare = make("&Declare an interest…", "Ctrl+Shift+D")
         self.vote = make("Record a &vote…", "Ctrl+Shift+V", tr("Record a vote"))
         self.action = make("Add an a&ction…", "Ctrl+Shift+A", tr("Add an action"))
+        self.summon = make("Issue the su&mmons and agenda")
         self.circulate = make("Ci&rculate the draft minutes", "Ctrl+Shift+U")
         self.approve = make("&Approve earlier minutes…", "Ctrl+Shift+Y")
         self.sign = make("Record the chair's &signature…", "Ctrl+Shift+S")
@@ -44,7 +45,7 @@ class MeetingActions:
         menu.addSeparator()
         menu.addActions([self.add_item, self.exempt, self.declare, self.vote, self.action])
         menu.addSeparator()
-        menu.addActions([self.circulate, self.approve, self.sign, self.verify])
+        menu.addActions([self.summon, self.circulate, self.approve, self.sign, self.verify])
         menu.addSeparator()
         menu.addAction(self.print)
         return menu

@@ -81,7 +81,12 @@ def stage_text(stage: str) -> str:
 
 
 def summons_line(view: MeetingView, today: str) -> tuple[str, bool]:
-    """The summons date, and whether it has passed for a meeting not yet held in draft."""
+    """When the summons went out or must go by, and whether that is too late."""
+    if view.summons_sent:
+        words = tr("Summons issued {day}").format(day=short_day(view.summons_sent))
+        if view.summons_sent > view.summons_by:
+            words += tr(", later than three clear days before the meeting")
+        return words, view.summons_sent > view.summons_by
     late = view.stage == "draft" and view.summons_by < today <= view.starts_at[:10]
     if late:
         words = tr("The summons was due by {day}: send it now, or move the meeting.")

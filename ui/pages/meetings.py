@@ -284,6 +284,7 @@ class MeetingsPage(Page):
             (a.declare, self.declare),
             (a.vote, self.record_vote),
             (a.action, self.add_action),
+            (a.summon, self.summon),
             (a.circulate, self.circulate),
             (a.approve, self.approve),
             (a.sign, self.sign),
@@ -533,6 +534,9 @@ class MeetingsPage(Page):
         for action in (a.declare, a.vote, a.action, a.exempt):
             action.setEnabled(shown and live and item is not None)
         a.exempt.setChecked(bool(item is not None and item.exempt))
+        a.summon.setEnabled(
+            shown and live and view is not None and view.starts_at[:10] >= date.today().isoformat()
+        )
         a.circulate.setEnabled(shown and live and view is not None and view.stage == "draft")
         a.approve.setEnabled(shown and self.approve_button.isEnabled())
         a.sign.setEnabled(
@@ -676,6 +680,19 @@ class MeetingsPage(Page):
 
         box.finished.connect(answered)
         box.open()
+
+    def summon(self) -> None:
+        store, meeting_id = self.ctx.store, self.meeting_id
+        if self._open() and meeting_id:
+            self._run(
+                lambda: meetings.issue_summons(store=store, meeting_id=meeting_id),
+                done=self._done(
+                    tr(
+                        "The summons is issued today; the hub publishes the agenda"
+                        " at the next sync."
+                    )
+                ),
+            )
 
     def circulate(self) -> None:
         store, meeting_id = self.ctx.store, self.meeting_id

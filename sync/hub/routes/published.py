@@ -1,4 +1,5 @@
-"""The pages residents read: each group's approved minutes, published with no token.
+"""The pages residents read: each group's issued agendas and approved minutes, published
+with no token.
 
 Outside ``/v1/``, so a browser needs no protocol header (``sync.hub.body``). What is
 not there (a group, a meeting, minutes not yet approved) is a plain HTML page with 404,
@@ -57,3 +58,17 @@ def minutes_page(group_id: str, meeting_id: str, hub: HubDep) -> HTMLResponse:
             " wrong, or the minutes are not approved yet."
         )
     return _page(render_html("minutes", meeting, include_exempt=False))
+
+
+@router.get("/groups/{group_id}/agendas/{meeting_id}", response_class=HTMLResponse)
+def agenda_page(group_id: str, meeting_id: str, hub: HubDep) -> HTMLResponse:
+    if len(group_id) > MAX_ID or len(meeting_id) > MAX_ID:
+        return _not_found("There is no such agenda on this hub.")
+    with hub.begin() as tx:
+        meeting = published.meeting_agenda(tx, group_id=group_id, meeting_id=meeting_id)
+    if meeting is None:
+        return _not_found(
+            "There is no published agenda of that meeting here: the address may be wrong,"
+            " or its summons has not been issued yet."
+        )
+    return _page(render_html("agenda", meeting, include_exempt=False))
