@@ -40,7 +40,13 @@ from app.demo_content import (
     Topic,
 )
 from app.demo_content import Poll as PollSpec
-from app.demo_meetings import CLERK, MinuteText, approval_payloads, plan_meetings
+from app.demo_meetings import (
+    CLERK,
+    MinuteText,
+    approval_payloads,
+    plan_meetings,
+    summons_payload,
+)
 from app.feeds import Feed
 from app.identity import DeviceIdentity
 from app.ops import Op
@@ -445,6 +451,14 @@ class _Plan:
             ops.append(
                 self._sign(_Planned(at + 1, CLERK, "meeting", meeting_id, "sign", signed), {})
             )
+        today = date.fromtimestamp(self.now / 1000)
+        summons = summons_payload(db, self.meetings, today)
+        upcoming = self.meetings.upcoming
+        ops.append(
+            self._sign(
+                _Planned(self.last_ms + 1, CLERK, "meeting", upcoming, "summon", summons), {}
+            )
+        )
         return ops
 
     @staticmethod

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from app.canonical import canonical_json
+from app.meeting_view import agenda_record
 from app.minute_numbers import council_year, format_minute_number
-from app.services.meetings import STANDARD_TITLES, approval_fields, approval_words
+from app.services.meetings import STANDARD_TITLES, approval_fields, approval_words, meeting_in
 
 CLERK = "Janet Whitfield"
 CHAIR = "David Okafor"
@@ -159,6 +161,7 @@ class MeetingPlan:
 
     approvals: list[tuple[str, str]]  # (meeting, the later meeting approving it)
     chair: str
+    upcoming: str  # the meeting just called, whose summons has gone out
 
 
 def plan_meetings(
@@ -299,7 +302,7 @@ def plan_meetings(
     # Each past meeting's minutes are approved at the next; the last past one's wait for
     # the meeting just called.
     approvals = [(meetings[k], meetings[k + 1]) for k in range(len(meetings) - 2)]
-    return MeetingPlan(approvals, device(CHAIR))
+    return MeetingPlan(approvals, device(CHAIR), meetings[-1])
 
 
 def _motion(
@@ -334,6 +337,13 @@ def _standard_minutes(standard: str | None, away: str, k: int) -> str:
             else "No members of the public wished to speak."
         )
     return ""
+
+
+def summons_payload(db: sqlite3.Connection, plan: MeetingPlan, today: date) -> dict[str, Any]:
+    """The summons of the meeting just called, its agenda as it stands in ``db``."""
+    meeting = meeting_in(db, plan.upcoming)
+    issued = min(today.isoformat(), meeting.summons_by)
+    return {"issued_on": issued, "agenda": canonical_json(agenda_record(meeting))}
 
 
 def approval_payloads(
