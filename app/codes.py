@@ -39,7 +39,7 @@ class Code(StrEnum):
     UNKNOWN_GROUP = "unknown_group"  # the group is not on this hub
     GROUP_EXISTS = "group_exists"  # a group registered on the hub already
     # The conversation with the hub.
-    TOO_LARGE = "too_large"  # a request larger than the hub takes
+    TOO_LARGE = "too_large"  # a request larger than the hub takes; a paper over its limit
     PROTOCOL_MISMATCH = "protocol_mismatch"  # laptop and hub speak different versions
     HUB_BUSY = "hub_busy"  # try again shortly
     HUB_FAILED = "hub_failed"  # the hub had a problem, or answered nonsense

@@ -87,15 +87,41 @@ def record_outcome(db: sqlite3.Connection, group_id: str, error: MootError | Non
         )
 
 
-def outbox(db: sqlite3.Connection, sealer: Sealer, group_id: str, limit: int) -> list[Op]:
-    """Ops of the group that no hub has acknowledged yet, oldest first."""
-    rows = db.execute(
-        # CROSS JOIN keeps SQLite starting from the (usually small) outbox.
-        "SELECT ops.* FROM outbox o CROSS JOIN ops ON ops.id = o.op_id WHERE ops.group_id = ?"
-        " ORDER BY ops.hlc, ops.device LIMIT ?",
-        (group_id, limit),
+def outbox(
+    db: sqlite3.Connection,
+    sealer: Sealer,
+    group_id: str,
+    limit: int,
+    *,
+    skip: frozenset[str] | set[str] = frozenset(),
+    max_chars: int | None = None,
+) -> list[Op]:
+    """Ops of the group that no hub has acknowledged yet, oldest first, less ``skip``.
+
+    At most ``limit``; with ``max_chars``, no more payload text than that past the first
+    op, read op by op: an outbox of papers is not loaded whole to send a few of them.
+    """
+    # CROSS JOIN keeps SQLite starting from the (usually small) outbox.
+    outbox_ops = (
+        " FROM outbox o CROSS JOIN ops ON ops.id = o.op_id WHERE ops.group_id = ?"
+        " ORDER BY ops.hlc, ops.device LIMIT ?"
     )
-    return [row_to_op(r, sealer) for r in rows]
+    if max_chars is None and not skip:
+        rows = db.execute("SELECT ops.*" + outbox_ops, (group_id, limit))
+        return [row_to_op(r, sealer) for r in rows]
+    # Ordered by the columns before the payload alone, so no payload is read to sort.
+    ids = [r[0] for r in db.execute("SELECT ops.id" + outbox_ops, (group_id, limit + len(skip)))]
+    ops: list[Op] = []
+    chars = 0
+    for op_id in (i for i in ids if i not in skip):
+        if len(ops) == limit:
+            break
+        row = db.execute("SELECT * FROM ops WHERE id = ?", (op_id,)).fetchone()
+        chars += len(row["payload"] or "")
+        if ops and max_chars is not None and chars > max_chars:
+            break
+        ops.append(row_to_op(row, sealer))
+    return ops
 
 
 def outbox_size(db: sqlite3.Connection, group_id: str) -> int:

@@ -74,9 +74,14 @@ class Action:
 
 @dataclass(frozen=True)
 class Paper:
+    """A file put with an item; its bytes are read apart (``meetings.paper_file``)."""
+
     id: str
     name: str  # the file's name, "Budget 2027-28.pdf"
     size: int  # bytes
+    # Defaults: minutes approved before papers were kept hold papers without them.
+    sha256: str = ""
+    media_type: str = ""
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from app.store import Store
 from app.writer import Writer, writing
 
 MAGIC = "moot-bundle"
-MAX_BYTES = 2**30  # uncompressed; a group's whole history is far smaller
+MAX_BYTES = 2**30  # uncompressed: about 190 papers of the largest size, with the rest
 VERSION = 1
 _STEP = 1_000  # lines written between two reports (and chances to stop)
 # What export and import report they are doing; the window words them its own way.
@@ -94,6 +94,13 @@ def export_bundle(
             invitation = invite_with(w, group_id=group_id, role=invite_role)
         ops = read_log(w.db, store.sealer, group_id)
         lines = _bundle_lines(store, group_id, ops, invitation)
+        size = sum(len(line) for line in lines)
+        if size > MAX_BYTES:  # refused now, not when the file reaches the other laptop
+            raise BundleError(
+                f"The group's history is {size / 2**30:.1f} GiB, more than a bundle carries"
+                f" ({MAX_BYTES // 2**30} GiB); sync it through its hub instead.",
+                code=Code.TOO_LARGE,
+            )
         tmp = _write_beside(path, lines, progress)
         try:
             progress.check()  # the last moment at which stopping leaves nothing behind

@@ -11,6 +11,9 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
+
+import orjson
 
 from app import hub_links
 from app.apply import ingest, read_log
@@ -23,6 +26,9 @@ from sync.client import HubClient, parse_page
 from sync.errors import HubFailed, NotLinked, SyncError
 
 PUSH_BATCH = 500
+# Wire JSON per push, at most (a lone op larger goes alone): a hub takes 8 MiB a request,
+# and a few papers, each up to 5.6 MB as text, must not make a push it always refuses.
+PUSH_BYTES = 4 * 1024 * 1024
 PAGE = 5_000
 
 # What a sync reports it is doing; the window words them its own way.
@@ -102,14 +108,15 @@ def _push(
     while True:
         progress.check()
         with store.read() as db:
-            batch = [
-                op
-                for op in hub_links.outbox(db, store.sealer, group_id, PUSH_BATCH + len(skipped))
-                if op.id not in skipped
-            ][:PUSH_BATCH]
+            batch = hub_links.outbox(
+                db, store.sealer, group_id, PUSH_BATCH, skip=skipped, max_chars=PUSH_BYTES
+            )
         if not batch:
             return
-        answers = client.push(group_id, [op.to_wire() for op in batch]).results
+        # Cut again by the bytes sent: text other than ASCII takes more than a byte a letter.
+        wire = _within_bytes([op.to_wire() for op in batch], PUSH_BYTES)
+        batch = batch[: len(wire)]
+        answers = client.push(group_id, wire).results
         if len(answers) != len(batch):
             raise HubFailed("The hub's answer to a push could not be understood.")
         done, dropped = [], []
@@ -129,6 +136,16 @@ def _push(
         progress.report(result.pushed + result.rejected, total, SENDING)
         # Ops that wait for others stay skipped; the loop goes on past them, and ends
         # once every op in the outbox was sent or skipped.
+
+
+def _within_bytes(wire_ops: list[dict[str, Any]], most: int) -> list[dict[str, Any]]:
+    """The first ops whose JSON comes to at most ``most`` bytes; the first op always."""
+    size = 0
+    for n, wire in enumerate(wire_ops):
+        size += len(orjson.dumps(wire)) + 1
+        if size > most and n > 0:
+            return wire_ops[:n]
+    return wire_ops
 
 
 @dataclass

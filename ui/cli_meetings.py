@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from app.codes import Code
 from app.errors import InvalidInput
+from app.kinds.meetings import MAX_PAPER
 from app.meeting_view import ATTENDANCE, INTERESTS, MeetingView
+from app.papers.words import file_size
 from app.services import meetings
 from app.store import Store
 
@@ -47,6 +50,25 @@ def add_meeting_commands(sub: Any, add: Add, arg: Arg, group: Callable[[str, str
         arg("--exempt", action="store_true", help="Part II: the public excluded"),
         arg("--reason", default="", help="why the public is excluded"),
     )
+    paper = m.add_parser("paper", help="papers: files that go with an agenda item")
+    papers = paper.add_subparsers(metavar="ACTION", required=True)
+    add(
+        papers,
+        "add",
+        cmd_paper_add,
+        f"put a file (at most {MAX_PAPER // (1024 * 1024)} MB) with an agenda item",
+        arg("item_id"),
+        arg("file"),
+    )
+    add(
+        papers,
+        "save",
+        cmd_paper_save,
+        "save a paper's file (into a folder, under its own name)",
+        arg("paper_id"),
+        arg("file"),
+    )
+    add(papers, "remove", cmd_paper_remove, "take a paper off its item", arg("paper_id"))
     add(
         m,
         "attend",
@@ -194,6 +216,31 @@ def cmd_item_add(store: Store, a: argparse.Namespace) -> Any:
         store=store, meeting_id=a.meeting_id, title=a.title, exempt=a.exempt, exempt_reason=a.reason
     )
     return {"id": item_id}
+
+
+def cmd_paper_add(store: Store, a: argparse.Namespace) -> Any:
+    path = Path(a.file)
+    with path.open("rb") as f:  # a missing file is an OSError: said as file_error
+        # Refused by its size before it is read: a film picked by mistake is not loaded.
+        meetings.refuse_large_paper(path.name, os.fstat(f.fileno()).st_size)
+        data = f.read(MAX_PAPER + 1)
+    paper_id = meetings.attach_paper(store=store, item_id=a.item_id, name=path.name, data=data)
+    return {"id": paper_id}
+
+
+def cmd_paper_save(store: Store, a: argparse.Namespace) -> Any:
+    from app.papers.pdf import write_whole
+
+    name, data = meetings.paper_file(store=store, paper_id=a.paper_id)
+    path = Path(a.file)
+    if path.is_dir():
+        path = path / name
+    write_whole(data, path)
+    return {"file": str(path), "name": name, "size": len(data)}
+
+
+def cmd_paper_remove(store: Store, a: argparse.Namespace) -> Any:
+    meetings.remove_paper(store=store, paper_id=a.paper_id)
 
 
 def cmd_attend(store: Store, a: argparse.Namespace) -> Any:
@@ -353,6 +400,8 @@ def _spoken(view: MeetingView) -> str:
         for x in item.actions:
             due = f", due {x.due}" if x.due else ""
             lines.append(f"   Action: {x.text} ({x.owner or 'no owner'}{due}; {x.status})")
+        for paper in item.papers:
+            lines.append(f"   Paper: {paper.name} ({file_size(paper.size)}) {paper.id}")
     if view.approval:
         lines.append("")
         lines.append(f"Approved at {view.approval.at_title} on {view.approval.at_date}.")

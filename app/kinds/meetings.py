@@ -14,6 +14,8 @@ still lands in the live rows and is not part of what was approved.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 from datetime import date, datetime
@@ -38,6 +40,10 @@ if TYPE_CHECKING:
 
 STANDARD_ITEMS = ("apologies", "declarations", "last_minutes", "public", "actions")
 MAX_RECORD = 2_000_000  # characters of an approved record's canonical JSON
+# Bytes of one paper. Its op carries it as base64 (4 MiB is about 5.6 MB of text), so
+# one paper always fits a request the hub takes (8 MiB, decompressed) with room over.
+MAX_PAPER = 4 * 1024 * 1024
+MAX_PAPER_NAME = 200
 APPROVED = Refusal(
     Code.NOT_ALLOWED,
     "the minutes were approved; a correction is a resolution of a later meeting",
@@ -147,7 +153,7 @@ def _changed_after(a: Applier, approval: Op) -> bool:
         )
     }
     touched = {approval.entity, *items}
-    for table in ("declarations", "resolutions", "actions"):
+    for table in ("declarations", "resolutions", "actions", "item_papers"):
         touched |= {
             r[0]
             for r in a.db.execute(
@@ -349,6 +355,34 @@ def _item_child_update(table: str, *, after_approval: frozenset[str] = frozenset
     return update
 
 
+def paper_create(a: Applier, op: Op) -> str | None:
+    """A paper of an agenda item: a file's bytes, checked against its hash (_check_paper)."""
+    f = op.fields
+    found = _meeting_of_item(a, f["item_id"], op)
+    if found is None:
+        return "its agenda item has not arrived"
+    if frozen := _frozen(a, found[1], op):
+        return frozen
+    cur = a.db.execute(
+        "INSERT INTO item_papers (id, group_id, item_id, name, media_type, size, sha256,"
+        " deleted, created_by, created_hlc, clocks, data) VALUES (?,?,?,?,?,?,?,0,?,?,'{}',?)",
+        (
+            op.entity,
+            op.group,
+            f["item_id"],
+            f["name"],
+            f.get("media_type", ""),
+            f["size"],
+            f["sha256"],
+            op.device,
+            op.hlc,
+            base64.b64decode(f["data"]),
+        ),
+    )
+    a.remember("item_papers", op.entity, cur.lastrowid or 0, op)
+    return None
+
+
 def _column(value: Any) -> Any:
     """A payload value as its column holds it: lists as JSON text."""
     return json.dumps(value, separators=(",", ":")) if isinstance(value, list) else value
@@ -490,6 +524,26 @@ class MeetingAction(Base):
     clocks: Mapped[str] = mapped_column(Text, server_default="{}")
 
 
+class ItemPaper(Base):
+    """A file put with an agenda item (a report, a plan); ``data`` holds its bytes."""
+
+    __tablename__ = "item_papers"
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String, unique=True)
+    group_id: Mapped[str] = mapped_column(String)
+    item_id: Mapped[str] = mapped_column(String, index=True)
+    name: Mapped[str] = mapped_column(String)
+    media_type: Mapped[str] = mapped_column(String, server_default="")
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String)
+    deleted: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    created_by: Mapped[str] = mapped_column(String)
+    created_hlc: Mapped[int] = mapped_column(BigInteger)
+    clocks: Mapped[str] = mapped_column(Text, server_default="{}")
+    # Last: SQLite reads a row's columns in order, so those above are read without it.
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 # --- what each kind carries ---------------------------------------------------------
 
 
@@ -560,6 +614,42 @@ def record_hash(record: str) -> str:
 def _check_record(op: Op) -> None:
     if record_hash(op.fields["record"]) != op.fields["content_hash"]:
         raise InvalidOp(f"op {op.id}: the approved record does not match its hash")
+
+
+def file_name(v: Any) -> bool:
+    """A file's own name, with no folder: nothing that could point outside where it is saved."""
+    return (
+        isinstance(v, str)
+        and 0 < len(v.strip()) <= MAX_PAPER_NAME
+        and len(v) <= MAX_PAPER_NAME
+        and v not in (".", "..")
+        and not any(c in v for c in "/\\")
+        and v.isprintable()
+    )
+
+
+def _paper_size(v: Any) -> bool:
+    return p.integer(v) and 0 < v <= MAX_PAPER
+
+
+# Base64 text of MAX_PAPER bytes, at most: longer is refused before it is decoded.
+_PAPER_DATA = p.text(4 * -(-MAX_PAPER // 3))
+
+
+def _check_paper(op: Op) -> None:
+    """The bytes are the file the op names: decoded, of its size and its hash."""
+    f = op.fields
+    try:
+        data = base64.b64decode(f["data"], validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidOp(f"op {op.id}: the paper's data is not base64") from None
+    if base64.b64encode(data).decode() != f["data"]:
+        # One encoding per file: else two ops could carry one file in different text.
+        raise InvalidOp(f"op {op.id}: the paper's data is not standard base64")
+    if len(data) != f["size"] or len(data) > MAX_PAPER:
+        raise InvalidOp(f"op {op.id}: the paper's data is not of the size it gives")
+    if hashlib.sha256(data).hexdigest() != f["sha256"]:
+        raise InvalidOp(f"op {op.id}: the paper's data does not match its hash")
 
 
 _MEETING_FIELDS = {
@@ -650,6 +740,15 @@ DOMAIN = Domain(
             "actions",
             Dump(
                 "id, item_id, text, owner, due, status, deleted",
+                "item_id, id",
+                bools=("deleted",),
+            ),
+        ),
+        # The file's hash stands for its bytes: the dump stays small, and equal bytes agree.
+        Table(
+            "item_papers",
+            Dump(
+                "id, item_id, name, media_type, size, sha256, deleted",
                 "item_id, id",
                 bools=("deleted",),
             ),
@@ -819,6 +918,30 @@ DOMAIN = Domain(
                 "status": p.one_of(*ACTION_STATES),
                 "deleted": p.boolean,
             },
+            least="clerk",
+        ),
+        Kind(
+            "paper",
+            "create",
+            paper_create,
+            {
+                "item_id": p.ident,
+                "name": file_name,
+                "size": _paper_size,
+                "sha256": p.hex_of(64),
+                "data": _PAPER_DATA,
+            },
+            {"media_type": p.text(100)},
+            least="clerk",
+            check=_check_paper,
+            refers=("item_id",),
+        ),
+        Kind(
+            "paper",
+            "update",
+            _item_child_update("item_papers"),
+            {},
+            {"deleted": p.boolean},
             least="clerk",
         ),
     ),

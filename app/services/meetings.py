@@ -8,7 +8,11 @@ are the ones a person should hear about before anything is written.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import mimetypes
+import os
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -17,9 +21,10 @@ from typing import Any
 
 from app.apply import row_to_op
 from app.canonical import canonical_json
+from app.codes import Code
 from app.errors import InvalidInput, NotAllowed, NotFound
 from app.ids import uuid7
-from app.kinds.meetings import STANDARD_ITEMS, record_hash
+from app.kinds.meetings import MAX_PAPER, MAX_PAPER_NAME, STANDARD_ITEMS, file_name, record_hash
 from app.meeting_view import (
     ACTION_STATES,
     ATTENDANCE,
@@ -32,6 +37,7 @@ from app.meeting_view import (
     Declaration,
     Item,
     MeetingView,
+    Paper,
     Resolution,
     Signature,
     Vote,
@@ -41,6 +47,7 @@ from app.meeting_view import (
 )
 from app.minute_numbers import council_year, format_minute_number, parse_minute_number
 from app.ops import is_hex, verify_signature
+from app.papers.words import file_size
 from app.roles import CLERK, ROLE_RANK
 from app.services.common import clean_title, group_of, require_group
 from app.services.members import role_in
@@ -559,6 +566,88 @@ def add_action(
     return action_id
 
 
+def attach_paper(
+    *, store: Store, item_id: str, name: str, data: bytes, media_type: str = ""
+) -> str:
+    """Put a file with an agenda item, to go round with the agenda; the paper's id.
+
+    The file travels in its op, so every laptop has it offline: hence the size limit.
+    """
+    name = _paper_name(name)
+    if not data:
+        raise InvalidInput(f"“{name}” is empty; there is nothing in it to attach.")
+    refuse_large_paper(name, len(data))
+    media_type = (media_type or mimetypes.guess_type(name, strict=False)[0] or "").strip()
+    fields: dict[str, Any] = {
+        "item_id": item_id,
+        "name": name,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "data": base64.b64encode(data).decode(),
+    }
+    if media_type:
+        fields["media_type"] = media_type[:100]
+    paper_id = uuid7()
+    with writing(store) as w:
+        item = _item_row(w.db, item_id)
+        _open_for_record(w.db, item["meeting_id"])
+        w.emit(item["group_id"], "paper", paper_id, "create", fields)
+    return paper_id
+
+
+def _paper_name(name: str) -> str:
+    """The file's own name, as it is kept: no folder, nothing unprintable, not too long."""
+    cleaned = "".join(c for c in name.strip() if c.isprintable())
+    if not cleaned:
+        raise InvalidInput("A paper needs the name of its file.")
+    if len(cleaned) > MAX_PAPER_NAME:  # shortened, keeping what says what kind of file it is
+        stem, ext = os.path.splitext(cleaned)
+        ext = ext if len(ext) <= 20 else ""
+        cleaned = stem[: MAX_PAPER_NAME - len(ext)].rstrip() + ext
+    if not file_name(cleaned):
+        raise InvalidInput(f"“{cleaned}” is not a file's name; give the name without its folder.")
+    return cleaned
+
+
+def refuse_large_paper(name: str, size: int) -> None:
+    """Refuse (code ``too_large``) a file of ``size`` bytes: asked before reading it too."""
+    if size <= MAX_PAPER:
+        return
+    shown, most = file_size(size), f"{MAX_PAPER // (1024 * 1024)} MB"
+    if shown == file_size(MAX_PAPER):  # just over: "4.0 MB" would not say why
+        shown, most = f"{size:,} bytes", f"{MAX_PAPER:,} bytes"
+    raise InvalidInput(
+        f"“{name}” is {shown}; a paper can be at most {most}. "
+        "Make it smaller, or share a link to it in the minutes instead.",
+        code=Code.TOO_LARGE,
+    )
+
+
+def paper_file(*, store: Store, paper_id: str) -> tuple[str, bytes]:
+    """A paper's file name and its bytes, to save or open."""
+    with store.read() as db:
+        row = db.execute(
+            "SELECT name, data FROM item_papers WHERE id = ? AND deleted = 0", (paper_id,)
+        ).fetchone()
+    if row is None:
+        raise NotFound(f"No paper with id {paper_id!r} in this profile.")
+    return str(row[0]), bytes(row[1])
+
+
+def remove_paper(*, store: Store, paper_id: str) -> None:
+    """Take a paper off its item (its file stays in the log, as every change does)."""
+    with writing(store) as w:
+        row = w.db.execute(
+            "SELECT group_id, item_id FROM item_papers WHERE id = ? AND deleted = 0",
+            (paper_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"No paper with id {paper_id!r} in this profile.")
+        item = _item_row(w.db, row["item_id"])
+        _open_for_record(w.db, item["meeting_id"])
+        w.emit(row["group_id"], "paper", paper_id, "update", {"deleted": True})
+
+
 def set_action_status(*, store: Store, action_id: str, status: str) -> None:
     """Open, done or dropped: an action's status may change after its minutes are approved."""
     _one_of(status, ACTION_STATES, "action status")
@@ -867,6 +956,7 @@ def _items(
                 declarations=_declarations(db, row["id"], names),
                 resolutions=_resolutions(db, row["id"], names),
                 actions=actions,
+                papers=_papers(db, row["id"]),
             )
         )
     return tuple(items)
@@ -887,6 +977,18 @@ def _declarations(
         )
         for r in db.execute(
             "SELECT id, member, kind, nature, dispensation, left_room FROM declarations"
+            " WHERE item_id = ? AND deleted = 0 ORDER BY created_hlc, id",
+            (item_id,),
+        )
+    )
+
+
+def _papers(db: sqlite3.Connection, item_id: str) -> tuple[Paper, ...]:
+    """The item's papers in the order they were put with it; their bytes are not read."""
+    return tuple(
+        Paper(id=r[0], name=r[1], size=r[2], sha256=r[3], media_type=r[4])
+        for r in db.execute(
+            "SELECT id, name, size, sha256, media_type FROM item_papers"
             " WHERE item_id = ? AND deleted = 0 ORDER BY created_hlc, id",
             (item_id,),
         )

@@ -45,6 +45,7 @@ from sync.proofs import (
 from sync.protocol import OpAnswer, OpStatus
 
 WAIT_FOR_EARLIER = Refusal(Code.WAIT_FOR_EARLIER, "its author's earlier ops are not on the hub")
+PAGE_BYTES = 16 * 1024 * 1024  # of ops per pull page, at most (one op larger goes alone)
 MAX_VOID_KEPT = 100  # per member: ops kept though they do not count (see push)
 # Refusals that a later push may overturn: what they wait for can still arrive.
 _RETRYABLE = frozenset({Code.WAIT_FOR_EARLIER, Code.NOT_MEMBER, Code.NOT_CLERK, Code.NOT_ORGANISER})
@@ -864,22 +865,36 @@ def _may_write(roster: Roster, op: Op) -> str | None:
     return REGISTRY.refusal(ROLE_RANK[roster.role_at(op.device, op.order)], op)
 
 
-def pull(conn: Connection, *, group_id: str, after: int, limit: int) -> bytes:
+def pull(
+    conn: Connection, *, group_id: str, after: int, limit: int, max_bytes: int = PAGE_BYTES
+) -> bytes:
     """Ops with sequence numbers after ``after``, oldest first, and the log's head: the
     JSON body of a pull, ``{"ops": [{"seq": …, "op": …}, …], "head": …}``.
 
     Each op is stored as the exact JSON it is sent as, so the page is spliced from
     that text rather than parsed and encoded again: a bootstrap reads the whole log.
+    A page ends before ``max_bytes`` of ops (it holds one op at least), so a log of
+    papers comes in pages a laptop can hold; the laptop pulls on to the head.
     """
     require_group(conn, group_id)
-    rows = conn.execute(
+    query = (
         select(t.ops.c.seq, t.ops.c.wire)
         .where(t.ops.c.group_id == group_id, t.ops.c.seq > after)
         .order_by(t.ops.c.seq)
         .limit(limit)
-    ).all()
-    entries = ",".join(f'{{"seq":{int(r.seq)},"op":{r.wire}}}' for r in rows)
-    return f'{{"ops":[{entries}],"head":{head(conn, group_id)}}}'.encode()
+    )
+    entries: list[bytes] = []
+    size = 0
+    # Rows read a few at a time (on PostgreSQL, from a server-side cursor), so a page
+    # cut short by its size never loads the rows after it.
+    with conn.execute(query, execution_options={"yield_per": 200}) as rows:
+        for r in rows:
+            entry = f'{{"seq":{int(r.seq)},"op":{r.wire}}}'.encode()
+            size += len(entry) + 1
+            if size > max_bytes and entries:
+                break
+            entries.append(entry)
+    return b'{"ops":[%b],"head":%d}' % (b",".join(entries), head(conn, group_id))
 
 
 def head(conn: Connection, group_id: str) -> int:

@@ -2,11 +2,13 @@
 
 Random work on every kind of meeting op — meetings called and changed, items added and
 made exempt, attendance, declarations, minutes written on several laptops at once,
-resolutions, actions and their progress, circulation, approval and signature —
+resolutions, actions and their progress, papers attached and taken off, circulation,
+approval and signature —
 by a clerk, a deputy clerk and a member who may draft minutes, delivered in random
 orders and batches with duplicates and partitions. At the end every laptop's dump is
 identical and equal to a rebuild from the log; no paragraph minuted on a meeting
-still in draft is lost; approved minutes verify on every laptop.
+still in draft is lost; approved minutes verify on every laptop; every paper holds
+the very bytes attached.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class World:
     group: str
     rnd: random.Random
     paragraphs: dict[str, set[str]] = field(default_factory=dict)  # item id -> text
+    files: dict[str, bytes] = field(default_factory=dict)  # paper id -> what was attached
     counter: int = 0
 
     def text(self) -> str:
@@ -158,6 +161,16 @@ def _act(world: World, store: Store, action: int) -> None:
             meetings.approve(store=store, meeting_id=first, at=later)
         else:
             meetings.sign(store=store, meeting_id=first, chair=rnd.choice(people))
+    elif action == 10 and items:
+        papers = world.ids(store, "SELECT id FROM item_papers WHERE group_id = ? AND deleted = 0")
+        if papers and rnd.random() < 0.3:
+            meetings.remove_paper(store=store, paper_id=rnd.choice(papers))
+        else:
+            data = rnd.randbytes(rnd.randint(1, 3_000))
+            paper = meetings.attach_paper(
+                store=store, item_id=rnd.choice(items), name=f"{world.text()}.pdf", data=data
+            )
+            world.files[paper] = data
 
 
 def _starts(store: Store, meeting_id: str) -> str:
@@ -195,6 +208,12 @@ def _check(world: World) -> None:
             assert meetings.read_meeting(store=store, meeting_id=meeting) == (
                 meetings.read_meeting(store=first, meeting_id=meeting)
             )
+    for store in world.stores:
+        with store.read() as db:
+            held = dict(
+                db.execute("SELECT id, data FROM item_papers WHERE group_id = ?", (world.group,))
+            )
+        assert held == {paper: world.files[paper] for paper in held}
 
 
 @settings(
@@ -205,7 +224,7 @@ def _check(world: World) -> None:
 @given(
     seed=st.integers(0, 2**32 - 1),
     steps=st.lists(
-        st.tuples(st.integers(0, 2), st.integers(0, 12), st.floats(0.0, 1.0)),
+        st.tuples(st.integers(0, 2), st.integers(0, 13), st.floats(0.0, 1.0)),
         min_size=5,
         max_size=40,
     ),
@@ -220,7 +239,7 @@ def test_meeting_records_converge_and_lose_no_minutes(
             world = World(stores, _council(stores), rnd)
             for who, action, share in steps:
                 store = stores[who]
-                if action >= 10:  # a partial, shuffled delivery between two laptops
+                if action >= 11:  # a partial, shuffled delivery between two laptops
                     other = stores[(who + action) % 3]
                     if other is not store:
                         deliver_shuffled(store, other, rnd, share=share)

@@ -454,6 +454,10 @@ def test_the_agenda_pdf_reads_as_the_summons(pdfs: dict[str, Pdf]) -> None:
     assert "You are hereby summoned to attend the January meeting" in first
     assert "Thursday 14 January 2027 at 7.30pm" in first
     assert first.index("1. Apologies for absence") < first.index("9. Clerk's report")
+    # Each item's papers under it, by name and size.
+    assert re.search(
+        r"Budget and precept for 2027/28 Papers: \W*Budget 2027-28\.pdf \(84 KB\)", first
+    )
     assert "Page 1 of 1" in first
 
 

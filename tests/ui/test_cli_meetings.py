@@ -4,6 +4,7 @@ minutes, and bad input refused with one line, a non-zero exit and no change.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -240,3 +241,70 @@ def test_a_recorded_vote_names_each_member(council: Council) -> None:
     assert resolution["carried"] is True
     assert resolution["vote"]["recorded"] == [["Jo Clerk", "for"]]
     assert "named vote" in clerk.refused("meeting", "resolve", item, "that x", "--named", "Jo")
+
+
+def test_a_paper_goes_with_an_item_and_is_saved_back_whole(
+    council: Council, tmp_path: Path
+) -> None:
+    clerk = council.clerk
+    item = clerk.json("meeting", "item", "add", council.february, "Budget")["id"]
+    budget = tmp_path / "Budget 2027-28.pdf"
+    budget.write_bytes(os.urandom(217_000))
+    paper = clerk.json("meeting", "paper", "add", item, budget)["id"]
+    [shown] = [
+        i for i in clerk.json("meeting", "show", council.february)["items"] if i["id"] == item
+    ]
+    [listed] = shown["papers"]
+    assert listed["id"] == paper
+    assert (listed["name"], listed["size"]) == ("Budget 2027-28.pdf", 217_000)
+    assert listed["media_type"] == "application/pdf"
+    assert listed["sha256"] == hashlib.sha256(budget.read_bytes()).hexdigest()
+    spoken = clerk.call("meeting", "show", council.february).stdout
+    assert "Paper: Budget 2027-28.pdf (212 KB)" in spoken
+
+    copy = tmp_path / "copy.pdf"
+    assert clerk.json("meeting", "paper", "save", paper, copy)["size"] == 217_000
+    assert copy.read_bytes() == budget.read_bytes()
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    clerk.json("meeting", "paper", "save", paper, folder)  # a folder: under its own name
+    assert (folder / "Budget 2027-28.pdf").read_bytes() == budget.read_bytes()
+    assert "does not exist" in clerk.refused(
+        "meeting", "paper", "save", paper, tmp_path / "no" / "such.pdf"
+    )
+
+    clerk.json("meeting", "paper", "remove", paper)
+    [shown] = [
+        i for i in clerk.json("meeting", "show", council.february)["items"] if i["id"] == item
+    ]
+    assert shown["papers"] == []
+    assert "No paper" in clerk.refused("meeting", "paper", "save", paper, copy)
+
+
+def test_a_file_too_large_or_missing_is_refused_and_nothing_is_stored(
+    council: Council, tmp_path: Path
+) -> None:
+    clerk = council.clerk
+    big = tmp_path / "Budget.pdf"
+    with big.open("wb") as f:
+        f.truncate(7_800_000)
+    line = clerk.refused("meeting", "paper", "add", council.precept, big)
+    assert line == (
+        "moot: “Budget.pdf” is 7.4 MB; a paper can be at most 4 MB. Make it smaller, or "
+        "share a link to it in the minutes instead."
+    )
+    before = clerk.state()
+    done = clerk.call("meeting", "paper", "add", council.precept, big, "--json")
+    assert done.returncode != 0
+    assert json.loads(done.stderr)["error"] == "too_large"
+    assert done.stdout == ""
+    assert clerk.state() == before
+    missing = clerk.call(
+        "meeting", "paper", "add", council.precept, tmp_path / "gone.pdf", "--json"
+    )
+    assert missing.returncode != 0
+    assert json.loads(missing.stderr)["error"] == "file_error"
+    assert clerk.state() == before
+    empty = tmp_path / "empty.pdf"
+    empty.touch()
+    assert "empty" in clerk.refused("meeting", "paper", "add", council.precept, empty)
