@@ -74,7 +74,7 @@ class Action:
 
 @dataclass(frozen=True)
 class Paper:
-    """A file put with an item; its bytes are read apart (``meetings.paper_file``)."""
+    """A file put with an item; its bytes are read apart (``meeting_papers.paper_file``)."""
 
     id: str
     name: str  # the file's name, "Budget 2027-28.pdf"

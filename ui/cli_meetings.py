@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from app.errors import InvalidInput
 from app.kinds.meetings import MAX_PAPER
 from app.meeting_view import ATTENDANCE, INTERESTS, MeetingView
 from app.papers.words import file_size
-from app.services import meetings
+from app.services import meeting_papers, meetings
 from app.store import Store
 
 Add = Callable[..., argparse.ArgumentParser]
@@ -219,19 +218,15 @@ def cmd_item_add(store: Store, a: argparse.Namespace) -> Any:
 
 
 def cmd_paper_add(store: Store, a: argparse.Namespace) -> Any:
-    path = Path(a.file)
-    with path.open("rb") as f:  # a missing file is an OSError: said as file_error
-        # Refused by its size before it is read: a film picked by mistake is not loaded.
-        meetings.refuse_large_paper(path.name, os.fstat(f.fileno()).st_size)
-        data = f.read(MAX_PAPER + 1)
-    paper_id = meetings.attach_paper(store=store, item_id=a.item_id, name=path.name, data=data)
-    return {"id": paper_id}
+    return {
+        "id": meeting_papers.attach_paper_file(store=store, item_id=a.item_id, path=Path(a.file))
+    }
 
 
 def cmd_paper_save(store: Store, a: argparse.Namespace) -> Any:
     from app.papers.pdf import write_whole
 
-    name, data = meetings.paper_file(store=store, paper_id=a.paper_id)
+    name, data = meeting_papers.paper_file(store=store, paper_id=a.paper_id)
     path = Path(a.file)
     if path.is_dir():
         path = path / name
@@ -240,7 +235,7 @@ def cmd_paper_save(store: Store, a: argparse.Namespace) -> Any:
 
 
 def cmd_paper_remove(store: Store, a: argparse.Namespace) -> Any:
-    meetings.remove_paper(store=store, paper_id=a.paper_id)
+    meeting_papers.remove_paper(store=store, paper_id=a.paper_id)
 
 
 def cmd_attend(store: Store, a: argparse.Namespace) -> Any:

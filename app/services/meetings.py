@@ -8,11 +8,7 @@ are the ones a person should hear about before anything is written.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
-import mimetypes
-import os
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -21,10 +17,9 @@ from typing import Any
 
 from app.apply import row_to_op
 from app.canonical import canonical_json
-from app.codes import Code
 from app.errors import InvalidInput, NotAllowed, NotFound
 from app.ids import uuid7
-from app.kinds.meetings import MAX_PAPER, MAX_PAPER_NAME, STANDARD_ITEMS, file_name, record_hash
+from app.kinds.meetings import STANDARD_ITEMS, record_hash
 from app.meeting_view import (
     ACTION_STATES,
     ATTENDANCE,
@@ -47,7 +42,6 @@ from app.meeting_view import (
 )
 from app.minute_numbers import council_year, format_minute_number, parse_minute_number
 from app.ops import is_hex, verify_signature
-from app.papers.words import file_size
 from app.roles import CLERK, ROLE_RANK
 from app.services.common import clean_title, group_of, require_group
 from app.services.members import role_in
@@ -165,7 +159,7 @@ def _meeting_row(db: sqlite3.Connection, meeting_id: str) -> sqlite3.Row:
     return found
 
 
-def _item_row(db: sqlite3.Connection, item_id: str) -> sqlite3.Row:
+def item_row(db: sqlite3.Connection, item_id: str) -> sqlite3.Row:
     row = db.execute(
         "SELECT * FROM meeting_items WHERE id = ? AND deleted = 0", (item_id,)
     ).fetchone()
@@ -175,7 +169,7 @@ def _item_row(db: sqlite3.Connection, item_id: str) -> sqlite3.Row:
     return found
 
 
-def _open_for_record(db: sqlite3.Connection, meeting_id: str) -> sqlite3.Row:
+def open_for_record(db: sqlite3.Connection, meeting_id: str) -> sqlite3.Row:
     meeting = _meeting_row(db, meeting_id)
     if meeting["approved_hlc"] is not None:
         raise NotAllowed(
@@ -246,7 +240,7 @@ def update_meeting(*, store: Store, meeting_id: str, **fields: Any) -> None:
         elif name != "chair":
             raise InvalidInput(f"A meeting has no field {name!r}.")
     with writing(store) as w:
-        meeting = _open_for_record(w.db, meeting_id)
+        meeting = open_for_record(w.db, meeting_id)
         if "chair" in fields:
             changes["chair"] = find_member(w.db, meeting["group_id"], fields["chair"])
         if changes:
@@ -259,7 +253,7 @@ def add_item(
     """An agenda item at the end of the agenda."""
     title = clean_title(title, "agenda item")
     with writing(store) as w:
-        meeting = _open_for_record(w.db, meeting_id)
+        meeting = open_for_record(w.db, meeting_id)
         (last,) = w.db.execute(
             "SELECT COALESCE(MAX(position), 0) FROM meeting_items WHERE meeting_id = ?",
             (meeting_id,),
@@ -295,8 +289,8 @@ def update_item(
     if deleted is not None:
         changes["deleted"] = deleted
     with writing(store) as w:
-        item = _item_row(w.db, item_id)
-        _open_for_record(w.db, item["meeting_id"])
+        item = item_row(w.db, item_id)
+        open_for_record(w.db, item["meeting_id"])
         if changes:
             w.emit(item["group_id"], "item", item_id, "update", changes)
 
@@ -308,8 +302,8 @@ def move_item(*, store: Store, item_id: str, step: int) -> None:
     item added on another both keep their places.
     """
     with writing(store) as w:
-        item = _item_row(w.db, item_id)
-        _open_for_record(w.db, item["meeting_id"])
+        item = item_row(w.db, item_id)
+        open_for_record(w.db, item["meeting_id"])
         order = [
             (r[0], r[1])
             for r in w.db.execute(
@@ -364,7 +358,7 @@ def set_attendance(
     """Mark one member present, with apologies, absent or attending remotely; their id."""
     _one_of(status, ATTENDANCE, "attendance")
     with writing(store) as w:
-        meeting = _open_for_record(w.db, meeting_id)
+        meeting = open_for_record(w.db, meeting_id)
         device = find_member(w.db, meeting["group_id"], member)
         fields: dict[str, Any] = {"member": device, "status": status}
         if status == "apologies" and apologies_accepted is not None:
@@ -389,8 +383,8 @@ def declare(
         raise InvalidInput("Say what the interest is.")
     declaration_id = uuid7()
     with writing(store) as w:
-        item = _item_row(w.db, item_id)
-        _open_for_record(w.db, item["meeting_id"])
+        item = item_row(w.db, item_id)
+        open_for_record(w.db, item["meeting_id"])
         fields: dict[str, Any] = {
             "item_id": item_id,
             "member": find_member(w.db, item["group_id"], member),
@@ -410,7 +404,7 @@ def minute(*, store: Store, item_id: str, text: str) -> None:
     if not text.strip():
         raise InvalidInput("The minute cannot be empty.")
     with writing(store) as w:
-        item = _item_row(w.db, item_id)
+        item = item_row(w.db, item_id)
         current = str(item["minutes"])
         joined = f"{current.rstrip()}\n\n{text.strip()}" if current.strip() else text.strip()
         _write_minutes(w, item, joined + "\n")
@@ -424,7 +418,7 @@ def set_minutes(*, store: Store, item_id: str, text: str, base: str | None = Non
     are kept: the changes from ``base`` to ``text`` are made on the stored text.
     """
     with writing(store) as w:
-        item = _item_row(w.db, item_id)
+        item = item_row(w.db, item_id)
         current = str(item["minutes"])
         if base is not None and base != current and item["ydoc"] is not None:
             update, made = edit_from_base(
@@ -442,7 +436,7 @@ def set_minutes(*, store: Store, item_id: str, text: str, base: str | None = Non
 def _write_minutes(w: Writer, item: sqlite3.Row, text: str, *, update: str | None = None) -> None:
     if len(text) > MAX_MINUTES:
         raise InvalidInput(f"An item's minutes are at most {MAX_MINUTES:,} characters.")
-    _open_for_record(w.db, item["meeting_id"])
+    open_for_record(w.db, item["meeting_id"])
     update = update or edit_update(item["ydoc"], text, device=w.store.device_id)
     w.emit(item["group_id"], "item", item["id"], "minute", {"update": update})
     _number(w, item)
@@ -514,8 +508,8 @@ def resolve(
         parse_minute_number(corrects)
     resolution_id = uuid7()
     with writing(store) as w:
-        item = _item_row(w.db, item_id)
-        _open_for_record(w.db, item["meeting_id"])
+        item = item_row(w.db, item_id)
+        open_for_record(w.db, item["meeting_id"])
         group_id = item["group_id"]
         named = [(find_member(w.db, group_id, who), how) for who, how in recorded or []]
         for _who, how in named:
@@ -555,8 +549,8 @@ def add_action(
         raise InvalidInput("Say what is to be done.")
     action_id = uuid7()
     with writing(store) as w:
-        item = _item_row(w.db, item_id)
-        _open_for_record(w.db, item["meeting_id"])
+        item = item_row(w.db, item_id)
+        open_for_record(w.db, item["meeting_id"])
         fields: dict[str, Any] = {"item_id": item_id, "text": text.strip()[:2_000]}
         if owner:
             fields["owner"] = find_member(w.db, item["group_id"], owner)
@@ -564,88 +558,6 @@ def add_action(
             fields["due"] = parse_day(due)
         w.emit(item["group_id"], "action", action_id, "create", fields)
     return action_id
-
-
-def attach_paper(
-    *, store: Store, item_id: str, name: str, data: bytes, media_type: str = ""
-) -> str:
-    """Put a file with an agenda item, to go round with the agenda; the paper's id.
-
-    The file travels in its op, so every laptop has it offline: hence the size limit.
-    """
-    name = _paper_name(name)
-    if not data:
-        raise InvalidInput(f"“{name}” is empty; there is nothing in it to attach.")
-    refuse_large_paper(name, len(data))
-    media_type = (media_type or mimetypes.guess_type(name, strict=False)[0] or "").strip()
-    fields: dict[str, Any] = {
-        "item_id": item_id,
-        "name": name,
-        "size": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "data": base64.b64encode(data).decode(),
-    }
-    if media_type:
-        fields["media_type"] = media_type[:100]
-    paper_id = uuid7()
-    with writing(store) as w:
-        item = _item_row(w.db, item_id)
-        _open_for_record(w.db, item["meeting_id"])
-        w.emit(item["group_id"], "paper", paper_id, "create", fields)
-    return paper_id
-
-
-def _paper_name(name: str) -> str:
-    """The file's own name, as it is kept: no folder, nothing unprintable, not too long."""
-    cleaned = "".join(c for c in name.strip() if c.isprintable())
-    if not cleaned:
-        raise InvalidInput("A paper needs the name of its file.")
-    if len(cleaned) > MAX_PAPER_NAME:  # shortened, keeping what says what kind of file it is
-        stem, ext = os.path.splitext(cleaned)
-        ext = ext if len(ext) <= 20 else ""
-        cleaned = stem[: MAX_PAPER_NAME - len(ext)].rstrip() + ext
-    if not file_name(cleaned):
-        raise InvalidInput(f"“{cleaned}” is not a file's name; give the name without its folder.")
-    return cleaned
-
-
-def refuse_large_paper(name: str, size: int) -> None:
-    """Refuse (code ``too_large``) a file of ``size`` bytes: asked before reading it too."""
-    if size <= MAX_PAPER:
-        return
-    shown, most = file_size(size), f"{MAX_PAPER // (1024 * 1024)} MB"
-    if shown == file_size(MAX_PAPER):  # just over: "4.0 MB" would not say why
-        shown, most = f"{size:,} bytes", f"{MAX_PAPER:,} bytes"
-    raise InvalidInput(
-        f"“{name}” is {shown}; a paper can be at most {most}. "
-        "Make it smaller, or share a link to it in the minutes instead.",
-        code=Code.TOO_LARGE,
-    )
-
-
-def paper_file(*, store: Store, paper_id: str) -> tuple[str, bytes]:
-    """A paper's file name and its bytes, to save or open."""
-    with store.read() as db:
-        row = db.execute(
-            "SELECT name, data FROM item_papers WHERE id = ? AND deleted = 0", (paper_id,)
-        ).fetchone()
-    if row is None:
-        raise NotFound(f"No paper with id {paper_id!r} in this profile.")
-    return str(row[0]), bytes(row[1])
-
-
-def remove_paper(*, store: Store, paper_id: str) -> None:
-    """Take a paper off its item (its file stays in the log, as every change does)."""
-    with writing(store) as w:
-        row = w.db.execute(
-            "SELECT group_id, item_id FROM item_papers WHERE id = ? AND deleted = 0",
-            (paper_id,),
-        ).fetchone()
-        if row is None:
-            raise NotFound(f"No paper with id {paper_id!r} in this profile.")
-        item = _item_row(w.db, row["item_id"])
-        _open_for_record(w.db, item["meeting_id"])
-        w.emit(row["group_id"], "paper", paper_id, "update", {"deleted": True})
 
 
 def set_action_status(*, store: Store, action_id: str, status: str) -> None:
@@ -659,7 +571,7 @@ def set_action_status(*, store: Store, action_id: str, status: str) -> None:
 def circulate(*, store: Store, meeting_id: str) -> None:
     """Send the draft minutes round: the stage moves on, and every item gets its number."""
     with writing(store) as w:
-        meeting = _open_for_record(w.db, meeting_id)
+        meeting = open_for_record(w.db, meeting_id)
         for item in w.db.execute(
             "SELECT * FROM meeting_items WHERE meeting_id = ? AND deleted = 0"
             " ORDER BY position, id",
@@ -676,7 +588,7 @@ def issue_summons(*, store: Store, meeting_id: str, issued_on: str | None = None
     """
     day = parse_day(issued_on) if issued_on else date.today().isoformat()
     with writing(store) as w:
-        meeting = _open_for_record(w.db, meeting_id)
+        meeting = open_for_record(w.db, meeting_id)
         if day > meeting["starts_at"][:10]:
             raise InvalidInput("A summons goes out before the meeting, not after it.")
         agenda = canonical_json(agenda_record(meeting_in(w.db, meeting_id)))
@@ -693,7 +605,7 @@ def approve(*, store: Store, meeting_id: str, at: str) -> str:
     hash. Returns the resolution's id.
     """
     with writing(store) as w:
-        meeting = _open_for_record(w.db, meeting_id)
+        meeting = open_for_record(w.db, meeting_id)
         later = _meeting_row(w.db, at)
         if later["group_id"] != meeting["group_id"]:
             raise InvalidInput("Minutes are approved at a meeting of the same group.")

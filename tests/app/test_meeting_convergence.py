@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from app.apply import rebuild_group
 from app.dump import dump
 from app.errors import MootError
-from app.services import groups, meetings, members
+from app.services import groups, meeting_papers, meetings, members
 from app.store import Store, open_store
 from tests.support import deliver, deliver_shuffled, ops_of, sync_all
 
@@ -164,10 +164,10 @@ def _act(world: World, store: Store, action: int) -> None:
     elif action == 10 and items:
         papers = world.ids(store, "SELECT id FROM item_papers WHERE group_id = ? AND deleted = 0")
         if papers and rnd.random() < 0.3:
-            meetings.remove_paper(store=store, paper_id=rnd.choice(papers))
+            meeting_papers.remove_paper(store=store, paper_id=rnd.choice(papers))
         else:
             data = rnd.randbytes(rnd.randint(1, 3_000))
-            paper = meetings.attach_paper(
+            paper = meeting_papers.attach_paper(
                 store=store, item_id=rnd.choice(items), name=f"{world.text()}.pdf", data=data
             )
             world.files[paper] = data

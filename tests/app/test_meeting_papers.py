@@ -22,7 +22,7 @@ from app.ids import uuid7
 from app.kinds.meetings import MAX_PAPER
 from app.meeting_view import from_record, to_record
 from app.papers import render_html
-from app.services import groups, meetings, members
+from app.services import groups, meeting_papers, meetings, members
 from app.store import Store
 from tests.app.test_hostile_ops import forge
 from tests.support import deliver, ops_of, snapshot
@@ -65,15 +65,15 @@ def _visible(html: str) -> str:
 
 def test_a_paper_attached_is_saved_back_byte_for_byte_on_every_laptop(c: Council) -> None:
     data = os.urandom(217_000)
-    paper = meetings.attach_paper(store=c.clerk, item_id=c.budget, name=BUDGET, data=data)
-    assert meetings.paper_file(store=c.clerk, paper_id=paper) == (BUDGET, data)
+    paper = meeting_papers.attach_paper(store=c.clerk, item_id=c.budget, name=BUDGET, data=data)
+    assert meeting_papers.paper_file(store=c.clerk, paper_id=paper) == (BUDGET, data)
     [shown] = _papers(c.clerk, c.january, c.budget)
     assert (shown.id, shown.name, shown.size) == (paper, BUDGET, 217_000)
     assert shown.sha256 == hashlib.sha256(data).hexdigest()
     assert shown.media_type == "application/pdf"  # guessed from the name
 
     deliver(ops_of(c.clerk), c.councillor)
-    assert meetings.paper_file(store=c.councillor, paper_id=paper) == (BUDGET, data)
+    assert meeting_papers.paper_file(store=c.councillor, paper_id=paper) == (BUDGET, data)
     assert dump(store=c.councillor, group_id=c.group) == dump(store=c.clerk, group_id=c.group)
     # The dump names the file by its hash; its bytes stay out of it.
     [row] = json.loads(dump(store=c.clerk, group_id=c.group))["item_papers"]
@@ -82,8 +82,8 @@ def test_a_paper_attached_is_saved_back_byte_for_byte_on_every_laptop(c: Council
 
 
 def test_the_agenda_lists_each_items_papers_in_the_order_given(c: Council) -> None:
-    meetings.attach_paper(store=c.clerk, item_id=c.budget, name=BUDGET, data=b"%" * 217_000)
-    meetings.attach_paper(
+    meeting_papers.attach_paper(store=c.clerk, item_id=c.budget, name=BUDGET, data=b"%" * 217_000)
+    meeting_papers.attach_paper(
         store=c.clerk, item_id=c.budget, name="Reserves.xlsx", data=b"x" * 900, media_type="x/y"
     )
     papers = _papers(c.clerk, c.january, c.budget)
@@ -102,48 +102,52 @@ def test_a_file_too_large_is_refused_with_its_code_and_nothing_is_written(c: Cou
     before = snapshot(c.clerk)
     big = b"\0" * 7_800_000
     with pytest.raises(InvalidInput) as refused:
-        meetings.attach_paper(store=c.clerk, item_id=c.budget, name="Budget.pdf", data=big)
+        meeting_papers.attach_paper(store=c.clerk, item_id=c.budget, name="Budget.pdf", data=big)
     assert refused.value.code == Code.TOO_LARGE
     assert str(refused.value) == (
         "“Budget.pdf” is 7.4 MB; a paper can be at most 4 MB. Make it smaller, or share a "
         "link to it in the minutes instead."
     )
     with pytest.raises(InvalidInput, match="4,194,305 bytes") as just_over:
-        meetings.attach_paper(store=c.clerk, item_id=c.budget, name="a.pdf", data=b"1" * 4194305)
+        meeting_papers.attach_paper(
+            store=c.clerk, item_id=c.budget, name="a.pdf", data=b"1" * 4194305
+        )
     assert just_over.value.code == Code.TOO_LARGE
     with pytest.raises(InvalidInput, match="empty"):
-        meetings.attach_paper(store=c.clerk, item_id=c.budget, name="a.pdf", data=b"")
+        meeting_papers.attach_paper(store=c.clerk, item_id=c.budget, name="a.pdf", data=b"")
     with pytest.raises(InvalidInput, match="without its folder"):
-        meetings.attach_paper(store=c.clerk, item_id=c.budget, name="../a.pdf", data=b"1")
+        meeting_papers.attach_paper(store=c.clerk, item_id=c.budget, name="../a.pdf", data=b"1")
     with pytest.raises(NotFound):
-        meetings.attach_paper(store=c.clerk, item_id="no-such-item", name="a.pdf", data=b"1")
+        meeting_papers.attach_paper(store=c.clerk, item_id="no-such-item", name="a.pdf", data=b"1")
     assert snapshot(c.clerk) == before
     # The most there is room for is taken.
-    most = meetings.attach_paper(
+    most = meeting_papers.attach_paper(
         store=c.clerk, item_id=c.budget, name="a.pdf", data=b"1" * MAX_PAPER
     )
-    assert len(meetings.paper_file(store=c.clerk, paper_id=most)[1]) == MAX_PAPER
+    assert len(meeting_papers.paper_file(store=c.clerk, paper_id=most)[1]) == MAX_PAPER
 
 
 def test_a_long_name_is_shortened_keeping_its_extension(c: Council) -> None:
     name = "Report " * 40 + ".pdf"
-    paper = meetings.attach_paper(store=c.clerk, item_id=c.budget, name=name, data=b"1")
-    saved_as, _ = meetings.paper_file(store=c.clerk, paper_id=paper)
+    paper = meeting_papers.attach_paper(store=c.clerk, item_id=c.budget, name=name, data=b"1")
+    saved_as, _ = meeting_papers.paper_file(store=c.clerk, paper_id=paper)
     assert len(saved_as) <= 200
     assert saved_as.endswith("Report.pdf")
 
 
 def test_approved_minutes_keep_their_papers_and_take_no_more(c: Council) -> None:
-    paper = meetings.attach_paper(store=c.clerk, item_id=c.budget, name=BUDGET, data=b"1" * 99)
+    paper = meeting_papers.attach_paper(
+        store=c.clerk, item_id=c.budget, name=BUDGET, data=b"1" * 99
+    )
     february = meetings.create_meeting(
         store=c.clerk, group_id=c.group, title="Parish council", starts_at="2027-02-11T19:30"
     )
     meetings.approve(store=c.clerk, meeting_id=c.january, at=february)
     before = snapshot(c.clerk)
     with pytest.raises(NotAllowed, match="approved"):
-        meetings.attach_paper(store=c.clerk, item_id=c.budget, name="Late.pdf", data=b"1")
+        meeting_papers.attach_paper(store=c.clerk, item_id=c.budget, name="Late.pdf", data=b"1")
     with pytest.raises(NotAllowed, match="approved"):
-        meetings.remove_paper(store=c.clerk, paper_id=paper)
+        meeting_papers.remove_paper(store=c.clerk, paper_id=paper)
     assert snapshot(c.clerk) == before
     [kept] = _papers(c.clerk, c.january, c.budget)
     assert (kept.id, kept.sha256) == (paper, hashlib.sha256(b"1" * 99).hexdigest())
@@ -161,21 +165,21 @@ def test_minutes_approved_before_papers_had_hashes_still_read(c: Council) -> Non
 
 
 def test_a_removed_paper_leaves_the_agenda_on_every_laptop(c: Council) -> None:
-    paper = meetings.attach_paper(store=c.clerk, item_id=c.budget, name=BUDGET, data=b"1")
+    paper = meeting_papers.attach_paper(store=c.clerk, item_id=c.budget, name=BUDGET, data=b"1")
     deliver(ops_of(c.clerk), c.councillor)
-    meetings.remove_paper(store=c.clerk, paper_id=paper)
+    meeting_papers.remove_paper(store=c.clerk, paper_id=paper)
     deliver(ops_of(c.clerk), c.councillor)
     assert _papers(c.councillor, c.january, c.budget) == []
     with pytest.raises(NotFound):
-        meetings.paper_file(store=c.councillor, paper_id=paper)
+        meeting_papers.paper_file(store=c.councillor, paper_id=paper)
     with pytest.raises(NotFound):
-        meetings.remove_paper(store=c.clerk, paper_id=paper)
+        meeting_papers.remove_paper(store=c.clerk, paper_id=paper)
 
 
 def test_a_member_cannot_attach_a_paper(c: Council) -> None:
     before = snapshot(c.councillor)
     with pytest.raises(NotAllowed):
-        meetings.attach_paper(store=c.councillor, item_id=c.budget, name=BUDGET, data=b"1")
+        meeting_papers.attach_paper(store=c.councillor, item_id=c.budget, name=BUDGET, data=b"1")
     assert snapshot(c.councillor) == before
 
 
@@ -236,4 +240,7 @@ def test_a_true_paper_op_written_by_hand_is_taken(c: Council) -> None:
         op_id=paper_id,
     )
     deliver([made], c.councillor)
-    assert meetings.paper_file(store=c.councillor, paper_id=paper_id) == (BUDGET, b"Hello, council")
+    assert meeting_papers.paper_file(store=c.councillor, paper_id=paper_id) == (
+        BUDGET,
+        b"Hello, council",
+    )

@@ -22,7 +22,7 @@ from app.dump import dump
 from app.errors import BundleError
 from app.ids import uuid7
 from app.kinds.meetings import MAX_PAPER
-from app.services import meetings
+from app.services import meeting_papers, meetings
 from app.store import Store
 from sync import bundle, hubs
 from sync.bundle import export_bundle, import_bundle
@@ -99,7 +99,9 @@ def _agenda_with_papers(clerk: Store, group: str) -> dict[str, bytes]:
     for n in range(PAPERS):
         item = meetings.add_item(store=clerk, meeting_id=meeting, title=f"Plans {n}")
         data = os.urandom(PAPER_SIZE)
-        paper = meetings.attach_paper(store=clerk, item_id=item, name=f"Plans {n}.pdf", data=data)
+        paper = meeting_papers.attach_paper(
+            store=clerk, item_id=item, name=f"Plans {n}.pdf", data=data
+        )
         files[paper] = data
     return files
 
@@ -114,7 +116,7 @@ def test_papers_made_on_one_laptop_arrive_whole_on_another_through_the_hub(
     files = _agenda_with_papers(clerk, group)
     item = meetings.add_item(store=clerk, meeting_id=_meeting_of(clerk, group), title="Map")
     most = os.urandom(MAX_PAPER)  # the largest a paper may be still goes in one request
-    files[meetings.attach_paper(store=clerk, item_id=item, name="Map.pdf", data=most)] = most
+    files[meeting_papers.attach_paper(store=clerk, item_id=item, name="Map.pdf", data=most)] = most
 
     sending = Recording(url, _token(clerk, group))
     sent = sync_group(clerk, group, client=sending)
@@ -127,9 +129,9 @@ def test_papers_made_on_one_laptop_arrive_whole_on_another_through_the_hub(
     assert len(receiving.pages) >= 2  # 24 MB of papers: more than one page holds
     assert max(receiving.pages) <= service.PAGE_BYTES + 100
     for paper, data in files.items():
-        name, got = meetings.paper_file(store=member, paper_id=paper)
+        name, got = meeting_papers.paper_file(store=member, paper_id=paper)
         assert got == data
-        assert name == meetings.paper_file(store=clerk, paper_id=paper)[0]
+        assert name == meeting_papers.paper_file(store=clerk, paper_id=paper)[0]
     sync_group(clerk, group)
     assert dump(store=member, group_id=group) == dump(store=clerk, group_id=group)
 
@@ -146,7 +148,7 @@ def test_a_pull_page_stops_at_its_size_and_holds_one_op_at_least(
     )
     item = meetings.add_item(store=clerk, meeting_id=meeting, title="Plans")
     for n in range(3):
-        meetings.attach_paper(store=clerk, item_id=item, name=f"{n}.pdf", data=b"p" * 30_000)
+        meeting_papers.attach_paper(store=clerk, item_id=item, name=f"{n}.pdf", data=b"p" * 30_000)
     sync_group(clerk, group)
 
     engine = create_engine(db)
@@ -214,7 +216,7 @@ def test_papers_travel_in_a_bundle_byte_for_byte(make_store: MakeStore, tmp_path
     export_bundle(store=clerk, group_id=group, path=tmp_path / "january.moot")
     import_bundle(store=member, path=tmp_path / "january.moot")
     for paper, data in files.items():
-        assert meetings.paper_file(store=member, paper_id=paper)[1] == data
+        assert meeting_papers.paper_file(store=member, paper_id=paper)[1] == data
     assert dump(store=member, group_id=group) == dump(store=clerk, group_id=group)
 
 
