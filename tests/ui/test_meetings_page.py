@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QUrl
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -573,3 +573,48 @@ def test_the_summons_is_issued_from_the_meeting_menu(
     )
     assert page.notice.text().startswith("The summons is issued today")
     assert meetings.read_meeting(store=store, meeting_id=meeting).summons_sent == str(today)
+
+
+def test_papers_attach_open_and_come_off_an_item(
+    qtbot: QtBot,
+    store: Store,
+    group: str,
+    make_window: Callable[[], MainWindow],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(
+        "ui.pages.meetings.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile())
+    )
+    meeting = meetings.create_meeting(
+        store=store, group_id=group, title="Parish council", starts_at="2099-03-12T19:30"
+    )
+    meetings.add_item(store=store, meeting_id=meeting, title="Budget")
+    budget = tmp_path / "Budget 2099.pdf"
+    budget.write_bytes(b"%PDF-1.7 " + b"x" * 3000)
+    film = tmp_path / "Film.mp4"
+    with film.open("wb") as f:
+        f.truncate(5 * 1024 * 1024)
+    page = meetings_page(qtbot, make_window(), group)
+    page.open(meeting)
+    qtbot.waitUntil(lambda: page.agenda.count() == 6)
+    page.agenda.setCurrentRow(item_row(page, "Budget"))
+    qtbot.waitUntil(page.commands.attach.isEnabled)
+
+    page.attach_file(film)
+    qtbot.waitUntil(page.notice.isVisible)
+    assert page.notice.text().startswith("“Film.mp4” is 5.0 MB; a paper can be at most 4 MB.")
+    page.attach_file(budget)
+    qtbot.waitUntil(lambda: "Papers: Budget 2099.pdf (3 KB)" in page.record.toPlainText())
+    [item] = [i for i in meetings.read_meeting(store=store, meeting_id=meeting).items if i.papers]
+    [paper] = item.papers
+
+    page.record.anchorClicked.emit(QUrl(f"paper:{paper.id}"))
+    qtbot.waitUntil(lambda: bool(opened))
+    assert Path(opened[0]).read_bytes() == budget.read_bytes()
+    assert Path(opened[0]).name == "Budget 2099.pdf"
+
+    page.record.anchorClicked.emit(QUrl(f"remove-paper:{paper.id}"))
+    qtbot.waitUntil(lambda: "Budget 2099.pdf" not in page.record.toPlainText())
+    assert not any(i.papers for i in meetings.read_meeting(store=store, meeting_id=meeting).items)

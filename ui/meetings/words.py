@@ -16,9 +16,11 @@ from app.meeting_view import (
     Declaration,
     Item,
     MeetingView,
+    Paper,
     Resolution,
     Vote,
 )
+from app.papers.words import file_size
 from app.services.meetings import MeetingSummary
 from ui.meetings import tr
 
@@ -170,10 +172,25 @@ def correction_text(c: Correction) -> str:
     return f"{where}: {tr('RESOLVED that {text}').format(text=c.text)}"
 
 
-def _item_html(item: Item, corrections: tuple[Correction, ...] = ()) -> str:
+def _papers_html(papers: tuple[Paper, ...], *, removable: bool) -> str:
+    """The item's papers, each a link that opens it (and one that takes it off)."""
+    links = []
+    for p in papers:
+        link = f"<a href='paper:{escape(p.id)}'>{escape(p.name)}</a> ({escape(file_size(p.size))})"
+        if removable:
+            link += f" <a href='remove-paper:{escape(p.id)}'>{escape(tr('remove'))}</a>"
+        links.append(link)
+    return f"<p>{escape(tr('Papers:'))} {' · '.join(links)}</p>"
+
+
+def _item_html(
+    item: Item, corrections: tuple[Correction, ...] = (), *, removable: bool = False
+) -> str:
     number = f"{item.minute_number} " if item.minute_number else f"{item.number}. "
     part_two = tr(" (Part II, confidential)") if item.exempt else ""
     out = [f"<a name='item-{item.number}'></a><h3>{escape(number + item.title + part_two)}</h3>"]
+    if item.papers:
+        out.append(_papers_html(item.papers, removable=removable))
     out += [_declaration_html(d) for d in item.declarations]
     for paragraph in item.minutes.split("\n\n"):
         if paragraph.strip():
@@ -186,7 +203,7 @@ def _item_html(item: Item, corrections: tuple[Correction, ...] = ()) -> str:
         for c in corrections
         if c.minute_number == item.minute_number
     ]
-    if len(out) == 1:
+    if len(out) == 1 + bool(item.papers):
         out.append(f"<p style='color:gray'>{escape(tr('Nothing minuted yet.'))}</p>")
     return "\n".join(out)
 
@@ -206,6 +223,9 @@ def attendance_line(view: MeetingView) -> str:
     return " · ".join(parts) or tr("No attendance taken yet.")
 
 
-def record_html(view: MeetingView) -> str:
+def record_html(view: MeetingView, *, editable: bool = False) -> str:
+    """The record as it reads; ``editable`` offers to take papers off the agenda."""
     head = f"<p style='color:gray'>{escape(attendance_line(view))}</p>"
-    return head + "\n".join(_item_html(item, view.corrections) for item in view.items)
+    return head + "\n".join(
+        _item_html(item, view.corrections, removable=editable) for item in view.items
+    )

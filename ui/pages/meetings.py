@@ -15,11 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -38,8 +39,9 @@ from PySide6.QtWidgets import (
 
 from app.meeting_view import MeetingView
 from app.roles import CLERK, ROLE_RANK
-from app.services import meetings, members
+from app.services import meeting_papers, meetings, members
 from app.services.meetings import LoggedAction, MeetingSummary, Verification
+from ui.bundle_dialogs import documents_folder
 from ui.context import AppContext
 from ui.meetings import tr
 from ui.meetings.action_log import ActionLog
@@ -96,6 +98,7 @@ class MeetingsPage(Page):
         self.summaries: list[MeetingSummary] = []
         self.people: list[tuple[str, str]] = []
         self.role = "member"
+        self.opened_paper: Path | None = None  # the copy last opened (tests read it)
         self.view: MeetingView | None = None
         self.meeting_id: str | None = None
         self.item_id: str | None = None
@@ -187,6 +190,7 @@ class MeetingsPage(Page):
         self.record = QTextBrowser()
         self.record.setAccessibleName(tr("The minutes as they read"))
         self.record.setOpenLinks(False)
+        self.record.anchorClicked.connect(self._on_link)
         self.record.document().setDocumentMargin(14)
         self.editor = MinutesEditor(self.ctx, self.notice)
 
@@ -282,6 +286,7 @@ class MeetingsPage(Page):
             (a.details, self.edit_details),
             (a.add_item, self.add_item),
             (a.declare, self.declare),
+            (a.attach, self.attach_paper),
             (a.vote, self.record_vote),
             (a.action, self.add_action),
             (a.summon, self.summon),
@@ -435,7 +440,7 @@ class MeetingsPage(Page):
         self._show_attendance()
         bar = self.record.verticalScrollBar()
         at = bar.value()
-        self.record.setHtml(record_html(view))
+        self.record.setHtml(record_html(view, editable=self._open()))
         bar.setValue(at)
         self._update_controls()
 
@@ -531,7 +536,7 @@ class MeetingsPage(Page):
         a.details.setEnabled(shown and live)
         for action in (a.add_item,):
             action.setEnabled(shown and live)
-        for action in (a.declare, a.vote, a.action, a.exempt):
+        for action in (a.declare, a.vote, a.action, a.exempt, a.attach):
             action.setEnabled(shown and live and item is not None)
         a.exempt.setChecked(bool(item is not None and item.exempt))
         a.summon.setEnabled(
@@ -646,6 +651,50 @@ class MeetingsPage(Page):
         store, item_id = self.ctx.store, self.item_id
         assert item_id is not None
         self._run(lambda: meetings.declare(store=store, item_id=item_id, **values))
+
+    def attach_paper(self) -> None:
+        if not (self._open() and self.item_id):
+            return
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, tr("Attach a paper"), str(documents_folder())
+        )
+        if chosen:
+            self.attach_file(Path(chosen))
+
+    def attach_file(self, path: Path) -> None:
+        """Put the file with the item on screen; read and written on a worker."""
+        store, item_id = self.ctx.store, self.item_id
+        if self._open() and item_id:
+            self._run(
+                lambda: meeting_papers.attach_paper_file(store=store, item_id=item_id, path=path),
+                done=self._done(tr("“{name}” is with the item now.").format(name=path.name)),
+            )
+
+    def _on_link(self, url: QUrl) -> None:
+        kind, paper_id = url.scheme(), url.path()
+        if kind == "paper":
+            self.open_paper(paper_id)
+        elif kind == "remove-paper" and self._open():
+            store = self.ctx.store
+            self._run(lambda: meeting_papers.remove_paper(store=store, paper_id=paper_id))
+
+    def open_paper(self, paper_id: str) -> None:
+        """Open a paper in the system's viewer, from a copy the worker writes out."""
+        store, folder = self.ctx.store, self.ctx.store.settings.data_dir / "opened-papers"
+
+        def copy_out() -> Path:
+            name, data = meeting_papers.paper_file(store=store, paper_id=paper_id)
+            target = folder / paper_id / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            return target
+
+        def opened(path: Path) -> None:
+            self.opened_paper = path
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+                self.notice.info(tr("Saved a copy of the paper at {file}.").format(file=path))
+
+        self.ctx.tasks.run(copy_out, done=opened, failed=self.notice.error, owner=self)
 
     def set_exempt(self, exempt: bool) -> None:
         store, item_id = self.ctx.store, self.item_id
