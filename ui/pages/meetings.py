@@ -612,23 +612,20 @@ class MeetingsPage(Page):
                 )
             )
 
-    def record_vote(self) -> None:
-        if self._open() and self.item_id:
-            self._open_dialog(VoteDialog(self.people, self), self._resolve)
-
-    def _resolve(self, values: dict[str, Any]) -> None:
+    def _item_form(self, dialog: Callable[[], QDialog], write: Callable[..., Any]) -> None:
+        """Open a form about the item on screen; what it says is written to that item."""
         store, item_id = self.ctx.store, self.item_id
-        assert item_id is not None
-        self._run(lambda: meetings.resolve(store=store, item_id=item_id, **values))
+        if self._open() and item_id:
+            self._open_dialog(
+                dialog(),
+                lambda values: self._run(lambda: write(store=store, item_id=item_id, **values)),
+            )
+
+    def record_vote(self) -> None:
+        self._item_form(lambda: VoteDialog(self.people, self), meetings.resolve)
 
     def add_action(self) -> None:
-        if self._open() and self.item_id:
-            self._open_dialog(ActionDialog(self.people, self), self._add_action)
-
-    def _add_action(self, values: dict[str, Any]) -> None:
-        store, item_id = self.ctx.store, self.item_id
-        assert item_id is not None
-        self._run(lambda: meetings.add_action(store=store, item_id=item_id, **values))
+        self._item_form(lambda: ActionDialog(self.people, self), meetings.add_action)
 
     def _done(self, words: str) -> Callable[[Any], None]:
         return lambda _result: self.notice.info(words)
@@ -644,13 +641,7 @@ class MeetingsPage(Page):
             self._run(lambda: meetings.update_meeting(store=store, meeting_id=meeting_id, **values))
 
     def declare(self) -> None:
-        if self._open() and self.item_id:
-            self._open_dialog(DeclareDialog(self.people, self), self._declare)
-
-    def _declare(self, values: dict[str, Any]) -> None:
-        store, item_id = self.ctx.store, self.item_id
-        assert item_id is not None
-        self._run(lambda: meetings.declare(store=store, item_id=item_id, **values))
+        self._item_form(lambda: DeclareDialog(self.people, self), meetings.declare)
 
     def attach_paper(self) -> None:
         if not (self._open() and self.item_id):
