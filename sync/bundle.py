@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from app.apply import IngestResult, ingest, read_log
 from app.codes import Code
-from app.errors import BundleError, Cancelled, ClockError, InvalidOp, NotAllowed
+from app.errors import BundleError, Cancelled, ClockError, InvalidOp, NotAllowed, NotFound
 from app.hub_links import queue
 from app.ops import Op, op_from_wire
 from app.progress import Progress, quiet_if_none
@@ -61,6 +61,7 @@ class ImportResult:
     joined_as: str | None  # the role an invitation in the bundle gave
     invitation_refused: str | None  # why a carried invitation could not be used
     role: str  # this laptop's role in the group now ('removed': read only)
+    founded: bool = True  # False: the group's founding change has not arrived yet
 
 
 @dataclass(frozen=True)
@@ -214,14 +215,21 @@ def import_bundle(*, store: Store, path: Path, progress: Progress | None = None)
     except (InvalidOp, ClockError) as exc:
         raise BundleError(f"{path} was refused and nothing was changed: {exc}") from None
     store.notify({bundle.group_id})
+    try:
+        name, founded = get_group(store=store, group_id=bundle.group_id).name, True
+    except NotFound:
+        # Its founding change is in none of what arrived: the ops are kept, waiting for
+        # it, as a hub keeps a push's waiting ops; the next bundle that has it lets them in.
+        name, founded = "", False
     return ImportResult(
         group_id=bundle.group_id,
-        group_name=get_group(store=store, group_id=bundle.group_id).name,
+        group_name=name,
         received=result.received,
         waiting=result.waiting,
         joined_as=joined_as,
         invitation_refused=refused,
         role=my_role(store=store, group_id=bundle.group_id),
+        founded=founded,
     )
 
 

@@ -192,6 +192,15 @@ class BundleImporter(QObject):
 
     def _done(self, result: ImportResult) -> None:
         self._finish()
+        if not result.founded:
+            words = tr(
+                "Kept {n} changes of a group this laptop does not have yet. They wait for the "
+                "change that starts the group: import a bundle made from a laptop that has "
+                "the whole group."
+            ).format(n=result.received)
+            self.ctx.message.emit(words)
+            _tell(self.parent_widget, tr("Bundle imported"), words)
+            return
         lines = [
             tr("Imported {n} new changes into “{group}”.").format(
                 n=result.received, group=result.group_name

@@ -304,6 +304,13 @@ def cmd_bundle_export(store: Store, a: argparse.Namespace) -> Any:
 
 def cmd_bundle_import(store: Store, a: argparse.Namespace) -> Any:
     r = import_bundle(store=store, path=Path(a.file))
+    if not r.founded:
+        message = (
+            f"Kept {r.received} changes of group {r.group_id}, which this laptop does not have"
+            " yet. They wait for the change that starts the group: import a bundle made from"
+            " a laptop that has the whole group."
+        )
+        return {**asdict(r), "can_write": False, "message": message}
     lines = [f"Imported {r.received} new changes into '{r.group_name}'."]
     if r.joined_as:
         lines.append(f"This laptop has joined the group as {r.joined_as}.")

@@ -146,6 +146,16 @@ def _role(conn: Connection, group_id: str, device: str) -> str:
     return str(row[0]) if row else "removed"
 
 
+def _was_removed(conn: Connection, group_id: str, device: str) -> bool:
+    """Whether the device was a member and was taken out (not merely never admitted)."""
+    row = conn.execute(
+        select(t.members.c.role).where(
+            t.members.c.group_id == group_id, t.members.c.device == device
+        )
+    ).first()
+    return row is not None and row[0] == "removed"
+
+
 def _set_role(conn: Connection, group_id: str, device: str, role: str) -> None:
     updated = conn.execute(
         update(t.members)
@@ -441,6 +451,14 @@ def join(
         raise Forbidden(
             "That invitation code is not known to this hub; check it was typed in full.",
             code=Code.BAD_INVITATION,
+        )
+    if _was_removed(conn, row.group_id, device):
+        # No code brings back a laptop the group took out, the one it joined with
+        # included: only an organiser's admission in the group's log does.
+        raise Forbidden(
+            "This laptop was removed from the group; an invitation cannot bring it back."
+            " An organiser can admit it again.",
+            code=Code.REMOVED,
         )
     used_before = conn.execute(
         select(t.invite_uses.c.device).where(

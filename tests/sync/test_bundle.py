@@ -346,3 +346,28 @@ def test_crafted_lines_are_refused_plainly(
     with pytest.raises(BundleError, match=r"damaged|malformed"):
         import_bundle(store=a, path=path)
     assert snapshot(a) == before
+
+
+def test_a_bundle_without_its_groups_start_is_kept_waiting_and_counts_once_it_comes(
+    make_store: MakeStore, tmp_path: Path
+) -> None:
+    # One contract for imports as for pushes: what cannot take effect yet is kept,
+    # waiting, and said so; it is not refused after being stored.
+    src, dst = make_store("src"), make_store("dst")
+    group, *_ = start(src)
+    later = [op for op in ops_of(src) if not (op.kind == "group" and op.action == "create")]
+    partial = import_bundle(
+        store=dst, path=write_bundle(tmp_path / "later.moot", src, group, later)
+    )
+    assert not partial.founded
+    assert partial.received == len(later)
+    assert partial.waiting == len(later)
+    assert partial.role == "removed"
+    assert groups.list_groups(store=dst) == []  # nothing shows until the group's start does
+
+    whole = carry(src, dst, group, tmp_path / "whole.moot")
+    assert whole.founded
+    assert whole.group_name == "Elm Street Residents"
+    assert whole.received == 1  # only the founding change is new
+    assert whole.waiting == 0
+    assert dump(store=dst, group_id=group) == dump(store=src, group_id=group)

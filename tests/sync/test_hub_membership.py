@@ -288,3 +288,36 @@ def test_rejections_say_whether_a_later_push_may_pass(hub: Hub, make_store: Make
     waits, bad = client.push(group, [gap.to_wire(), forged]).results
     assert (waits.status, waits.retry, waits.code) == ("rejected", True, Code.WAIT_FOR_EARLIER)
     assert (bad.status, bad.retry, bad.code) == ("rejected", False, Code.MALFORMED)
+
+
+def test_a_removed_members_invitation_codes_stop_working(
+    hub: Hub, make_store: MakeStore
+) -> None:
+    ann, mel = make_store("ann"), make_store("mel")
+    group = create_group(hub.db, "Allotments")
+    _join(hub, ann, group, "organiser")
+    shared = make_invite(hub.db, group, uses=20)  # the code on the noticeboard
+    hubs.join_hub(store=mel, hub_url=hub.url, code=shared)
+    spare = make_invite(hub.db, group, uses=5)
+    sync_group(ann, group)  # the organiser hears of the join
+    members.remove_member(store=ann, group_id=group, device=mel.device_id)
+    sync_group(ann, group)
+    assert hub.role(group, mel.device_id) == "removed"
+
+    before = snapshot(mel)
+    for code in (shared, spare):  # the code it used, and one it kept
+        with pytest.raises(NotPermitted, match="removed") as refused:
+            hubs.join_hub(store=mel, hub_url=hub.url, code=code)
+        assert refused.value.code == Code.REMOVED
+    assert snapshot(mel) == before
+    assert hub.role(group, mel.device_id) == "removed"
+    uses = hub.query(
+        "SELECT uses_left FROM hub_invites WHERE group_id = :g ORDER BY uses_left", g=group
+    )
+    assert [u for (u,) in uses] == [0, 5, 19]  # the organiser's, and neither code spent on it
+
+    # An organiser who wants it back admits it in the log, and then it syncs again.
+    members.admit(store=ann, group_id=group, device=mel.device_id, display_name="Mel")
+    sync_group(ann, group)
+    hubs.join_hub(store=mel, hub_url=hub.url, code=shared)
+    sync_group(mel, group)

@@ -383,3 +383,28 @@ def test_bad_command_is_refused_and_changes_nothing(world: World, case: str) -> 
     line = world.a.refused(*args)
     assert expected in line
     assert snapshot(world.a.data_dir) == before
+
+
+def test_a_bundle_without_the_groups_start_is_kept_and_said_so(tmp_path: Path) -> None:
+    a, b = Laptop(tmp_path / "A"), Laptop(tmp_path / "B")
+    group = a.json("group", "create", "Elm Street Residents")["id"]
+    a.json("discussion", "start", group, "Bin day", "The bins were missed on Tuesday.")
+    whole = tmp_path / "whole.moot"
+    a.json("bundle", "export", group, whole)
+    lines = bundle_lines(whole)
+    kept = [
+        line
+        for line in lines[1:-1]
+        if not (json.loads(line)["kind"] == "group" and json.loads(line)["action"] == "create")
+    ]
+    header = json.loads(lines[0]) | {"ops": len(kept)}
+    partial = write_lines(tmp_path / "partial.moot", reseal([_line(header), *kept, lines[-1]]))
+
+    said = b.ok("bundle", "import", partial)  # exit 0: kept, waiting, not refused
+    assert f"Kept {len(kept)} changes of group {group}" in said
+    assert "wait for the change that starts the group" in said
+    assert b.json("group", "list") == []
+    imported = b.json("bundle", "import", whole)
+    assert imported["received"] == 1
+    assert imported["founded"] is True
+    assert b.dump(group) == a.dump(group)
