@@ -11,9 +11,10 @@ FastAPI reads these annotations at run time, so this module does not postpone th
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from app.codes import Code as Code
+from sync.proofs import hub_address
 
 PROTOCOL = 2  # 2: device proofs name the hub (key and address) and carry a stamp
 PROTOCOL_HEADER = "Moot-Protocol"
@@ -22,7 +23,26 @@ MAX_PAGE = 5_000  # the most ops any hub returns per pull, whatever its settings
 Hex64 = Annotated[str, Field(min_length=64, max_length=64, pattern="^[0-9a-f]+$")]
 Hex128 = Annotated[str, Field(min_length=128, max_length=128, pattern="^[0-9a-f]+$")]
 InviteCode = Annotated[str, Field(min_length=8, max_length=100)]
-HubUrl = Annotated[str, Field(min_length=1, max_length=2_000)]  # as the laptop dialled it
+
+
+def _dialled(url: str) -> str:
+    hub_address(url)  # ValueError: not an http(s) address, said as malformed (422)
+    return url
+
+
+_PORT = r"6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|\d{1,4}"
+_HOST = r"\[::1\]|[0-9A-Za-z-]{1,63}(\.[0-9A-Za-z-]{1,63})*"
+# As the laptop dialled it: http(s), a host name (or IPv6 loopback), a port, a path;
+# the pattern says in the API's description what the checks in ``hub_address`` allow.
+HubUrl = Annotated[
+    str,
+    Field(
+        min_length=8,
+        max_length=2_000,
+        pattern=rf"^[Hh][Tt][Tt][Pp][Ss]?://({_HOST})(:({_PORT}))?(/[-!$%&'()*+,./0-9:;=A-Z_a-z~]*)?$",
+    ),
+    AfterValidator(_dialled),
+]
 OpStatus = Literal["accepted", "duplicate", "rejected"]
 
 

@@ -10,8 +10,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import Scope
 
 from app.codes import Code
 from app.errors import ClockError
@@ -26,8 +30,20 @@ from sync.protocol import PROTOCOL, ErrorBody
 GZIP_LEVEL = 6  # for JSON pages, about the size level 9 gives at two thirds of the CPU
 
 
-def refusal(status: int, code: Code, detail: str) -> JSONResponse:
-    return JSONResponse(ErrorBody(error=code, detail=detail).model_dump(), status_code=status)
+def refusal(
+    status: int, code: Code, detail: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = ErrorBody(error=code, detail=detail).model_dump()
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _methods(app: FastAPI, scope: Scope) -> list[str]:
+    """The methods the API's routes take at the request's path, as its OpenAPI says."""
+    found: set[str] = set()
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.matches(scope)[0] != Match.NONE:
+            found |= route.methods or set()
+    return sorted(found - {"HEAD"})
 
 
 def create_app(settings: HubSettings) -> FastAPI:
@@ -45,7 +61,9 @@ def create_app(settings: HubSettings) -> FastAPI:
     for router in (administration.router, access.router, log.router, published.router):
         app.include_router(router)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=GZIP_LEVEL)
-    app.add_middleware(Guard, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        Guard, max_body_bytes=settings.max_body_bytes, methods=lambda scope: _methods(app, scope)
+    )
 
     @app.exception_handler(HubRefusal)
     async def _refused(_request: Request, exc: HubRefusal) -> JSONResponse:
@@ -62,6 +80,19 @@ def create_app(settings: HubSettings) -> FastAPI:
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
         detail = f"The request is malformed: {where or 'body'}: {first.get('msg', 'invalid')}."
         return refusal(422, Code.MALFORMED, detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Raised by the framework itself: a body that is not JSON, a path no route has,
+        # a method the path does not take (named with every one it does).
+        code = Code.NOT_FOUND if exc.status_code == 404 else Code.MALFORMED
+        words = {400: "The request body is not valid JSON.", 404: "There is nothing here."}
+        headers = None
+        if exc.status_code == 405:
+            allowed = ", ".join(_methods(app, request.scope))
+            headers = {"Allow": allowed}
+            words[405] = f"This address takes {allowed}, not {request.method}."
+        return refusal(exc.status_code, code, words.get(exc.status_code, str(exc.detail)), headers)
 
     @app.exception_handler(SQLAlchemyTimeout)
     async def _pool(_request: Request, _exc: SQLAlchemyTimeout) -> JSONResponse:

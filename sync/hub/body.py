@@ -22,6 +22,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _HEADER = PROTOCOL_HEADER.lower().encode()
 _OPEN_PATHS = ("/v1/openapi.json",)
+_METHODS = ("GET", "HEAD", "POST")  # those the API's routes take
 
 
 class TooLarge(Exception):
@@ -36,27 +37,29 @@ def gunzip_capped(data: bytes, limit: int) -> bytes:
     return out
 
 
-async def reply(send: Send, status: int, code: Code, detail: str) -> None:
+async def reply(
+    send: Send, status: int, code: Code, detail: str, *, allow: str | None = None
+) -> None:
     body = ErrorBody(error=code, detail=detail).model_dump_json().encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if allow is not None:
+        headers.append((b"allow", allow.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
 class Guard:
     """ASGI middleware: protocol version, body size, gzip request bodies."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, methods: Callable[[Scope], list[str]]
+    ) -> None:
         self.app = app
         self.max = max_body_bytes
+        self.methods = methods  # those the routes at a request's path take
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -64,6 +67,13 @@ class Guard:
             return
         headers = dict(scope["headers"])
         path = scope.get("path", "")
+        if path.startswith("/v1/") and scope["method"] not in _METHODS:
+            # Answered whatever its headers, naming every method the path takes (the
+            # router would name only those of the first route it matched).
+            allowed = ", ".join(self.methods(scope))
+            words = f"This address takes {allowed or 'no request'}, not {scope['method']}."
+            await reply(send, 405, Code.MALFORMED, words, allow=allowed)
+            return
         if path.startswith("/v1/") and path not in _OPEN_PATHS:
             version = headers.get(_HEADER, b"").decode(errors="replace")
             if version != str(PROTOCOL):

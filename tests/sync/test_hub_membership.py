@@ -290,9 +290,7 @@ def test_rejections_say_whether_a_later_push_may_pass(hub: Hub, make_store: Make
     assert (bad.status, bad.retry, bad.code) == ("rejected", False, Code.MALFORMED)
 
 
-def test_a_removed_members_invitation_codes_stop_working(
-    hub: Hub, make_store: MakeStore
-) -> None:
+def test_a_removed_members_invitation_codes_stop_working(hub: Hub, make_store: MakeStore) -> None:
     ann, mel = make_store("ann"), make_store("mel")
     group = create_group(hub.db, "Allotments")
     _join(hub, ann, group, "organiser")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Request
 from sqlalchemy import Connection, Engine
 
 from app.identity import DeviceIdentity
 from sync.hub.settings import HubSettings
+from sync.protocol import PROTOCOL, PROTOCOL_HEADER, ErrorBody
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,39 @@ def _bearer(authorization: Annotated[str | None, Header()] = None) -> str | None
         return authorization[7:].strip()
     return None
 
+
+def _protocol(
+    version: Annotated[
+        str,
+        Header(
+            alias=PROTOCOL_HEADER,
+            pattern=f"^{PROTOCOL}$",
+            description="The Moot protocol the laptop speaks; another answers 426.",
+        ),
+    ],
+) -> None:
+    """Declared for the API's description: ``sync.hub.body.Guard`` answers 426 first."""
+
+
+def _refusal(words: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": words}
+
+
+# Every refusal a /v1 route may give, each as an ErrorBody (the OpenAPI is the contract).
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    400: _refusal("A clock too far off, or a request the hub cannot use"),
+    401: _refusal("No token, or one the hub does not know"),
+    403: _refusal("Not allowed: not a member, removed, or the wrong role"),
+    404: _refusal("No such group on this hub"),
+    409: _refusal("A proof used before, or a race lost; nothing was changed"),
+    410: _refusal("An invitation revoked, used up or expired"),
+    413: _refusal("A request larger than the hub takes"),
+    415: _refusal("A body in an encoding the hub does not read"),
+    422: _refusal("A request that does not have the shape this route takes"),
+    426: _refusal("Another protocol version than the hub's"),
+    503: _refusal("The hub is busy; try again shortly"),
+}
+V1: dict[str, Any] = {"dependencies": [Depends(_protocol)], "responses": REFUSALS}
 
 HubDep = Annotated[Hub, Depends(_hub)]
 TokenDep = Annotated[str | None, Depends(_bearer)]

@@ -6,7 +6,7 @@ Each proves the laptop holds its device key; each proof is good once.
 from fastapi import APIRouter
 
 from sync.hub import service
-from sync.hub.routes import GroupId, HubDep, TokenDep
+from sync.hub.routes import V1, GroupId, HubDep, TokenDep
 from sync.protocol import (
     EnrolRequest,
     InviteReply,
@@ -17,7 +17,7 @@ from sync.protocol import (
     TokenReply,
 )
 
-router = APIRouter()
+router = APIRouter(**V1)
 
 
 @router.post("/v1/join")

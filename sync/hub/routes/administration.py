@@ -5,10 +5,10 @@ Officers' pages (the groups, approved minutes to publish) belong beside this.
 
 from fastapi import APIRouter
 
-from sync.hub.routes import HubDep
+from sync.hub.routes import V1, HubDep
 from sync.protocol import PROTOCOL, HubInfo
 
-router = APIRouter()
+router = APIRouter(**V1)
 
 
 @router.get("/v1/hub")

@@ -8,10 +8,10 @@ from fastapi.responses import Response
 from app.codes import Code
 from sync.hub import service
 from sync.hub.errors import HubRefusal
-from sync.hub.routes import GroupId, HubDep, TokenDep
+from sync.hub.routes import V1, GroupId, HubDep, TokenDep
 from sync.protocol import MAX_PAGE, PullReply, PushReply, PushRequest
 
-router = APIRouter()
+router = APIRouter(**V1)
 
 
 @router.post("/v1/groups/{group_id}/ops", response_model_exclude_none=True)

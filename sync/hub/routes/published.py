@@ -13,7 +13,7 @@ from app.papers import render_html
 from sync.hub import pages, published
 from sync.hub.routes import HubDep
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages for people, not the laptops' API
 
 MAX_ID = 64  # longer than any group or meeting id: not found, without asking the database
 HEADERS = {
