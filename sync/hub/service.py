@@ -668,7 +668,7 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
         seen.add(op.id)
         parsed.append((i, op))
 
-    held = _held(conn, [op.id for _, op in parsed])
+    held = _held(conn, group_id, [op.id for _, op in parsed])
     fresh: list[tuple[int, Op]] = []
     clashes: set[int] = set()
     for i, op in parsed:
@@ -767,12 +767,15 @@ class _VoidKept:
             )
 
 
-def _held(conn: Connection, op_ids: list[str]) -> dict[str, tuple[int, str]]:
+def _held(conn: Connection, group_id: str, op_ids: list[str]) -> dict[str, tuple[int, str]]:
+    """(seq, hash) of the group's ops with these ids: an id is its group's, not the hub's."""
     held: dict[str, tuple[int, str]] = {}
     for start in range(0, len(op_ids), 500):
         chunk = op_ids[start : start + 500]
         rows = conn.execute(
-            select(t.ops.c.op_id, t.ops.c.seq, t.ops.c.hash).where(t.ops.c.op_id.in_(chunk))
+            select(t.ops.c.op_id, t.ops.c.seq, t.ops.c.hash).where(
+                t.ops.c.group_id == group_id, t.ops.c.op_id.in_(chunk)
+            )
         )
         held.update({r.op_id: (r.seq, r.hash) for r in rows})
     return held

@@ -64,7 +64,7 @@ ops = Table(
     Column("entity", String, nullable=False),
     Column("wire", Text, nullable=False),  # the op as JSON, exactly as pulled
     PrimaryKeyConstraint("group_id", "seq"),
-    UniqueConstraint("op_id"),
+    UniqueConstraint("group_id", "op_id", name="uq_hub_ops_group_op"),  # ids are per group
     UniqueConstraint("group_id", "device", "dev_seq", name="uq_hub_ops_chain"),
     Index("ix_hub_ops_entity", "group_id", "kind", "entity"),
 )
