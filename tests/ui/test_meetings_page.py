@@ -585,7 +585,8 @@ def test_papers_attach_open_and_come_off_an_item(
 ) -> None:
     opened: list[str] = []
     monkeypatch.setattr(
-        "ui.pages.meetings.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile())
+        "ui.meetings.record_work.QDesktopServices.openUrl",
+        lambda url: opened.append(url.toLocalFile()),
     )
     meeting = meetings.create_meeting(
         store=store, group_id=group, title="Parish council", starts_at="2099-03-12T19:30"

@@ -5,22 +5,22 @@ minutes to approve, and approved. The meeting's side has its header (when, where
 the summons date, and whether its minutes are approved and as approved), the agenda
 and attendance to work from, the whole record as it reads, and the selected item's
 minutes. Every read and write runs on a worker; the service's refusals (approved
-minutes cannot change) show in the page's notice.
+minutes cannot change) show in the page's notice. What it does with the record as a
+whole (summons, approval, signature, printing) and with papers is in
+``ui.meetings.record_work``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -39,9 +39,8 @@ from PySide6.QtWidgets import (
 
 from app.meeting_view import MeetingView
 from app.roles import CLERK, ROLE_RANK
-from app.services import meeting_papers, meetings, members
-from app.services.meetings import LoggedAction, MeetingSummary, Verification
-from ui.bundle_dialogs import documents_folder
+from app.services import meetings, members
+from app.services.meetings import LoggedAction, MeetingSummary
 from ui.context import AppContext
 from ui.meetings import tr
 from ui.meetings.action_log import ActionLog
@@ -56,12 +55,12 @@ from ui.meetings.dialogs import (
 )
 from ui.meetings.menu import MeetingActions
 from ui.meetings.minutes_editor import MinutesEditor
-from ui.meetings.record_dialogs import ApproveDialog, DeclareDialog, PrintDialog, SignDialog
+from ui.meetings.record_dialogs import DeclareDialog
+from ui.meetings.record_work import RecordWork
 from ui.meetings.words import (
     SECTIONS,
     UPCOMING,
     approval_line,
-    day,
     long_when,
     record_html,
     row_text,
@@ -89,7 +88,7 @@ def _listing(store: Any, group_id: str) -> Listing:
     return found, people, logged, members.my_role(store=store, group_id=group_id)
 
 
-class MeetingsPage(Page):
+class MeetingsPage(RecordWork, Page):
     title = "Meetings"
 
     def __init__(self, ctx: AppContext) -> None:
@@ -98,7 +97,6 @@ class MeetingsPage(Page):
         self.summaries: list[MeetingSummary] = []
         self.people: list[tuple[str, str]] = []
         self.role = "member"
-        self.opened_paper: Path | None = None  # the copy last opened (tests read it)
         self.view: MeetingView | None = None
         self.meeting_id: str | None = None
         self.item_id: str | None = None
@@ -643,50 +641,6 @@ class MeetingsPage(Page):
     def declare(self) -> None:
         self._item_form(lambda: DeclareDialog(self.people, self), meetings.declare)
 
-    def attach_paper(self) -> None:
-        if not (self._open() and self.item_id):
-            return
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, tr("Attach a paper"), str(documents_folder())
-        )
-        if chosen:
-            self.attach_file(Path(chosen))
-
-    def attach_file(self, path: Path) -> None:
-        """Put the file with the item on screen; read and written on a worker."""
-        store, item_id = self.ctx.store, self.item_id
-        if self._open() and item_id:
-            self._run(
-                lambda: meeting_papers.attach_paper_file(store=store, item_id=item_id, path=path),
-                done=self._done(tr("“{name}” is with the item now.").format(name=path.name)),
-            )
-
-    def _on_link(self, url: QUrl) -> None:
-        kind, paper_id = url.scheme(), url.path()
-        if kind == "paper":
-            self.open_paper(paper_id)
-        elif kind == "remove-paper" and self._open():
-            store = self.ctx.store
-            self._run(lambda: meeting_papers.remove_paper(store=store, paper_id=paper_id))
-
-    def open_paper(self, paper_id: str) -> None:
-        """Open a paper in the system's viewer, from a copy the worker writes out."""
-        store, folder = self.ctx.store, self.ctx.store.settings.data_dir / "opened-papers"
-
-        def copy_out() -> Path:
-            name, data = meeting_papers.paper_file(store=store, paper_id=paper_id)
-            target = folder / paper_id / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            return target
-
-        def opened(path: Path) -> None:
-            self.opened_paper = path
-            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-                self.notice.info(tr("Saved a copy of the paper at {file}.").format(file=path))
-
-        self.ctx.tasks.run(copy_out, done=opened, failed=self.notice.error, owner=self)
-
     def set_exempt(self, exempt: bool) -> None:
         store, item_id = self.ctx.store, self.item_id
         if self._open() and item_id:
@@ -720,100 +674,6 @@ class MeetingsPage(Page):
 
         box.finished.connect(answered)
         box.open()
-
-    def summon(self) -> None:
-        store, meeting_id = self.ctx.store, self.meeting_id
-        if self._open() and meeting_id:
-            self._run(
-                lambda: meetings.issue_summons(store=store, meeting_id=meeting_id),
-                done=self._done(
-                    tr(
-                        "The summons is issued today; the hub publishes the agenda"
-                        " at the next sync."
-                    )
-                ),
-            )
-
-    def circulate(self) -> None:
-        store, meeting_id = self.ctx.store, self.meeting_id
-        if self._open() and meeting_id:
-            self._run(
-                lambda: meetings.circulate(store=store, meeting_id=meeting_id),
-                done=self._done(tr("The draft minutes are circulated, every item numbered.")),
-            )
-
-    def approve(self) -> None:
-        earlier = self._earlier_drafts()
-        if self._open() and earlier:
-            self._open_dialog(ApproveDialog(earlier, self), self._approve)
-
-    def _approve(self, values: dict[str, Any]) -> None:
-        store, at = self.ctx.store, self.meeting_id
-        earlier = next(m for m in self.summaries if m.id == values["meeting_id"])
-        assert at is not None
-        words = tr("The minutes of {day} are approved; they can no longer change.").format(
-            day=day(earlier.starts_at)
-        )
-        self._run(
-            lambda: meetings.approve(store=store, meeting_id=earlier.id, at=at),
-            done=self._done(words),
-        )
-
-    def sign(self) -> None:
-        view = self.view
-        if view is not None and view.approval is not None and view.signature is None:
-            self._open_dialog(SignDialog(self.people, view.chair, self), self._sign)
-
-    def _sign(self, values: dict[str, Any]) -> None:
-        store, meeting_id = self.ctx.store, self.meeting_id
-        assert meeting_id is not None
-        self._run(lambda: meetings.sign(store=store, meeting_id=meeting_id, **values))
-
-    def verify(self) -> None:
-        store, meeting_id = self.ctx.store, self.meeting_id
-        if meeting_id is not None:
-            self.notice.hide()
-            self.ctx.tasks.run(
-                lambda: meetings.verify(store=store, meeting_id=meeting_id),
-                done=self._verified,
-                failed=self.notice.error,
-                owner=self,
-            )
-
-    def _verified(self, checked: Verification) -> None:
-        if checked.unchanged:
-            self.notice.info(
-                tr("The approved minutes are unchanged since approval; the signature checks.")
-            )
-        else:
-            self.notice.error(
-                tr("These minutes are not as they were approved: {problems}").format(
-                    problems=" ".join(checked.problems)
-                )
-            )
-
-    def print_papers(self) -> None:
-        view = self.view
-        if view is not None:
-            self._open_dialog(PrintDialog(view.title, view.starts_at, self), self._print)
-
-    def _print(self, values: dict[str, Any]) -> None:
-        store, meeting_id = self.ctx.store, self.meeting_id
-        assert meeting_id is not None
-        path = Path(values["path"])
-        self.notice.info(tr("Making {file}…").format(file=path.name))
-        self.ctx.tasks.run(
-            lambda: meetings.export_paper(
-                store=store,
-                meeting_id=meeting_id,
-                paper=values["paper"],
-                path=path,
-                include_exempt=values["include_exempt"],
-            ),
-            done=self._done(tr("Saved {file}.").format(file=str(path))),
-            failed=self.notice.error,
-            owner=self,
-        )
 
     def set_action_status(self, action_id: str, status: str) -> None:
         store = self.ctx.store
