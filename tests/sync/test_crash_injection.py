@@ -17,7 +17,6 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -32,11 +31,10 @@ from sync import hubs
 from sync.bundle import export_bundle, import_bundle
 from sync.engine import sync_group
 from tests.hubs import create_group, make_invite, pull_all, sqlite_hub
+from tests.moot_cli import ENV, REPO, moot_command
 
 MakeStore = Callable[[str], Store]
 POINTS = int(os.environ.get("MOOT_CRASH_POINTS", "25"))
-REPO = Path(__file__).resolve().parents[2]
-ENV = {k: v for k, v in os.environ.items() if k != "MOOT_DATA_DIR"} | {"MOOT_KEYRING": "0"}
 
 
 def _busy_group(store: Store, group: str, rnd: random.Random, n: int) -> None:
@@ -56,7 +54,7 @@ def _busy_group(store: Store, group: str, rnd: random.Random, n: int) -> None:
 
 def _moot(data_dir: Path, *args: object) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "ui.main", "--data-dir", str(data_dir), *map(str, args)],
+        moot_command(data_dir, *args),
         cwd=REPO,
         env=ENV,
         stdin=subprocess.DEVNULL,

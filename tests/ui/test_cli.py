@@ -11,10 +11,7 @@ import dataclasses
 import gzip
 import hashlib
 import json
-import os
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,62 +23,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from app.services import discussions, groups, polls
 from app.store import open_store
 from sync.bundle import export_bundle, import_bundle
-from tests.support import snapshot as profile_snapshot
+from tests.moot_cli import REPO, Laptop, profile_state
 from ui.cli import build_parser
-
-REPO = Path(__file__).resolve().parents[2]
-ENV = {k: v for k, v in os.environ.items() if k != "MOOT_DATA_DIR"} | {"MOOT_KEYRING": "0"}
-
-
-@dataclass
-class Laptop:
-    """One profile, driven only through the ``moot`` command."""
-
-    data_dir: Path
-
-    def call(self, *args: object) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "ui.main", "--data-dir", str(self.data_dir), *map(str, args)],
-            cwd=REPO,
-            env=ENV,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=120,
-            check=False,
-        )
-
-    def ok(self, *args: object) -> str:
-        proc = self.call(*args)
-        assert proc.returncode == 0, f"moot {args} failed: {proc.stderr}"
-        assert proc.stderr == ""
-        return proc.stdout
-
-    def json(self, *args: object) -> Any:
-        return json.loads(self.ok(*args, "--json"))
-
-    def refused(self, *args: object) -> str:
-        """Run a command that must fail; return its one line of explanation."""
-        proc = self.call(*args)
-        assert proc.returncode != 0, f"moot {args} should have failed: {proc.stdout}"
-        assert proc.stdout == ""
-        lines = proc.stderr.splitlines()
-        assert len(lines) == 1, f"expected one line on stderr, got: {proc.stderr!r}"
-        assert lines[0].startswith("moot: ")
-        return lines[0]
-
-    def dump(self, group_id: str) -> str:
-        return self.ok("dump", group_id)
-
-
-def snapshot(data_dir: Path) -> dict[str, Any]:
-    """Everything a refused command must leave alone (read in-process: fewer processes)."""
-    store = open_store(data_dir, use_keyring=False)
-    try:
-        return profile_snapshot(store)
-    finally:
-        store.close()
-
 
 # --- bundle surgery ------------------------------------------------------------------
 
@@ -244,7 +187,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
 def test_snapshot_reads_what_the_cli_prints(world: World) -> None:
     # The refusal checks below compare in-process snapshots; they hold the CLI's own
     # dump and group list.
-    state = snapshot(world.a.data_dir)
+    state = profile_state(world.a.data_dir)
     assert world.a.dump(world.group) == state["dumps"][world.group] + "\n"
     listed = world.a.json("group", "list")
     assert listed == [dataclasses.asdict(g) for g in state["groups"]]
@@ -348,10 +291,10 @@ BAD_IMPORTS = {
 def test_bad_bundle_is_refused_and_changes_nothing(world: World, tmp_path: Path, case: str) -> None:
     make, expected = BAD_IMPORTS[case]
     path = make(world, tmp_path)
-    before = snapshot(world.b.data_dir)
+    before = profile_state(world.b.data_dir)
     line = world.b.refused("bundle", "import", path)
     assert all(words in line for words in expected), line
-    assert snapshot(world.b.data_dir) == before
+    assert profile_state(world.b.data_dir) == before
 
 
 BAD_COMMANDS: dict[str, tuple[list[str], str]] = {
@@ -379,10 +322,10 @@ def test_bad_command_is_refused_and_changes_nothing(world: World, case: str) -> 
         "nowhere": str(world.bundle.parent / "no-such-stick" / "a.moot"),
     }
     args = [arg.format(**ids) for arg in template]
-    before = snapshot(world.a.data_dir)
+    before = profile_state(world.a.data_dir)
     line = world.a.refused(*args)
     assert expected in line
-    assert snapshot(world.a.data_dir) == before
+    assert profile_state(world.a.data_dir) == before
 
 
 def test_a_bundle_without_the_groups_start_is_kept_and_said_so(tmp_path: Path) -> None:

@@ -6,12 +6,10 @@ Each case is run as a script would run it, and the profile is checked unchanged.
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import socket
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,10 +20,7 @@ from app.codes import Code
 from app.services import discussions, groups
 from app.store import open_store
 from tests.hubs import free_port
-from tests.support import snapshot as profile_snapshot
-
-REPO = Path(__file__).resolve().parents[2]
-ENV = {k: v for k, v in os.environ.items() if k != "MOOT_DATA_DIR"} | {"MOOT_KEYRING": "0"}
+from tests.moot_cli import ENV, REPO, moot_command, profile_state, run_moot
 
 
 @dataclass(frozen=True)
@@ -35,16 +30,7 @@ class Profile:
 
     def refused(self, *args: str) -> tuple[dict[str, Any], str]:
         """The JSON object on stderr, and what came on stdout (a sync's outcome, say)."""
-        done = subprocess.run(
-            [sys.executable, "-m", "ui.main", "--data-dir", str(self.data_dir), *args, "--json"],
-            cwd=REPO,
-            env=ENV,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=120,
-            check=False,
-        )
+        done = run_moot(self.data_dir, *args, "--json")
         assert done.returncode == 1, done
         assert len(done.stderr.splitlines()) == 1, done.stderr
         answer: dict[str, Any] = json.loads(done.stderr)
@@ -53,11 +39,7 @@ class Profile:
         return answer, done.stdout
 
     def state(self) -> dict[str, Any]:
-        store = open_store(self.data_dir, use_keyring=False)
-        try:
-            return profile_snapshot(store)
-        finally:
-            store.close()
+        return profile_state(self.data_dir)
 
 
 @pytest.fixture(scope="module")
@@ -124,9 +106,8 @@ def test_ctrl_c_stops_a_command_with_its_code_and_changes_nothing(profile: Profi
         silent.listen()
         url = f"http://127.0.0.1:{silent.getsockname()[1]}"
         before = profile.state()
-        args = ["--data-dir", str(profile.data_dir), "join", url, "abcdefgh12", "--json"]
         moot = subprocess.Popen(
-            [sys.executable, "-m", "ui.main", *args],
+            moot_command(profile.data_dir, "join", url, "abcdefgh12", "--json"),
             cwd=REPO,
             env=ENV,
             stdout=subprocess.PIPE,

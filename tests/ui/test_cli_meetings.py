@@ -10,57 +10,21 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from app.store import open_store
-from tests.support import snapshot
-
-REPO = Path(__file__).resolve().parents[2]
-ENV = {k: v for k, v in os.environ.items() if k != "MOOT_DATA_DIR"} | {"MOOT_KEYRING": "0"}
+from tests.moot_cli import Laptop
 
 
-@dataclass
-class Clerk:
-    data_dir: Path
-
-    def call(self, *args: object) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "ui.main", "--data-dir", str(self.data_dir), *map(str, args)],
-            cwd=REPO,
-            env=ENV,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=120,
-            check=False,
-        )
-
-    def json(self, *args: object) -> Any:
-        done = self.call(*args, "--json")
-        assert done.returncode == 0, f"moot {args} failed: {done.stderr}"
-        return json.loads(done.stdout) if done.stdout.strip() else None
-
+class Clerk(Laptop):
     def refused(self, *args: object) -> str:
+        """The one line a refused command says, having changed nothing."""
         before = self.state()
-        done = self.call(*args)
-        assert done.returncode != 0, f"moot {args} should have been refused: {done.stdout}"
-        lines = done.stderr.splitlines()
-        assert len(lines) == 1, done.stderr
-        assert lines[0].startswith("moot: ")
+        line = super().refused(*args)
         assert self.state() == before
-        return lines[0]
-
-    def state(self) -> dict[str, Any]:
-        store = open_store(self.data_dir, use_keyring=False)
-        try:
-            return snapshot(store)
-        finally:
-            store.close()
+        return line
 
 
 @dataclass

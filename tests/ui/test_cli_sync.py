@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,22 +13,7 @@ from app.store import Store
 from sync import hubs
 from sync.engine import sync_group
 from tests.hubs import create_group, make_invite, sqlite_hub
-
-REPO = Path(__file__).resolve().parents[2]
-ENV = {k: v for k, v in os.environ.items() if k != "MOOT_DATA_DIR"} | {"MOOT_KEYRING": "0"}
-
-
-def moot(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ui.main", "--data-dir", str(data_dir), *args],
-        cwd=REPO,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
+from tests.moot_cli import run_moot
 
 
 def test_moot_sync_says_how_each_group_went_and_fails_if_one_did(
@@ -50,7 +32,7 @@ def test_moot_sync_says_how_each_group_went_and_fails_if_one_did(
         bob.close()
         data_dir = bob.settings.data_dir
 
-        plain = moot(data_dir, "sync")
+        plain = run_moot(data_dir, "sync")
         assert plain.returncode == 1
         lines = sorted(plain.stdout.splitlines())  # groups come in the order of their ids
         assert len(lines) == 2
@@ -59,7 +41,7 @@ def test_moot_sync_says_how_each_group_went_and_fails_if_one_did(
         assert plain.stderr.startswith("moot: Allotments: ")
         assert len(plain.stderr.splitlines()) == 1
 
-        as_json = moot(data_dir, "sync", "--json")
+        as_json = run_moot(data_dir, "sync", "--json")
         assert as_json.returncode == 1
         answer = json.loads(as_json.stdout)
         by_name = {g["group_name"]: g for g in answer["groups"]}
@@ -68,7 +50,7 @@ def test_moot_sync_says_how_each_group_went_and_fails_if_one_did(
         assert by_name["Bowls Club"]["synced"] is True
         assert by_name["Bowls Club"]["error"] is None
 
-        only = moot(data_dir, "sync", second, "--json")
+        only = run_moot(data_dir, "sync", second, "--json")
         assert only.returncode == 0, only.stderr
         assert [g["group_name"] for g in json.loads(only.stdout)["groups"]] == ["Bowls Club"]
         assert "failed" in (data_dir / LOG_FILE).read_text()  # the failure is in the log
