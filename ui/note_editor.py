@@ -10,12 +10,12 @@ next, on top of the text just sent, before anything is patched in.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QHideEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QHideEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.services import notes
 from app.services.notes import NoteBody, OpenNote, SavedBody
+from ui.autosave import autosave
 from ui.context import AppContext
 from ui.notice import Notice
 from ui.text_patch import patch_editor
@@ -63,13 +63,7 @@ class NoteEditor(QWidget):
         self.body.document().setDocumentMargin(14)
         self.body.textChanged.connect(self._on_typed)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(self.SAVE_DELAY_MS)
-        self._timer.timeout.connect(self.sync)
-        save_now = QShortcut(QKeySequence.StandardKey.Save, self)
-        save_now.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        save_now.activated.connect(self.flush)
+        self._timer = autosave(self, self.SAVE_DELAY_MS, self.sync, self.flush)
 
         top = QHBoxLayout()
         top.addWidget(self.title_edit, 1)

@@ -7,11 +7,11 @@ words that arrive are patched in while there is no unsaved typing here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.services import meetings
+from ui.autosave import autosave
 from ui.context import AppContext
 from ui.meetings import tr
 from ui.notice import Notice
@@ -39,13 +39,7 @@ class MinutesEditor(QWidget):
         self.body.setTabChangesFocus(True)
         self.body.textChanged.connect(self._on_typed)
         self.label.setBuddy(self.body)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(self.SAVE_DELAY_MS)
-        self._timer.timeout.connect(self.save)
-        save_now = QShortcut(QKeySequence.StandardKey.Save, self)
-        save_now.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        save_now.activated.connect(self.flush)
+        self._timer = autosave(self, self.SAVE_DELAY_MS, self.save, self.flush)
 
         top = QHBoxLayout()
         top.addWidget(self.label, 1)
