@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.identity import DeviceIdentity
-from app.ids import uuid7
+from app.ids import authored_id
 from app.ops import Op, sign_op
 
 
@@ -40,7 +40,7 @@ class Feed:
         self.seq += 1
         op = sign_op(
             self.identity.key,
-            op_id=op_id or uuid7(),
+            op_id=op_id or authored_id(self.device),
             group=self.group,
             device=self.device,
             seq=self.seq,

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from app.canonical import canonical_bytes, canonical_json
 from app.codes import Code
 from app.errors import InvalidOp
+from app.ids import claims_author, is_authored_by
 
 FORMAT = 1
 _HEX_DIGITS = re.compile("[0-9a-f]*").fullmatch
@@ -243,6 +244,10 @@ def op_from_wire(data: Any) -> Op:
         raise InvalidOp("op sequence number or clock stamp out of range")
     if (data["seq"] == 1) != (prev is None):
         raise InvalidOp("op sequence number and previous-op link disagree")
+    op_id = data["id"]
+    # A group's founding op takes the group's id, which its merge rule binds to the founder.
+    if claims_author(op_id) and op_id != data["group"] and not is_authored_by(op_id, device):
+        raise InvalidOp(f"op {op_id} has an id its author's device did not make")
     text = (
         None if payload is None else _signed_payload_text(data["id"], payload, data["payload_hash"])
     )

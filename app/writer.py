@@ -16,7 +16,7 @@ from typing import Any
 
 from app.apply import ingest
 from app.errors import NotAllowed
-from app.ids import uuid7
+from app.ids import authored_id
 from app.ops import Op, sign_op
 from app.registry import REGISTRY
 from app.roles import NOT_MEMBER
@@ -50,7 +50,7 @@ class Writer:
             op_id = entity  # an entity takes the id of the op that makes it
         op = sign_op(
             self.store.identity.key,
-            op_id=op_id or uuid7(),
+            op_id=op_id or authored_id(device),
             group=group,
             device=device,
             seq=seq,

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from app.errors import NotAllowed, NotFound
-from app.ids import uuid7
+from app.ids import authored_id
 from app.services.common import clean_body, clean_title, group_of, require_group
 from app.services.members import role_in
 from app.store import Store
@@ -67,7 +67,7 @@ def start_discussion(
     """Open a discussion with its first post; returns (discussion id, post id)."""
     title = clean_title(title, "title")
     body = clean_body(body, "first post")
-    discussion_id, post_id = uuid7(), uuid7()
+    discussion_id, post_id = authored_id(store.device_id), authored_id(store.device_id)
     with writing(store) as w:
         category_id = _category_id(w.db, group_id, category)
         w.emit(
@@ -83,7 +83,7 @@ def start_discussion(
 
 def reply(*, store: Store, discussion_id: str, body: str, reply_to: str | None = None) -> str:
     body = clean_body(body, "reply")
-    post_id = uuid7()
+    post_id = authored_id(store.device_id)
     fields: dict[str, object] = {"discussion_id": discussion_id, "body": body}
     if reply_to is not None:
         fields["reply_to"] = reply_to

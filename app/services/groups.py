@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from app.errors import NotFound
-from app.ids import new_group_id, uuid7
+from app.ids import authored_id, new_group_id
 from app.services.common import clean_title, get_meta, require_group, set_meta
 from app.store import Store
 from app.writer import writing
@@ -83,7 +83,11 @@ def create_group(
         w.emit(group_id, "group", group_id, "create", fields, op_id=group_id)
         for position, category in enumerate(DEFAULT_CATEGORIES):
             w.emit(
-                group_id, "category", uuid7(), "create", {"name": category, "position": position}
+                group_id,
+                "category",
+                authored_id(store.device_id),
+                "create",
+                {"name": category, "position": position},
             )
     return group_id
 
@@ -98,7 +102,7 @@ def update_group(*, store: Store, group_id: str, **fields: str) -> None:
 
 
 def add_category(*, store: Store, group_id: str, name: str) -> str:
-    category_id = uuid7()
+    category_id = authored_id(store.device_id)
     name = clean_title(name, "category name")
     # Counted in the writing transaction: two categories added at once get two places.
     with writing(store) as w:

@@ -15,7 +15,7 @@ from typing import Any
 
 from app.codes import Code
 from app.errors import InvalidInput, NotFound
-from app.ids import uuid7
+from app.ids import authored_id
 from app.kinds.meetings import MAX_PAPER, MAX_PAPER_NAME, file_name
 from app.papers.words import file_size
 from app.services.meetings import item_row, open_for_record
@@ -52,7 +52,7 @@ def attach_paper(
     }
     if media_type:
         fields["media_type"] = media_type[:100]
-    paper_id = uuid7()
+    paper_id = authored_id(store.device_id)
     with writing(store) as w:
         item = item_row(w.db, item_id)
         open_for_record(w.db, item["meeting_id"])

@@ -18,7 +18,7 @@ from typing import Any
 from app.apply import row_to_op
 from app.canonical import canonical_json
 from app.errors import InvalidInput, NotAllowed, NotFound
-from app.ids import uuid7
+from app.ids import authored_id
 from app.kinds.meetings import STANDARD_ITEMS, record_hash
 from app.meeting_view import (
     ACTION_STATES,
@@ -205,7 +205,7 @@ def create_meeting(
         fields["body"] = body.strip()[:100]
     if members_draft:
         fields["members_draft"] = True
-    meeting_id = uuid7()
+    meeting_id = authored_id(store.device_id)
     with writing(store) as w:
         require_group(w.db, group_id)
         if chair:
@@ -335,7 +335,7 @@ def _emit_item(
     exempt_reason: str = "",
     standard: str | None = None,
 ) -> str:
-    item_id = uuid7()
+    item_id = authored_id(w.store.device_id)
     fields: dict[str, Any] = {"meeting_id": meeting_id, "title": title, "position": position}
     if exempt:
         fields["exempt"] = True
@@ -381,7 +381,7 @@ def declare(
     _one_of(kind, INTERESTS, "kind of interest")
     if not nature.strip():
         raise InvalidInput("Say what the interest is.")
-    declaration_id = uuid7()
+    declaration_id = authored_id(store.device_id)
     with writing(store) as w:
         item = item_row(w.db, item_id)
         open_for_record(w.db, item["meeting_id"])
@@ -506,7 +506,7 @@ def resolve(
         raise InvalidInput("Give the vote: --for, --against and --abstain, or --unanimous.")
     if corrects is not None:
         parse_minute_number(corrects)
-    resolution_id = uuid7()
+    resolution_id = authored_id(store.device_id)
     with writing(store) as w:
         item = item_row(w.db, item_id)
         open_for_record(w.db, item["meeting_id"])
@@ -547,7 +547,7 @@ def add_action(
 ) -> str:
     if not text.strip():
         raise InvalidInput("Say what is to be done.")
-    action_id = uuid7()
+    action_id = authored_id(store.device_id)
     with writing(store) as w:
         item = item_row(w.db, item_id)
         open_for_record(w.db, item["meeting_id"])
@@ -629,7 +629,7 @@ def approve(*, store: Store, meeting_id: str, at: str) -> str:
         ).fetchone()
         if target is None:
             raise InvalidInput(f"{later['title']!r} has no agenda item to approve minutes at.")
-        resolution_id = uuid7()
+        resolution_id = authored_id(store.device_id)
         words = approval_words(meeting["starts_at"])
         w.emit(
             later["group_id"],

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from app.clock import DAY_MS, wall_ms
 from app.errors import InvalidInput, NotFound
-from app.ids import uuid7
+from app.ids import authored_id
 from app.invite_proof import invite_key, prove
 from app.kinds.members import CONSENTS
 from app.ops import is_hex
@@ -164,7 +164,7 @@ def invite_with(w: Writer, *, group_id: str, role: str = "member", days: int = 3
     if not 1 <= days <= 365:
         raise InvalidInput("An invitation lasts between 1 and 365 days.")
     token = secrets.token_urlsafe(24)
-    invite_id = uuid7()
+    invite_id = authored_id(w.store.device_id)
     fields = {
         "role": _check_role(role),
         "invite_key": invite_key(token),

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from app.errors import InvalidInput, NotFound
-from app.ids import uuid7
+from app.ids import authored_id
 from app.payload import MAX_TEXT
 from app.services.common import clean_title, group_of, require_group
 from app.store import Store
@@ -27,7 +27,7 @@ class NoteView:
 def create_note(*, store: Store, group_id: str, title: str, body: str = "") -> str:
     title = clean_title(title, "note title")
     _check_length(body)
-    note_id = uuid7()
+    note_id = authored_id(store.device_id)
     with writing(store) as w:
         require_group(w.db, group_id)
         w.emit(

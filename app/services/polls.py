@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.errors import InvalidInput, NotFound
-from app.ids import uuid7
+from app.ids import authored_id
 from app.payload import MAX_OPTIONS
 from app.services.common import clean_title, group_of
 from app.store import Store
@@ -43,7 +43,7 @@ def create_poll(
         raise InvalidInput(f"A poll needs between 2 and {MAX_OPTIONS} options.")
     if len({o.casefold() for o in cleaned}) != len(cleaned):
         raise InvalidInput("Each poll option must be different.")
-    poll_id = uuid7()
+    poll_id = authored_id(store.device_id)
     fields = {
         "discussion_id": discussion_id,
         "question": question,

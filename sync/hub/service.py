@@ -26,7 +26,7 @@ from app.clock import DAY_MS, check_not_future, pack, wall_ms
 from app.codes import Code, Refusal, refusal_code
 from app.errors import ClockError, InvalidOp
 from app.identity import DeviceIdentity
-from app.ids import new_group_id, uuid7
+from app.ids import authored_id, new_group_id
 from app.ops import Known, Op, is_hex, op_from_wire, sign_op, verify_runs
 from app.registry import REGISTRY
 from app.roles import ROLE_RANK, ROLES
@@ -218,7 +218,7 @@ def _write_as_hub(
         op_id = entity
     op = sign_op(
         hub.key,
-        op_id=op_id or uuid7(),
+        op_id=op_id or authored_id(hub.device_id),
         group=group_id,
         device=hub.device_id,
         seq=last[0] + 1 if last else 1,
@@ -291,7 +291,7 @@ def create_group(conn: Connection, *, name: str, hub: DeviceIdentity) -> str:
             hub,
             group_id,
             "category",
-            uuid7(),
+            authored_id(hub.device_id),
             "create",
             {"name": category, "position": position},
         )
