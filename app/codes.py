@@ -42,6 +42,7 @@ class Code(StrEnum):
     TOO_LARGE = "too_large"  # a request larger than the hub takes; a paper over its limit
     PROTOCOL_MISMATCH = "protocol_mismatch"  # laptop and hub speak different versions
     HUB_BUSY = "hub_busy"  # try again shortly
+    RATE_LIMITED = "rate_limited"  # too many requests from one laptop or address at once
     HUB_FAILED = "hub_failed"  # the hub had a problem, or answered nonsense
     HUB_UNREACHABLE = "hub_unreachable"  # offline, a wrong address, or the hub is down
     TIMEOUT = "timeout"  # the hub did not answer in time

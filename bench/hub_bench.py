@@ -1290,7 +1290,9 @@ def on_sqlite(run: Run) -> None:
     migrate_db(db_url)
     logs = [root / "hub-sqlite.log"]
     # Laptops reach this hub through the counting relay, at the relay's address.
-    base = run.stack.enter_context(running_hub(db_url, log_path=logs[0], knows_its_address=False))
+    base = run.stack.enter_context(
+        running_hub(db_url, log_path=logs[0], knows_its_address=False, rate_limits=False)
+    )
 
     token = register_group(base, db_url, run.laptop, gid)
     wire = log_wire(run.laptop, gid)
@@ -1347,7 +1349,10 @@ def on_postgres(run: Run, admin_url: str) -> None:
     pg_url = run.stack.enter_context(postgres_database(admin_url))
     migrate_db(pg_url)
     logs = [run.root / "hub-pg-1.log", run.root / "hub-pg-2.log"]
-    bases = [run.stack.enter_context(running_hub(pg_url, log_path=log)) for log in logs]
+    bases = [
+        run.stack.enter_context(running_hub(pg_url, log_path=log, rate_limits=False))
+        for log in logs
+    ]
     token = register_group(bases[0], pg_url, run.laptop, gid)
     wire = log_wire(run.laptop, gid)
     upload = push_history(bases[0], token, gid, wire, "PostgreSQL hub, over HTTP")

@@ -61,6 +61,9 @@ def make_session(retries: int = 4, backoff: float = 0.3) -> requests.Session:
         status_forcelist=(502, 503, 504),
         allowed_methods=None,
         raise_on_status=False,
+        # A 429 is said at once and the next sync tries again: waiting as a hub's
+        # Retry-After asks would hold up a sync nobody can cancel, for as long as it asks.
+        respect_retry_after_header=False,
     )
     adapter = HTTPAdapter(max_retries=retry)
     session.mount("http://", adapter)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from app.apply import ingest, read_log
@@ -62,3 +62,13 @@ def snapshot(store: Store) -> dict[str, Any]:
         "log": log,
         "outbox": outbox,
     }
+
+
+RecordProperty = Callable[[str, object], None]
+
+
+def record_figures(record: RecordProperty, **figures: object) -> None:
+    """What a reliability test found (its count and unit, lost, twice, …), for
+    ``bench.reliability`` to print from pytest's JUnit XML."""
+    for name, value in figures.items():
+        record(name, value)

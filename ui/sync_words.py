@@ -134,6 +134,11 @@ def _describe(code: Code, detail: str, host: str, *, kept: bool) -> str:
             return not_connected_line()
         case Code.HUB_BUSY:
             return tr("{host} is busy. Sync again in a few minutes.").format(host=host)
+        case Code.RATE_LIMITED:
+            return tr(
+                "{host} is taking too many requests from this laptop or its network just now. "
+                "Moot syncs again in a few minutes."
+            ).format(host=host)
         case Code.HUB_FAILED:
             return tr("The hub had a problem: {detail} Try again later.").format(
                 detail=_sentence(detail)

@@ -23,6 +23,7 @@ from sync.hub.body import Guard
 from sync.hub.db import make_engine
 from sync.hub.errors import HubRefusal
 from sync.hub.keys import load_hub_identity
+from sync.hub.limits import RateLimited
 from sync.hub.routes import Hub, access, administration, log, published
 from sync.hub.settings import HubSettings
 from sync.protocol import PROTOCOL, ErrorBody
@@ -64,6 +65,8 @@ def create_app(settings: HubSettings) -> FastAPI:
     app.add_middleware(
         Guard, max_body_bytes=settings.max_body_bytes, methods=lambda scope: _methods(app, scope)
     )
+    if settings.limits is not None:  # outermost: a flood is answered before anything is read
+        app.add_middleware(RateLimited, limits=settings.limits)
 
     @app.exception_handler(HubRefusal)
     async def _refused(_request: Request, exc: HubRefusal) -> JSONResponse:

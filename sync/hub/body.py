@@ -23,6 +23,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 _HEADER = PROTOCOL_HEADER.lower().encode()
 _OPEN_PATHS = ("/v1/openapi.json",)
 _METHODS = ("GET", "HEAD", "POST")  # those the API's routes take
+MAX_BUFFERED_BYTES = 256 * 1024 * 1024
 
 
 class TooLarge(Exception):
@@ -38,7 +39,13 @@ def gunzip_capped(data: bytes, limit: int) -> bytes:
 
 
 async def reply(
-    send: Send, status: int, code: Code, detail: str, *, allow: str | None = None
+    send: Send,
+    status: int,
+    code: Code,
+    detail: str,
+    *,
+    allow: str | None = None,
+    retry_after: int | None = None,
 ) -> None:
     body = ErrorBody(error=code, detail=detail).model_dump_json().encode()
     headers = [
@@ -47,6 +54,8 @@ async def reply(
     ]
     if allow is not None:
         headers.append((b"allow", allow.encode()))
+    if retry_after is not None:
+        headers.append((b"retry-after", str(retry_after).encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
@@ -60,6 +69,9 @@ class Guard:
         self.app = app
         self.max = max_body_bytes
         self.methods = methods  # those the routes at a request's path take
+        # Bodies being read, all requests together: the hub's memory for them is bounded.
+        self.max_buffered = MAX_BUFFERED_BYTES
+        self.buffered = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -79,18 +91,29 @@ class Guard:
             if version != str(PROTOCOL):
                 await reply(send, 426, Code.PROTOCOL_MISMATCH, _version_advice(version))
                 return
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max:  # refused before it is read
+            await reply(send, 413, Code.TOO_LARGE, self._too_large())
+            return
         chunks: list[bytes] = []
         size = 0
         more = True
-        while more:
-            message = await receive()
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max:
-                await reply(send, 413, Code.TOO_LARGE, self._too_large())
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
+        try:
+            while more:
+                message = await receive()
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > self.max:
+                    await reply(send, 413, Code.TOO_LARGE, self._too_large())
+                    return
+                if self.buffered + len(chunk) > self.max_buffered:
+                    await reply(send, 503, Code.HUB_BUSY, "The hub is busy; try again shortly.")
+                    return
+                self.buffered += len(chunk)
+                chunks.append(chunk)
+                more = message.get("more_body", False)
+        finally:
+            self.buffered -= sum(map(len, chunks))
         body = b"".join(chunks)
         if headers.get(b"content-encoding", b"").lower() == b"gzip":
             try:

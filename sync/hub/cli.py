@@ -16,6 +16,7 @@ from sync.hub import service
 from sync.hub.db import make_engine, migrate
 from sync.hub.errors import HubRefusal
 from sync.hub.keys import load_hub_identity, move_key_out
+from sync.hub.limits import Limits
 from sync.hub.settings import (
     DEFAULT_PORT,
     HubSettings,
@@ -41,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         key_file=Path(args.key) if args.key else default_key_file(db_url),
         name=getattr(args, "name", None) or "Council hub",
         public_urls=addresses,
+        limits=None if getattr(args, "no_rate_limits", False) else Limits(),
     )
     try:
         result = args.run(settings, args)
@@ -169,6 +171,11 @@ def _parser() -> argparse.ArgumentParser:
         help="an address laptops reach this hub at, such as https://hub.example.gov.uk "
         "(repeat for several; default: $MOOT_HUB_PUBLIC_URL). Laptops' proofs made for "
         "any other address are refused, so another server cannot pass them on to this one",
+    )
+    serve.add_argument(
+        "--no-rate-limits",
+        action="store_true",
+        help="answer every request however many come (for a load test on a private network)",
     )
     serve.set_defaults(run=_serve)
 

@@ -161,11 +161,13 @@ def running_hub(
     log_path: Path | None = None,
     startup_timeout: float = STARTUP_TIMEOUT,
     knows_its_address: bool = True,
+    rate_limits: bool = True,
 ) -> Iterator[str]:
     """Run ``moot-hub serve`` on a free loopback port; yields its base URL.
 
     It is told that URL is its public address, so it refuses proofs made for any
     other, unless ``knows_its_address`` is false (laptops reach it through a relay).
+    Without ``rate_limits`` it answers every request, however many come at once.
 
     The hub migrates its database as it starts. Its output (warnings, tracebacks) goes
     to ``log_path`` if given, else to a temporary file, and is shown if it fails to
@@ -177,6 +179,8 @@ def running_hub(
         else:
             log = stack.enter_context(open(log_path, "w+", encoding="utf-8"))
         extra = ["--name", name] if name else []
+        if not rate_limits:
+            extra.append("--no-rate-limits")
         for _attempt in range(5):  # another process may take the port before the hub binds
             log.seek(0)
             log.truncate()
@@ -207,8 +211,8 @@ def running_hub(
 
 
 @contextmanager
-def sqlite_hub(folder: Path) -> Iterator[tuple[str, str]]:
+def sqlite_hub(folder: Path, *, rate_limits: bool = True) -> Iterator[tuple[str, str]]:
     """A hub serving a new SQLite database in ``folder``: (base URL, database URL)."""
     db = sqlite_url(folder)
-    with running_hub(db) as url:
+    with running_hub(db, rate_limits=rate_limits) as url:
         yield url, db

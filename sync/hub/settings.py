@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
 from sqlalchemy.engine import make_url
 
+from sync.hub.limits import Limits
 from sync.proofs import hub_address
 
 DEFAULT_PORT = 8470
@@ -57,3 +58,5 @@ class HubSettings:
     max_body_bytes: int = 8 * 1024 * 1024  # per request, after decompression
     max_push_ops: int = 2_000  # per push request
     page_size: int = 5_000  # ops per pull page, at most
+    # None: no rate limits (for a load test on a private network).
+    limits: Limits | None = field(default_factory=Limits)

@@ -223,7 +223,8 @@ def test_the_envelope_is_the_reference_json_for_every_field_an_op_may_hold(
 def test_authored_ids_rise_never_repeat_and_prove_only_their_maker() -> None:
     ann, bob = DeviceIdentity.generate().device_id, DeviceIdentity.generate().device_id
     made = [authored_id(ann) for _ in range(20_000)]  # several to a millisecond
-    assert made == sorted(made) and len(set(made)) == len(made)
+    assert made == sorted(made)
+    assert len(set(made)) == len(made)
     assert all(is_authored_by(op_id, ann) for op_id in made)
     assert not any(is_authored_by(op_id, bob) for op_id in made[:500])
 

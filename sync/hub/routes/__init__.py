@@ -72,6 +72,7 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
     415: _refusal("A body in an encoding the hub does not read"),
     422: _refusal("A request that does not have the shape this route takes"),
     426: _refusal("Another protocol version than the hub's"),
+    429: _refusal("Too many requests from this address or token; wait as Retry-After says"),
     503: _refusal("The hub is busy; try again shortly"),
 }
 V1: dict[str, Any] = {"dependencies": [Depends(_protocol)], "responses": REFUSALS}
