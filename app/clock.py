@@ -44,6 +44,10 @@ class HybridClock:
     def last(self) -> int:
         return self._last
 
+    def wall_ms(self) -> int:
+        """The wall clock this clock reads: what "now" is on this computer."""
+        return self._now_ms()
+
     def now(self) -> int:
         with self._lock:
             self._last = max(pack(self._now_ms()), self._last + 1)

@@ -202,7 +202,8 @@ def import_bundle(*, store: Store, path: Path, progress: Progress | None = None)
         with store.write() as db:
             progress.check()
             progress.report(0, len(bundle.ops), APPLYING)
-            result: IngestResult = ingest(db, bundle.ops, sealer=store.sealer)
+            now = store.clock.wall_ms()  # the clock that stamps this laptop's changes
+            result: IngestResult = ingest(db, bundle.ops, sealer=store.sealer, now_ms=now)
             store.clock.observe(result.max_hlc)  # before a redemption is stamped
             queue(db, result.new_ids)  # for the hub, once this laptop reaches one
             if (

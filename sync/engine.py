@@ -53,6 +53,9 @@ class SyncResult:
     pulled: int = 0
     rejected: int = 0
     rejections: list[Rejection] | None = None
+    # Changes the hub refused for now, kept in the outbox for a later sync (a clock
+    # ahead of the hub's, say): the person may have something to put right.
+    held: list[Rejection] | None = None
     requests: int = 0
     bytes_sent: int = 0
     bytes_received: int = 0
@@ -125,6 +128,8 @@ def _push(
                 done.append(op.id)
             elif one.retry:
                 skipped.add(op.id)  # stays in the outbox for a later sync
+                why = Rejection(op.id, code_of(one.code, Code.REFUSED), one.reason or "")
+                result.held = [*(result.held or []), why]
             else:
                 dropped.append(op.id)
                 why = Rejection(op.id, code_of(one.code, Code.REFUSED), one.reason or "")
@@ -241,7 +246,9 @@ def _pull_pages(
             with store.write() as db:
                 # Stopped while waiting for the write lock: the page is not applied.
                 progress.check()
-                applied = ingest(db, page.ops, sealer=store.sealer)
+                # Judged "too far ahead" by the clock that stamps this laptop's changes.
+                now = store.clock.wall_ms()
+                applied = ingest(db, page.ops, sealer=store.sealer, now_ms=now)
                 hub_links.advance_cursor(db, group_id, seqs[-1])
                 committing.set()
         except ClockError as exc:

@@ -18,7 +18,7 @@ from sync.engine import SENDING
 from sync.hubs import GroupStatus
 from ui.context import AppContext
 from ui.i18n import tr
-from ui.sync_words import describe_failure, describe_rejections
+from ui.sync_words import describe_failure, describe_sync_result
 from ui.tasks import Newest, TaskHandle
 
 REFRESH_DELAY_MS = 300  # writes come in bursts; read the standing once they settle
@@ -31,7 +31,7 @@ class ShownOutcome:
     group_id: str
     group_name: str = ""
     failure: str | None = None  # plain words
-    warning: str | None = None  # changes the hub turned away
+    warning: str | None = None  # changes the hub turned away, or holds back for the clock
     pulled: int = 0
     pushed: int = 0
 
@@ -62,7 +62,7 @@ def sync_linked(store: Store, progress: Progress, only: str | None = None) -> Sy
             shown.append(ShownOutcome(outcome.group_id, outcome.group_name, failure=failure))
             continue
         result = outcome.result
-        warning = describe_rejections(result.rejections) if result.rejections else None
+        warning = describe_sync_result(result)
         shown.append(
             ShownOutcome(
                 outcome.group_id, outcome.group_name, None, warning, result.pulled, result.pushed

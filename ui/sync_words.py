@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from app.codes import Code
 from app.errors import MootError
 from app.hub_links import Failure
-from sync.engine import Rejection
+from sync.engine import Rejection, SyncResult
 from sync.hubs import GroupStatus
 from ui.i18n import tr
 from ui.when import DAY_MS, HOUR_MS, MINUTE_MS
@@ -174,6 +174,25 @@ def _sentence(text: str) -> str:
         return ""
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def describe_sync_result(result: SyncResult) -> str | None:
+    """What a sync that went through leaves to say: changes the hub would not take.
+
+    Changes held back because this laptop's clock is ahead of the hub's are said first:
+    they stay on this laptop, and only the person can put the clock right.
+    """
+    ahead = [held for held in result.held or () if held.code == Code.CLOCK_AHEAD]
+    if ahead:
+        kept = (
+            tr("1 change waits on this laptop until the hub's clock catches up with it.")
+            if len(ahead) == 1
+            else tr(
+                "{n} changes wait on this laptop until the hub's clock catches up with them."
+            ).format(n=len(ahead))
+        )
+        return _clock_sentence(ahead[0].reason, ours_behind=False) + " " + kept
+    return describe_rejections(result.rejections) if result.rejections else None
 
 
 def describe_rejections(rejections: list[Rejection]) -> str:
