@@ -363,6 +363,12 @@ def cmd_sync(store: Store, a: argparse.Namespace) -> Any:
             line = f"{name}: sent {r.pushed} changes and received {r.pulled}."
             if r.rejected:
                 line += f" The hub turned away {r.rejected}."
+            ahead = [held for held in r.held or () if held.code == Code.CLOCK_AHEAD]
+            if ahead:  # only the person can put the clock right
+                line += (
+                    f" {len(ahead)} wait on this laptop: the hub refused its clock"
+                    f" ({ahead[0].reason}); set the date and time, then sync again."
+                )
             lines.append(line)
         else:
             rows.append(_sync_row(outcome, 0, 0, 0, outcome.error))

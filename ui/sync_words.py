@@ -182,17 +182,25 @@ def describe_sync_result(result: SyncResult) -> str | None:
     Changes held back because this laptop's clock is ahead of the hub's are said first:
     they stay on this laptop, and only the person can put the clock right.
     """
-    ahead = [held for held in result.held or () if held.code == Code.CLOCK_AHEAD]
-    if ahead:
-        kept = (
-            tr("1 change waits on this laptop until the hub's clock catches up with it.")
-            if len(ahead) == 1
-            else tr(
-                "{n} changes wait on this laptop until the hub's clock catches up with them."
-            ).format(n=len(ahead))
-        )
-        return _clock_sentence(ahead[0].reason, ours_behind=False) + " " + kept
+    held = describe_held_for_clock(result.held or [])
+    if held:
+        return held
     return describe_rejections(result.rejections) if result.rejections else None
+
+
+def describe_held_for_clock(held: list[Rejection]) -> str | None:
+    """Changes the hub holds back until its clock catches up with theirs, if any."""
+    ahead = [one for one in held if one.code == Code.CLOCK_AHEAD]
+    if not ahead:
+        return None
+    kept = (
+        tr("1 change waits on this laptop until the hub's clock catches up with it.")
+        if len(ahead) == 1
+        else tr(
+            "{n} changes wait on this laptop until the hub's clock catches up with them."
+        ).format(n=len(ahead))
+    )
+    return _clock_sentence(ahead[0].reason, ours_behind=False) + " " + kept
 
 
 def describe_rejections(rejections: list[Rejection]) -> str:
