@@ -10,11 +10,15 @@ log holds each op once, numbered 1..head with no gap.
 
 Deterministic: the proxy's faults and the laptops' work come from fixed seeds, and the
 laptops sync one at a time, so each run meets the same faults in the same order.
+
+``MOOT_FAULT_OPS`` sets about how many changes the laptops write in all (300 here; the
+soak: ``MOOT_FAULT_OPS=10000``), in a round for every 50 of them (20 at least).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import sqlite3
 from collections import Counter
@@ -34,7 +38,7 @@ from sync.engine import Rejection, sync_group
 from sync.errors import HubFailed, HubTimeout, HubUnreachable, SyncError
 from tests.faulty_proxy import ACTIONS, FaultyProxy
 from tests.hubs import create_group, make_invite, sqlite_hub
-from tests.support import ops_of
+from tests.support import RecordProperty, ops_of, record_figures
 
 MakeStore = Callable[[str], Store]
 
@@ -42,7 +46,8 @@ PROXY_SEED = 20_240_611
 WORK_SEED = 7
 # Per request; what is left (about half) passes untouched.
 RATES = {"drop": 0.08, "delay": 0.12, "cut": 0.08, "bad_gateway": 0.08, "lost_answer": 0.12}
-ROUNDS = 20
+OPS = int(os.environ.get("MOOT_FAULT_OPS", "300"))
+ROUNDS = max(20, OPS // 50)
 FAULTY_PASSES = 30  # at the end: syncs of every laptop with the faults still on
 CLEAN_PASSES = 3  # then, if need be, with the proxy passing everything
 TIMEOUT = (2.0, 3.0)  # connect, read: longer than the proxy's longest delay
@@ -101,12 +106,16 @@ class Tally:
     rejected: list[Rejection] = field(default_factory=list)
 
 
-def _work(store: Store, name: str, group: str, rnd: random.Random, n: int, out: Written) -> None:
-    """A few changes on one laptop: discussions, replies, note lines, all uniquely worded."""
-    for k in range(rnd.randint(1, 3)):
+def _work(
+    store: Store, name: str, group: str, rnd: random.Random, n: int, most: int, out: Written
+) -> int:
+    """Up to ``most`` changes on one laptop: discussions, replies, note lines, all uniquely
+    worded; how many."""
+    known = [d.id for d in discussions.list_discussions(store=store, group_id=group)]
+    known_notes = [x.id for x in notes.list_notes(store=store, group_id=group)]
+    changes = rnd.randint(1, most)
+    for k in range(changes):
         tag = f"{name}-{n}-{k}"
-        known = [d.id for d in discussions.list_discussions(store=store, group_id=group)]
-        known_notes = [x.id for x in notes.list_notes(store=store, group_id=group)]
         roll = rnd.random()
         if not known or roll < 0.15:
             body = f"Opening words {tag}"
@@ -115,9 +124,11 @@ def _work(store: Store, name: str, group: str, rnd: random.Random, n: int, out: 
             )
             out.discussions.add(disc)
             out.posts[post] = body
+            known.append(disc)
         elif not known_notes or roll < 0.25:
             note = notes.create_note(store=store, group_id=group, title=f"Note {tag}")
             out.note_lines[note] = []
+            known_notes.append(note)
         elif roll < 0.65:
             body = f"Reply {tag}"
             out.posts[
@@ -127,6 +138,7 @@ def _work(store: Store, name: str, group: str, rnd: random.Random, n: int, out: 
             note, line = rnd.choice(known_notes), f"Line {tag}"
             notes.append_to_note(store=store, note_id=note, line=line)
             out.note_lines.setdefault(note, []).append(line)
+    return changes
 
 
 def _link(store: Store, group: str) -> hub_links.HubLink:
@@ -167,7 +179,7 @@ def _settled(store: Store, group: str, head: int) -> bool:
 
 
 def test_laptops_lose_nothing_through_a_faulty_network(
-    hub: tuple[Hub, str], make_store: MakeStore
+    hub: tuple[Hub, str], make_store: MakeStore, record_property: RecordProperty
 ) -> None:
     hub_, db = hub
     group = create_group(db, "Faulty Lane Allotments")
@@ -191,11 +203,14 @@ def test_laptops_lose_nothing_through_a_faulty_network(
 
         rnd = random.Random(WORK_SEED)
         written, tally = Written(), Tally()
+        # On average (most + 1) / 2 changes per laptop and round, OPS in all.
+        most = max(1, round(2 * OPS / (ROUNDS * len(names)) - 1))
+        changes = 0
         for n in range(ROUNDS):
             order = list(names)
             rnd.shuffle(order)
             for name in order:
-                _work(laptops[name], name, group, rnd, n, written)
+                changes += _work(laptops[name], name, group, rnd, n, most, written)
                 _sync(laptops[name], group, proxy.url, tally, rnd)
 
         for passes, faulty in ((FAULTY_PASSES, True), (CLEAN_PASSES, False)):
@@ -233,11 +248,31 @@ def test_laptops_lose_nothing_through_a_faulty_network(
     # Nothing anyone wrote is lost or doubled.
     state = json.loads(dumps["late"])
     post_ids = Counter(p["id"] for p in state["posts"])
+    texts = {x["id"]: x["text"] for x in state["notes"]}
+    held_lines = {note: Counter(texts.get(note, "").splitlines()) for note in written.note_lines}
+    lost = len(set(written.posts) - set(post_ids)) + sum(
+        sum((Counter(lines) - held_lines[note]).values())
+        for note, lines in written.note_lines.items()
+    )
+    twice = sum(c - 1 for c in post_ids.values()) + sum(
+        sum((held_lines[note] - Counter(lines)).values())
+        for note, lines in written.note_lines.items()
+    )
+    record_figures(
+        record_property,
+        count=hub_.head(group),
+        unit="ops",
+        lost=lost,
+        twice=twice,
+        syncs=final_syncs,
+        failed_syncs=len(tally.failed),
+        faults=sum(v for k, v in faults.items() if k != "pass"),
+        changes=changes,
+    )
     assert [i for i, c in post_ids.items() if c > 1] == []
     assert set(post_ids) == set(written.posts), "posts lost or invented"
     assert {p["id"]: p["body"] for p in state["posts"]} == written.posts
     assert {d["id"] for d in state["discussions"]} == written.discussions
-    texts = {x["id"]: x["text"] for x in state["notes"]}
     assert set(texts) == set(written.note_lines)
     for note, lines in written.note_lines.items():
         assert Counter(texts[note].splitlines()) == Counter(lines), (
