@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from app.clock import check_not_future, wall_ms
 from app.errors import InvalidOp
 from app.ops import Known, Op, verify_runs
-from app.personal import Sealer
+from app.personal import Sealer, note_erasure
 from app.registry import REGISTRY
 from app.timeline import Timeline
 
@@ -233,6 +233,8 @@ def erase_personal_payloads(db: sqlite3.Connection, groups: set[str]) -> None:
     The erasure's stamp is kept on the member row (``clocks.erased``), so contact ops
     older than it are blanked whenever they arrive, before or after the erasure.
     """
+    if groups:
+        note_erasure(db)
     for group in groups:
         db.execute(
             "UPDATE ops SET payload = NULL WHERE group_id = ? AND kind = 'member'"

@@ -9,6 +9,7 @@ key, which lives in the key store beside the device key, not in the database.
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,23 @@ from app import keystore
 from app.registry import REGISTRY
 
 SEALED = "sealed:"
+
+
+class ProfileConnection(sqlite3.Connection):
+    """A profile's SQLite connection, which notes when its transaction erased personal data.
+
+    Erasing blanks rows in place, but SQLite's write-ahead log keeps the pages as they
+    were, sealed under a key that may sit beside it (where there is no keyring); the
+    store clears those copies once such a transaction commits (``app.store``).
+    """
+
+    erased = False
+
+
+def note_erasure(db: sqlite3.Connection) -> None:
+    """Have the store clear the log file's old copies once this transaction commits."""
+    if isinstance(db, ProfileConnection):
+        db.erased = True
 
 
 class Sealer:

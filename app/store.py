@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from app import migrate
 from app.clock import HybridClock
 from app.identity import DeviceIdentity, load_or_create
-from app.personal import Sealer
+from app.personal import ProfileConnection, Sealer
 from app.settings import ProfileSettings, default_data_dir, keyring_wanted
 
 
@@ -60,8 +60,11 @@ class Store:
             conn.execution_options(moot_write=write)
             with conn.begin():
                 db = conn.connection.driver_connection
-                assert isinstance(db, sqlite3.Connection)
+                assert isinstance(db, ProfileConnection)
+                db.erased = False
                 yield db
+            if db.erased:
+                _forget_erased(db)
 
     def subscribe(self, listener: Callable[[set[str]], None]) -> None:
         """Call ``listener`` with the ids of the groups each committed write changed."""
@@ -86,8 +89,20 @@ def open_store(data_dir: Path | None = None, *, use_keyring: bool | None = None)
     )
 
 
+def _forget_erased(db: ProfileConnection) -> None:
+    """Clear the write-ahead log of the pages an erasure just rewrote.
+
+    Its old frames keep them, sealed under the profile's key, which sits beside the
+    file where there is no keyring: a lost laptop would give them up. A truncating
+    checkpoint writes the new pages home (freed space zeroed: ``secure_delete``) and
+    empties the log. If a reader holds it back, the profile's closing does it.
+    """
+    db.erased = False
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def _make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(f"sqlite:///{path}", connect_args={"factory": ProfileConnection})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -97,6 +112,9 @@ def _make_engine(path: Path) -> Engine:
         dbapi_conn.execute("PRAGMA journal_mode=WAL")
         dbapi_conn.execute("PRAGMA synchronous=NORMAL")
         dbapi_conn.execute("PRAGMA foreign_keys=ON")
+        # Deleted and overwritten content is zeroed, so erased contact details do not
+        # linger in free space; not every SQLite build does this by default.
+        dbapi_conn.execute("PRAGMA secure_delete=ON")
         dbapi_conn.execute("PRAGMA busy_timeout=10000")
         dbapi_conn.execute("PRAGMA cache_size=-32768")  # 32 MiB: big imports stay in memory
 

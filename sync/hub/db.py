@@ -8,6 +8,13 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+_ERASED = "moot_erased"  # in a connection's info: its transaction blanked contact details
+
+
+def note_erasure(conn: Connection) -> None:
+    """Have a SQLite hub clear its log file's old copies once this transaction ends."""
+    if conn.dialect.name == "sqlite":
+        conn.info[_ERASED] = True
 
 
 def make_engine(url: str) -> Engine:
@@ -33,6 +40,18 @@ def make_engine(url: str) -> Engine:
         dbapi_conn.execute("PRAGMA journal_mode=WAL")
         dbapi_conn.execute("PRAGMA synchronous=NORMAL")
         dbapi_conn.execute("PRAGMA busy_timeout=30000")
+        # Deleted and overwritten content is zeroed, so erased contact details do not
+        # linger in free space; not every SQLite build does this by default.
+        dbapi_conn.execute("PRAGMA secure_delete=ON")
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_conn: Any, record: Any) -> None:
+        # The write-ahead log keeps the pages an erasure rewrote, details and all, until
+        # SQLite happens to write over them; once the transaction has ended, a truncating
+        # checkpoint writes the new pages home and empties the log. Kept back by a
+        # reader, it is done at the next erasure, or as the last connection closes.
+        if record.info.pop(_ERASED, False) and dbapi_conn is not None:
+            dbapi_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

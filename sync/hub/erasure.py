@@ -11,6 +11,7 @@ import json
 from sqlalchemy import Connection, and_, or_, select, update
 
 from sync.hub import tables as t
+from sync.hub.db import note_erasure
 
 
 def erase_contact_payloads(conn: Connection, group_id: str, members: set[str]) -> None:
@@ -49,3 +50,4 @@ def erase_contact_payloads(conn: Connection, group_id: str, members: set[str]) -
                 conn.execute(
                     update(t.ops).where(ops.group_id == group_id, ops.seq == seq).values(wire=blank)
                 )
+                note_erasure(conn)
