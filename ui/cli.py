@@ -658,5 +658,8 @@ def build_parser() -> argparse.ArgumentParser:
     from ui.cli_meetings import add_meeting_commands
 
     add_meeting_commands(sub, add, arg, group)
+    from ui.cli_organiser import add_organiser_commands
+
+    add_organiser_commands(sub, add, arg)
     add(sub, "dump", cmd_dump, "print a group's state as canonical JSON", arg("group_id"))
     return parser

@@ -78,6 +78,19 @@ def file_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+def span(seconds: float) -> str:
+    """A wait in the largest two units that say it: "40 min", "3 h 20 min", "2 days 4 h"."""
+    minutes = max(round(seconds / 60), 0)
+    if minutes < 60:
+        return "under a minute" if seconds < 30 else f"{max(minutes, 1)} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    unit = "day" if days == 1 else "days"
+    return f"{days} {unit} {hours} h" if hours else f"{days} {unit}"
+
+
 def names(people: list[str]) -> str:
     """ "Ann, Bob and Cat"."""
     if len(people) <= 1:

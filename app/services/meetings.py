@@ -44,7 +44,7 @@ from app.minute_numbers import council_year, format_minute_number, parse_minute_
 from app.ops import is_hex, verify_signature
 from app.roles import CLERK, ROLE_RANK
 from app.services.common import clean_title, group_of, require_group
-from app.services.members import role_in
+from app.services.members import names_in, role_in
 from app.store import Store
 from app.summons import summons_by
 from app.text_crdt import edit_update, render
@@ -705,7 +705,7 @@ def read_for_sign_in(*, store: Store, meeting_id: str) -> MeetingView:
         view = meeting_in(db, meeting_id)
         if view.attendees:
             return view
-        names = _names(db, view.group_id)
+        names = names_in(db, view.group_id)
         current = [
             r[0]
             for r in db.execute(
@@ -737,7 +737,7 @@ def export_paper(
 
 def meeting_in(db: sqlite3.Connection, meeting_id: str) -> MeetingView:
     m = _meeting_row(db, meeting_id)
-    names = _names(db, m["group_id"])
+    names = names_in(db, m["group_id"])
     (group_name,) = db.execute("SELECT name FROM groups WHERE id = ?", (m["group_id"],)).fetchone()
     today = date.today().isoformat()
     approval = signature = None
@@ -819,15 +819,6 @@ def _stage(m: sqlite3.Row) -> str:
 
 def _summons_by(starts_at: str) -> str:
     return summons_by(date.fromisoformat(starts_at[:10])).isoformat()
-
-
-def _names(db: sqlite3.Connection, group_id: str) -> dict[str, str]:
-    return {
-        r[0]: r[1] or f"member {r[0][:8]}"
-        for r in db.execute(
-            "SELECT device, display_name FROM members WHERE group_id = ?", (group_id,)
-        )
-    }
 
 
 def _attendees(
@@ -979,19 +970,22 @@ def _carried_actions(
 
 def action_log(*, store: Store, group_id: str) -> list[LoggedAction]:
     """Every action of the group's meetings: open ones first, the oldest due first."""
-    today = date.today().isoformat()
     with store.read() as db:
         require_group(db, group_id)
-        names = _names(db, group_id)
-        where = {
-            r[0]: (r[1], r[2], r[3])
-            for r in db.execute(
-                "SELECT i.id, e.id, e.title, i.title FROM meeting_items i JOIN meetings e"
-                " ON e.id = i.meeting_id WHERE e.group_id = ?",
-                (group_id,),
-            )
-        }
-        actions = _actions(db, "group_id = ?", (group_id,), names, today)
+        return action_log_in(db, group_id, date.today().isoformat())
+
+
+def action_log_in(db: sqlite3.Connection, group_id: str, today: str) -> list[LoggedAction]:
+    names = names_in(db, group_id)
+    where = {
+        r[0]: (r[1], r[2], r[3])
+        for r in db.execute(
+            "SELECT i.id, e.id, e.title, i.title FROM meeting_items i JOIN meetings e"
+            " ON e.id = i.meeting_id WHERE e.group_id = ?",
+            (group_id,),
+        )
+    }
+    actions = _actions(db, "group_id = ?", (group_id,), names, today)
     logged = [LoggedAction(a, *where[a.item_id]) for a in actions if a.item_id in where]
     return sorted(logged, key=lambda x: (x.action.status != "open", x.action.due or "9999"))
 

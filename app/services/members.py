@@ -142,6 +142,17 @@ def my_role(*, store: Store, group_id: str) -> str:
         return role_in(db, group_id, store.device_id)
 
 
+def names_in(db: sqlite3.Connection, group_id: str) -> dict[str, str]:
+    """Each member's name by device, removed members too (their posts stay theirs); a
+    member who has given no name is "member" and the start of their device key."""
+    return {
+        r[0]: r[1] or f"member {r[0][:8]}"
+        for r in db.execute(
+            "SELECT device, display_name FROM members WHERE group_id = ?", (group_id,)
+        )
+    }
+
+
 def role_in(db: sqlite3.Connection, group_id: str, device: str) -> str:
     """A device's role in a group now; 'removed' where it has none."""
     row = db.execute(
