@@ -241,7 +241,7 @@ def _answer(response: requests.Response) -> dict[str, Any]:
         refused = ErrorBody.model_validate(payload)
     except ValidationError:
         refused = None
-    message = refused.detail if refused else f"The hub answered {status}."
+    message = refused.detail if refused else _older_words(payload) or f"The hub answered {status}."
     error_type: type[SyncError] = (
         AuthRefused
         if status == 401
@@ -257,3 +257,10 @@ def _answer(response: requests.Response) -> dict[str, Any]:
     if error_type is HubFailed and code in (None, Code.HUB_FAILED):
         message = f"The hub had a problem ({status}); try again later."
     raise error_type(message, code=code)
+
+
+def _older_words(payload: Any) -> str | None:
+    """A hub of protocol 1 refused with words alone, ``{"detail": WORDS}``: still the
+    person's best guide (a hub too old for this laptop says to ask the council)."""
+    detail = payload.get("detail") if isinstance(payload, dict) else None
+    return detail.strip() if isinstance(detail, str) and detail.strip() else None
