@@ -161,6 +161,9 @@ def demo_steps(ids: DemoIds) -> list[tuple[str, Step]]:
         first = next(r for r, i in enumerate(page.view.items) if i.id not in standard)
         page.agenda.setCurrentRow(first)
 
+    def overview(w: Any) -> None:
+        w.navigate("overview")
+
     def search(w: Any) -> None:
         from PySide6.QtTest import QTest
 
@@ -176,6 +179,7 @@ def demo_steps(ids: DemoIds) -> list[tuple[str, Step]]:
         ("notes", note),
         ("members", members),
         ("meetings", meetings),
+        ("overview", overview),
         ("search", search),
     ]
 

@@ -64,3 +64,14 @@ def test_a_small_meetings_benchmark_runs_and_reports() -> None:
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr
     assert "open the meeting" in run.stdout
     assert "minutes to PDF" in run.stdout
+
+
+def test_a_small_overview_benchmark_runs_and_reports() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.overview_bench", "--ops", "600", "--devices", "4",
+         "--runs", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr
+    assert "open the Overview place (read and drawn), median" in run.stdout
+    assert "overview/raw" in run.stdout

@@ -20,6 +20,7 @@ GO_PLACES = (
     ("members", "&Members"),
     ("meetings", "M&eetings"),
     ("deleted", "Recently &deleted"),
+    ("overview", "&Overview"),
 )
 
 

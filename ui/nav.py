@@ -17,6 +17,7 @@ PLACES = (
     ("notes", None, "Notes"),
     ("members", None, "Members"),
     ("meetings", None, "Meetings"),
+    ("overview", None, "Overview"),
     ("deleted", None, "Recently deleted"),
 )
 

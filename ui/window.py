@@ -45,6 +45,7 @@ from ui.pages.discussions import DiscussionsPage
 from ui.pages.meetings import MeetingsPage
 from ui.pages.members import MembersPage
 from ui.pages.notes import NotesPage
+from ui.pages.overview import OverviewPage
 from ui.pages.welcome import WelcomePage
 from ui.preferences import Preferences
 from ui.search_box import SearchBox
@@ -63,6 +64,7 @@ PAGE_OF = {
     "notes": "notes",
     "meetings": "meetings",
     "members": "members",
+    "overview": "overview",
 }
 STARTUP_SYNC_MS = 2_000  # sync soon after opening, once the window is drawn
 
@@ -89,11 +91,13 @@ class MainWindow(QMainWindow):
         self.sync = SyncController(ctx, minutes=self.prefs.sync_minutes)
         self.commands = Actions(self)
         self._build_side()
+        self.overview = OverviewPage(ctx)
         self.pages: dict[str, Page] = {
             "discussions": DiscussionsPage(ctx),
             "notes": NotesPage(ctx),
             "meetings": MeetingsPage(ctx),
             "members": MembersPage(ctx),
+            "overview": self.overview,
         }
         self.stack = QStackedWidget()
         for page in self.pages.values():
@@ -112,6 +116,7 @@ class MainWindow(QMainWindow):
 
         self.search = SearchBox(ctx)
         self.search.open_requested.connect(self.open_item)
+        self.overview.open_wanted.connect(self.open_item)
         self._build_toolbar()
         menus = self.commands.build_menus(self)
         self.file_menu, self.go_menu, self.group_menu = menus["file"], menus["go"], menus["group"]
@@ -471,8 +476,13 @@ class MainWindow(QMainWindow):
         page.show_target(place if target is None else f"{place}:{target}")
 
     def open_item(self, kind: str, item_id: str, discussion_id: str = "") -> None:
-        """Open a discussion, post or note in place (from search, say)."""
-        if kind == "note":
+        """Open a discussion, post, note, member or meeting in place (from search, say)."""
+        if kind in ("member", "meeting"):
+            place = f"{kind}s"
+            self.nav.select(place, emit=False)
+            self.stack.setCurrentWidget(self.pages[place])
+            self.pages[place].show_target(f"{kind}:{item_id}")
+        elif kind == "note":
             self.nav.select("notes", emit=False)
             self.stack.setCurrentWidget(self.pages["notes"])
             self.pages["notes"].show_target(f"note:{item_id}")

@@ -127,26 +127,21 @@ def overview_in(db: sqlite3.Connection, group_id: str, now_ms: int) -> Overview:
             (group_id, _REMOVED),
         )
     }
-    last_active = {
-        r[0]: physical_ms(r[1])
-        for r in db.execute(
-            "SELECT device, MAX(hlc) FROM ops WHERE group_id = ? GROUP BY device", (group_id,)
-        )
-        if r[0] in members
-    }
-    posters = {
-        r[0]
-        for r in db.execute("SELECT DISTINCT created_by FROM posts WHERE group_id = ?", (group_id,))
-    }
+    last_active = _last_active(db, group_id, members)
+    newcomers = [
+        device
+        for device, joined in members.items()
+        if now_ms - NEW_FOR_MS <= joined <= now_ms - NEW_AFTER_MS
+    ]
 
     def person(device: str, since_ms: int) -> Person:
         return Person(device, names.get(device, ""), since_ms)
 
     new_silent = sorted(
         (
-            person(device, joined)
-            for device, joined in members.items()
-            if now_ms - NEW_FOR_MS <= joined <= now_ms - NEW_AFTER_MS and device not in posters
+            person(device, members[device])
+            for device in newcomers
+            if not _has_posted(db, group_id, device)
         ),
         key=lambda p: (p.since_ms, p.id),
     )
@@ -181,6 +176,35 @@ def overview_in(db: sqlite3.Connection, group_id: str, now_ms: int) -> Overview:
 
 
 _REMOVED = next(role for role, rank in ROLE_RANK.items() if rank == 0)
+
+
+def _last_active(db: sqlite3.Connection, group_id: str, members: Iterable[str]) -> dict[str, int]:
+    """When each member last did anything, where they ever did.
+
+    A device stamps its ops in the order it numbers them, so its newest op is its
+    last in its chain: one index seek a member, however long the history.
+    """
+    last = {}
+    for device in members:
+        row = db.execute(
+            "SELECT hlc FROM ops WHERE group_id = ? AND device = ? ORDER BY seq DESC LIMIT 1",
+            (group_id, device),
+        ).fetchone()
+        if row is not None:
+            last[device] = physical_ms(row[0])
+    return last
+
+
+def _has_posted(db: sqlite3.Connection, group_id: str, device: str) -> bool:
+    """Whether the member ever wrote a post (a reply, or a discussion's first post)."""
+    return (
+        db.execute(
+            "SELECT 1 FROM ops WHERE group_id = ? AND device = ? AND kind = 'post'"
+            " AND action = 'create' LIMIT 1",
+            (group_id, device),
+        ).fetchone()
+        is not None
+    )
 
 
 def _unanswered(
@@ -264,25 +288,32 @@ def _first_replies(db: sqlite3.Connection, group_id: str, now_ms: int) -> tuple[
 def _pulse(
     db: sqlite3.Connection, group_id: str, first_week: datetime
 ) -> tuple[tuple[WeekCount, ...], float | None]:
-    """Posts a week for the pulse's weeks, and the off-topic room's share of them."""
-    start_ms = int(first_week.timestamp() * 1000)
+    """Posts a week for the pulse's weeks, and the off-topic room's share of them.
+
+    The weeks start at local midnight on Mondays (a clock change makes one an hour
+    shorter or longer), so each post is put in its week by SQLite against the weeks'
+    bounds, not by dividing by seven days.
+    """
+    starts = [first_week + timedelta(weeks=i) for i in range(PULSE_WEEKS + 1)]
+    bounds = [pack(int(start.timestamp() * 1000)) for start in starts]
+    week_of = " ".join(f"WHEN created_hlc < {b} THEN {i}" for i, b in enumerate(bounds[1:]))
     counts = [0] * PULSE_WEEKS
     off_topic = 0
-    for created, category in db.execute(
-        "SELECT p.created_hlc, COALESCE(c.name, '') FROM posts p"
-        " JOIN discussions d ON d.id = p.discussion_id"
-        " LEFT JOIN categories c ON c.id = d.category_id"
-        " WHERE p.group_id = ? AND p.deleted = 0 AND d.deleted = 0 AND p.created_hlc >= ?",
-        (group_id, pack(start_ms)),
+    for week, posts, off in db.execute(
+        f"SELECT CASE {week_of} END AS week, COUNT(*), SUM(discussion_id IN ("
+        "   SELECT d.id FROM discussions d JOIN categories c ON c.id = d.category_id"
+        "   WHERE d.group_id = ?1 AND lower(c.name) = ?4))"
+        " FROM posts WHERE group_id = ?1 AND deleted = 0 AND created_hlc >= ?2"
+        " AND created_hlc < ?3 AND discussion_id NOT IN ("
+        "   SELECT id FROM discussions WHERE group_id = ?1 AND deleted = 1)"
+        " GROUP BY week",
+        (group_id, bounds[0], bounds[-1], OFF_TOPIC),
     ):
-        week = _weeks_between(first_week, physical_ms(created))
-        if 0 <= week < PULSE_WEEKS:
-            counts[week] += 1
-            off_topic += category.casefold() == OFF_TOPIC
+        counts[week] = posts
+        off_topic += off
     total = sum(counts)
     weeks = tuple(
-        WeekCount((first_week + timedelta(weeks=i)).date().isoformat(), n)
-        for i, n in enumerate(counts)
+        WeekCount(start.date().isoformat(), n) for start, n in zip(starts, counts, strict=False)
     )
     return weeks, (off_topic / total if total else None)
 
@@ -311,7 +342,3 @@ def _week_start(now_ms: int, weeks_back: int) -> datetime:
     today = _local_date(now_ms)
     monday = today - timedelta(days=today.weekday(), weeks=weeks_back)
     return datetime(monday.year, monday.month, monday.day)
-
-
-def _weeks_between(first_week: datetime, ms: int) -> int:
-    return (_local_date(ms) - first_week.date()).days // 7

@@ -128,7 +128,12 @@ class MembersPage(Page):
     # --- loading ---------------------------------------------------------------------
 
     def show_target(self, target: str | None) -> None:
-        """The page shows the whole group whatever the target; it keeps its selection."""
+        """The page shows the whole group; ``member:DEVICE`` shows that member's card,
+        any other target keeps the selection."""
+        if target and target.startswith("member:"):
+            self._selected = target.removeprefix("member:")
+            if self.roster is not None:
+                self._select(self._selected)
 
     def _on_group(self, _group_id: str) -> None:
         self._selected = self.ctx.store.device_id
