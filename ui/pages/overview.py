@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -76,6 +75,7 @@ class NamedList(QWidget):
         self.empty = QLabel(none)
         self.empty.setObjectName("muted")
         self.items = QListWidget()
+        self.items.setObjectName("namedList")
         self.items.setAccessibleName(title)
         self.items.setAccessibleDescription(explained)
         self.items.setToolTip(explained)
@@ -112,68 +112,80 @@ class NamedList(QWidget):
         self.chosen.emit(kind, target)
 
 
-class PostsChart(QChartView):
-    """Posts a week for the last six months, this week on the right."""
+class PostsChart(QWidget):
+    """Posts a week for the last six months as bars, this week on the right.
+
+    Drawn here rather than with QtCharts: in the PySide6 this is built on, every call
+    that changes a chart drops a reference to Python's ``None``, so a window left
+    open for days of refreshes would in the end crash.
+    """
 
     def __init__(self) -> None:
         super().__init__()
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setMinimumHeight(200)
+        self.counts: list[int] = []
+        self.labels: list[str] = []
+        self.setMinimumHeight(180)
         self.setAccessibleName(self.tr("Posts a week, the last six months"))
-        chart = QChart()
-        chart.legend().hide()
-        chart.setBackgroundVisible(False)
-        chart.setMargins(QMargins(0, 0, 0, 0))
-        self.setChart(chart)
-        self.setStyleSheet("background: transparent")
 
     def show_weeks(self, weeks: tuple[overview.WeekCount, ...]) -> None:
-        chart = self.chart()
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
-        text = self.palette().color(QPalette.ColorRole.WindowText)
-        accent = self.palette().color(QPalette.ColorRole.Highlight)
-        bars = QBarSet(self.tr("Posts"))
-        bars.setColor(accent)
-        bars.setBorderColor(accent)
-        bars.append([float(w.posts) for w in weeks])
-        series = QBarSeries()
-        series.setBarWidth(0.7)
-        series.append(bars)
-        chart.addSeries(series)
-        x = QBarCategoryAxis()
-        x.append(_week_labels(weeks))
-        x.setGridLineVisible(False)
-        y = QValueAxis()
-        y.setRange(0, max([w.posts for w in weeks] + [4]))
-        y.setLabelFormat("%d")
-        y.setTickCount(5)
-        y.setGridLineColor(QColor(text.red(), text.green(), text.blue(), 40))
-        for axis in (x, y):
-            axis.setLabelsColor(text)
-            axis.setLinePenColor(QColor(text.red(), text.green(), text.blue(), 80))
-        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(x)
-        series.attachAxis(y)
-        total = sum(w.posts for w in weeks)
+        self.counts = [w.posts for w in weeks]
+        self.labels = _week_labels(weeks)
         self.setAccessibleDescription(
             self.tr("{n} posts in {weeks} weeks; {last} this week.").format(
-                n=total, weeks=len(weeks), last=weeks[-1].posts if weeks else 0
+                n=sum(self.counts), weeks=len(self.counts), last=self.counts[-1] if weeks else 0
             )
         )
+        self.update()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        if not self.counts:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        accent = self.palette().color(QPalette.ColorRole.Highlight)
+        metrics = QFontMetrics(self.font())
+        top = max(max(self.counts), 1)
+        left = metrics.horizontalAdvance(str(top)) + 8
+        bottom = self.height() - metrics.height() - 6
+        area = QRectF(left, metrics.height() / 2, self.width() - left - 4, bottom - 4)
+        faint = QColor(text)
+        faint.setAlpha(60)
+        painter.setPen(QPen(faint, 1))
+        for value in (0, top):  # the baseline and the top, each with its number
+            y = area.bottom() - area.height() * value / top
+            painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
+            painter.setPen(text)
+            painter.drawText(
+                QRectF(0, y - metrics.height() / 2, left - 6, metrics.height()),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                str(value),
+            )
+            painter.setPen(QPen(faint, 1))
+        slot = area.width() / len(self.counts)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(accent)
+        for i, count in enumerate(self.counts):
+            height = area.height() * count / top
+            bar = QRectF(
+                area.left() + slot * (i + 0.15), area.bottom() - height, slot * 0.7, height
+            )
+            painter.drawRoundedRect(bar, 2, 2)
+        painter.setPen(text)
+        for i, label in enumerate(self.labels):
+            if label.strip():
+                painter.drawText(QPointF(area.left() + slot * i, self.height() - 4), label)
+        painter.end()
 
 
 def _week_labels(weeks: tuple[overview.WeekCount, ...]) -> list[str]:
-    """The month under the first week that starts in it; the axis needs each label to be
-    different, so the unlabelled weeks are blanks of different lengths."""
+    """The month under the first week that starts in it; blank under the others."""
     labels, seen = [], set()
     for i, week in enumerate(weeks):
         start = date.fromisoformat(week.week)
         month = (start.year, start.month)
         if month in seen or (i == 0 and start.day > 7):
-            labels.append(" " * (i + 1))
+            labels.append("")
         else:
             labels.append(MONTHS[start.month - 1])
         seen.add(month)
