@@ -63,11 +63,23 @@ def postgres_database(admin_url: str) -> Iterator[str]:
     try:
         yield url
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            # FORCE: a hub that was killed may leave a connection behind for a moment.
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        drop_database(admin_url, name)
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    """Drop a database made for one hub, even one a killed hub was still connected to."""
+    import psycopg
+    from psycopg import sql
+
+    drop = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        try:
+            # Plain first: it waits out an autovacuum worker busy there, which FORCE
+            # may not stop for a role that is not a superuser.
+            admin.execute(drop)
+        except psycopg.errors.ObjectInUse:
+            # A killed hub's connection, not yet noticed as gone.
+            admin.execute(drop + sql.SQL(" WITH (FORCE)"))
 
 
 # --- the moot-hub command ----------------------------------------------------------------
