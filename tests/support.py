@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import random
+import shutil
+import subprocess
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from app.apply import ingest, read_log
 from app.dump import dump
@@ -62,6 +67,15 @@ def snapshot(store: Store) -> dict[str, Any]:
         "log": log,
         "outbox": outbox,
     }
+
+
+def pdf_text(path: Path) -> str:
+    """A PDF's text, as poppler's ``pdftotext`` reads it; skipped, saying why, without it."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        print("skipped: pdftotext (poppler-utils) is not installed here")
+        pytest.skip("pdftotext (poppler-utils) is not installed here")
+    return subprocess.run([tool, str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 RecordProperty = Callable[[str, object], None]

@@ -7,15 +7,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.moot_cli import Laptop
+from tests.support import pdf_text
 
 
 class Clerk(Laptop):
@@ -157,9 +156,6 @@ def test_bad_input_gets_one_line_and_changes_nothing(
 
 
 def test_the_papers_print_to_pdf_from_the_command_line(council: Council, tmp_path: Path) -> None:
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed here")
     clerk = council.clerk
     clerk.json(
         "meeting", "item", "add", council.february, "Staffing", "--exempt", "--reason", "staff"
@@ -167,21 +163,15 @@ def test_the_papers_print_to_pdf_from_the_command_line(council: Council, tmp_pat
     sheet = tmp_path / "sign-in.pdf"
     shown = clerk.json("meeting", "export", council.february, sheet, "--sign-in")
     assert Path(shown["file"]) == sheet
-    text = subprocess.run(
-        [pdftotext, str(sheet), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(sheet)
     assert "Signature" in text
     assert "Jo Clerk" in text  # before attendance is taken, every member is listed
     agenda = tmp_path / "public.pdf"
     clerk.json("meeting", "export", council.february, agenda, "--agenda")
-    public = subprocess.run(
-        [pdftotext, str(agenda), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    public = pdf_text(agenda)
     assert "Staffing" not in public  # exempt items are left out unless asked for
     clerk.json("meeting", "export", council.february, agenda, "--agenda", "--include-exempt")
-    private = subprocess.run(
-        [pdftotext, str(agenda), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    private = pdf_text(agenda)
     assert "Staffing" in private
     line = clerk.refused("meeting", "export", council.february, tmp_path / "no" / "such.pdf")
     assert "no" in line

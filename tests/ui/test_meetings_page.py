@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services import groups, meetings, members
 from app.store import Store
+from tests.support import pdf_text
 from ui.help_dialogs import shortcut_rows
 from ui.meetings.dialogs import (
     ActionDialog,
@@ -332,10 +332,7 @@ def test_the_papers_print_from_the_window(
     qtbot.keyClick(printing.path, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.notice.text() == f"Saved {target}.", timeout=20_000)
     assert target.read_bytes().startswith(b"%PDF")
-    text = subprocess.run(
-        ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    assert "Grit bins" in text
+    assert "Grit bins" in pdf_text(target)
 
 
 def test_the_action_log_marks_actions_done_and_opens_their_meeting(
