@@ -33,6 +33,7 @@ from ui.pages.base import Page
 from ui.tasks import Newest
 
 TARGET = Qt.ItemDataRole.UserRole  # (kind, id) an item opens
+SHOWN = 25  # rows a list shows; an organiser acts on the first few, not on hundreds
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -80,6 +81,7 @@ class NamedList(QWidget):
         self.items.setAccessibleDescription(explained)
         self.items.setToolTip(explained)
         self.items.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.items.setUniformItemSizes(True)
         self.items.itemClicked.connect(self._open)
         self.items.itemActivated.connect(self._open)
         self.heading.setBuddy(self.items)
@@ -91,25 +93,32 @@ class NamedList(QWidget):
         layout.addWidget(self.items)
 
     def show_items(self, rows: list[tuple[str, str, str]]) -> None:
-        """``rows``: (text, kind, id), in the order they should be read."""
+        """``rows``: (text, kind, id), in the order they should be read; past ``SHOWN``
+        the list says how many more there are, which ``moot overview`` lists in full."""
         self.items.clear()
-        for text, kind, target in rows:
+        for text, kind, target in rows[:SHOWN]:
             item = QListWidgetItem(text)
             item.setData(TARGET, (kind, target))
             self.items.addItem(item)
+        if len(rows) > SHOWN:
+            more = QListWidgetItem(self.tr("… and {n} more").format(n=len(rows) - SHOWN))
+            more.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.items.addItem(more)
         self.heading.setText(f"{self._title} ({len(rows)})" if rows else self._title)
         self.empty.setVisible(not rows)
         self.items.setVisible(bool(rows))
         # Every row shows: the page scrolls, not each list.
-        height = sum(self.items.sizeHintForRow(i) for i in range(len(rows)))
-        self.items.setFixedHeight(height + 2 * self.items.frameWidth() + 4)
+        count = self.items.count()
+        height = count * self.items.sizeHintForRow(0) if count else 0
+        self.items.setFixedHeight(height + 2 * self.items.frameWidth() + 10)
 
     def texts(self) -> list[str]:
         return [self.items.item(i).text() for i in range(self.items.count())]
 
     def _open(self, item: QListWidgetItem) -> None:
-        kind, target = item.data(TARGET)
-        self.chosen.emit(kind, target)
+        wanted = item.data(TARGET)
+        if wanted:
+            self.chosen.emit(*wanted)
 
 
 class PostsChart(QWidget):
