@@ -35,6 +35,11 @@ def integer(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool) and -MAX_INT < v < MAX_INT
 
 
+def moment(v: Any) -> bool:
+    """A time in ms since 1970 that a clock stamp can carry (``app.clock.pack``)."""
+    return integer(v) and 0 <= v < 1 << 47
+
+
 def opt_integer(v: Any) -> bool:
     return v is None or integer(v)
 

@@ -482,6 +482,9 @@ def build_parser() -> argparse.ArgumentParser:
         arg("--category"),
     )
     add(d, "list", cmd_discussion_list, "list a group's discussions", arg("group_id"), *page)
+    from ui.cli_organiser import add_organiser_commands, add_schedule_commands
+
+    add_schedule_commands(d, add, arg)
     yes_no = {"choices": ("yes", "no")}
     add(
         d,
@@ -658,8 +661,6 @@ def build_parser() -> argparse.ArgumentParser:
     from ui.cli_meetings import add_meeting_commands
 
     add_meeting_commands(sub, add, arg, group)
-    from ui.cli_organiser import add_organiser_commands
-
     add_organiser_commands(sub, add, arg)
     add(sub, "dump", cmd_dump, "print a group's state as canonical JSON", arg("group_id"))
     return parser

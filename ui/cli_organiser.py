@@ -1,4 +1,5 @@
-"""``moot overview``: the organiser's desk from the command line, as the window shows it."""
+"""The organiser's desk from the command line, as the window has it: ``moot overview``,
+and discussions written ahead (``moot discussion schedule`` and ``scheduled``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from app.errors import InvalidInput
 from app.papers.words import long_date, span
-from app.services import overview
+from app.services import discussions, overview
 from app.store import Store
 
 Add = Callable[..., argparse.ArgumentParser]
@@ -25,6 +27,72 @@ def add_organiser_commands(sub: Any, add: Add, arg: Arg) -> None:
         " regulars gone quiet, open polls, overdue actions, and the group's pulse",
         arg("group_id"),
     )
+
+
+def add_schedule_commands(d: Any, add: Add, arg: Arg) -> None:
+    add(
+        d,
+        "schedule",
+        cmd_schedule,
+        "write a discussion ahead, to show on every laptop from a date (organisers)",
+        arg("group_id"),
+        arg("title"),
+        arg("body"),
+        arg("--at", required=True, metavar="ISO_DATE", help="e.g. 2027-01-04 or 2027-01-04T09:00"),
+        arg("--category"),
+    )
+    add(
+        d,
+        "scheduled",
+        cmd_scheduled,
+        "the discussions written ahead, soonest first",
+        arg("group_id"),
+    )
+
+
+def parse_moment(text: str) -> int:
+    """A date (its midnight) or date and time, on this laptop's clock, as ms since 1970."""
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"{text!r} is not a date: give it as 2027-01-04, or 2027-01-04T09:00."
+        ) from None
+    return int(when.timestamp() * 1000)
+
+
+def _when(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000).isoformat(timespec="minutes")
+
+
+def cmd_schedule(store: Store, a: argparse.Namespace) -> Any:
+    publish_ms = parse_moment(a.at)
+    discussion_id, post_id = discussions.start_discussion(
+        store=store,
+        group_id=a.group_id,
+        title=a.title,
+        body=a.body,
+        category=a.category,
+        publish_ms=publish_ms,
+    )
+    return {
+        "id": discussion_id,
+        "post_id": post_id,
+        "publish_at": _when(publish_ms),
+        "message": f"It shows on every laptop from {_when(publish_ms).replace('T', ' ')}.",
+    }
+
+
+def cmd_scheduled(store: Store, a: argparse.Namespace) -> Any:
+    return [
+        {
+            "id": d.id,
+            "title": d.title,
+            "category": d.category,
+            "publish_at": _when(d.publish_ms or 0),
+        }
+        for d in discussions.list_scheduled(store=store, group_id=a.group_id)
+    ]
 
 
 def cmd_overview(store: Store, a: argparse.Namespace) -> Any:

@@ -52,13 +52,26 @@ def category_update(a: Applier, op: Op) -> str | None:
 def discussion_create(a: Applier, op: Op) -> str | None:
     if a.find("categories", op.fields["category_id"], op) is None:
         return "its category has not arrived"
+    publish_ms = op.fields.get("publish_ms")
+    if publish_ms is not None and a.rank(op) < ORGANISER:
+        return NOT_ORGANISER  # organisers seed discussions ahead; members just start them
     title = op.fields["title"]
     n = a.next_n()
     a.db.execute(
         "INSERT INTO discussions (n, id, group_id, category_id, title, pinned, locked, resolved,"
-        " deleted, created_by, created_hlc, last_activity_hlc, clocks)"
-        " VALUES (?,?,?,?,?,0,0,0,0,?,?,?,'{}')",
-        (n, op.entity, op.group, op.fields["category_id"], title, op.device, op.hlc, op.hlc),
+        " deleted, created_by, created_hlc, last_activity_hlc, publish_ms, clocks)"
+        " VALUES (?,?,?,?,?,0,0,0,0,?,?,?,?,'{}')",
+        (
+            n,
+            op.entity,
+            op.group,
+            op.fields["category_id"],
+            title,
+            op.device,
+            op.hlc,
+            op.hlc,
+            publish_ms,
+        ),
     )
     a.remember("discussions", op.entity, n, op)
     index(a, "discussion", n, op.group, title, "", new=True)
@@ -66,7 +79,7 @@ def discussion_create(a: Applier, op: Op) -> str | None:
 
 
 # Fields of a discussion only organisers set; the rest its starter may set too.
-_MODERATION = frozenset({"pinned", "locked", "category_id"})
+_MODERATION = frozenset({"pinned", "locked", "category_id", "publish_ms"})
 
 
 def discussion_update(a: Applier, op: Op) -> str | None:
@@ -196,6 +209,8 @@ class Discussion(Base):
     created_by: Mapped[str] = mapped_column(String)
     created_hlc: Mapped[int] = mapped_column(BigInteger)
     last_activity_hlc: Mapped[int] = mapped_column(BigInteger)
+    # Set when an organiser wrote it ahead: it shows on every laptop from then on.
+    publish_ms: Mapped[int | None] = mapped_column(BigInteger)
     clocks: Mapped[str] = mapped_column(Text, server_default="{}")
     __table_args__ = (Index("ix_discussions_activity", "group_id", "last_activity_hlc"),)
 
@@ -255,7 +270,7 @@ DOMAIN = Domain(
             "discussions",
             Dump(
                 "id, category_id, title, pinned, locked, resolved, deleted, created_by,"
-                " created_hlc, last_activity_hlc",
+                " created_hlc, last_activity_hlc, publish_ms",
                 "id",
                 bools=("pinned", "locked", "resolved", "deleted"),
             ),
@@ -301,6 +316,7 @@ DOMAIN = Domain(
             "create",
             discussion_create,
             {"title": p.title, "category_id": p.ident},
+            {"publish_ms": p.moment},
             refers=("category_id",),
         ),
         Kind(
@@ -315,6 +331,7 @@ DOMAIN = Domain(
                 "locked": p.boolean,
                 "resolved": p.boolean,
                 "deleted": p.boolean,
+                "publish_ms": p.moment,
             },
             refers=("category_id",),
         ),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from app.errors import NotAllowed, NotFound
+from app.errors import InvalidInput, NotAllowed, NotFound
 from app.ids import authored_id
+from app.payload import moment
 from app.services.common import clean_body, clean_title, group_of, require_group
 from app.services.members import role_in
 from app.store import Store
@@ -25,9 +26,10 @@ class DiscussionSummary:
     locked: bool
     resolved: bool
     created_by: str
-    last_activity_hlc: int
+    last_activity_hlc: int  # a discussion written ahead is active from when it shows
     posts: int
     unread: int
+    publish_ms: int | None = None  # written ahead by an organiser, to show from then on
 
 
 @dataclass(frozen=True)
@@ -62,21 +64,34 @@ def _category_id(db: sqlite3.Connection, group_id: str, category: str | None) ->
 
 
 def start_discussion(
-    *, store: Store, group_id: str, title: str, body: str, category: str | None = None
+    *,
+    store: Store,
+    group_id: str,
+    title: str,
+    body: str,
+    category: str | None = None,
+    publish_ms: int | None = None,
 ) -> tuple[str, str]:
-    """Open a discussion with its first post; returns (discussion id, post id)."""
+    """Open a discussion with its first post; returns (discussion id, post id).
+
+    With ``publish_ms`` (organisers), it is written ahead: every laptop shows it from
+    that time on, whichever of them is on then, because the time travels in the op.
+    """
     title = clean_title(title, "title")
     body = clean_body(body, "first post")
+    fields: dict[str, object] = {"title": title}
+    if publish_ms is not None:
+        if publish_ms <= store.clock.wall_ms():
+            raise InvalidInput("A discussion written ahead needs a time still to come.")
+        if not moment(publish_ms):
+            raise InvalidInput("That time is too far ahead.")
+        fields["publish_ms"] = publish_ms
     discussion_id, post_id = authored_id(store.device_id), authored_id(store.device_id)
     with writing(store) as w:
-        category_id = _category_id(w.db, group_id, category)
-        w.emit(
-            group_id,
-            "discussion",
-            discussion_id,
-            "create",
-            {"title": title, "category_id": category_id},
-        )
+        if publish_ms is not None and role_in(w.db, group_id, store.device_id) != "organiser":
+            raise NotAllowed("Only the group's organisers write discussions ahead.")
+        fields["category_id"] = _category_id(w.db, group_id, category)
+        w.emit(group_id, "discussion", discussion_id, "create", fields)
         w.emit(group_id, "post", post_id, "create", {"discussion_id": discussion_id, "body": body})
     return discussion_id, post_id
 
@@ -206,6 +221,7 @@ def _summaries(
             offset=offset,
             limit=limit,
             unread_only=unread_only,
+            shown_by=store.clock.wall_ms(),
         )
 
 
@@ -219,19 +235,26 @@ def summaries_in(
     offset: int,
     limit: int,
     unread_only: bool = False,
+    shown_by: int | None = None,
 ) -> list[DiscussionSummary]:
+    """The discussions ``where`` picks, as the list shows them. Given ``shown_by`` (ms),
+    only those showing by then: a discussion written ahead waits for its time."""
+    shown = ""
+    if shown_by is not None:
+        shown = " AND (d.publish_ms IS NULL OR d.publish_ms <= ?)"
+        params = [shown_by, *params]
     query = (
         "SELECT d.id, d.title, d.category_id, c.name, d.pinned, d.locked, d.resolved,"
-        " d.created_by, d.last_activity_hlc,"
+        " d.created_by, MAX(d.last_activity_hlc, COALESCE(d.publish_ms, 0) << 16) AS activity,"
         " (SELECT COUNT(*) FROM posts p WHERE p.discussion_id = d.id AND p.deleted = 0),"
         " (SELECT COUNT(*) FROM posts p WHERE p.discussion_id = d.id AND p.deleted = 0"
         "   AND p.created_hlc > COALESCE((SELECT read_hlc FROM read_marks r"
         "   WHERE r.discussion_id = d.id), 0) AND p.created_by != ?) AS unread,"
-        " d.pinned AS pin, d.last_activity_hlc AS activity"
+        " d.publish_ms, d.pinned AS pin"
         " FROM discussions d JOIN categories c ON c.id = d.category_id"
         " LEFT JOIN follows fd ON fd.member = ? AND fd.target_id = d.id"
         " LEFT JOIN follows fc ON fc.member = ? AND fc.target_id = d.category_id"
-        f" WHERE d.group_id = ? AND d.deleted = 0{where}"
+        f" WHERE d.group_id = ? AND d.deleted = 0{shown}{where}"
     )
     if unread_only:
         query = f"SELECT * FROM ({query}) WHERE unread > 0"
@@ -240,10 +263,26 @@ def summaries_in(
     rows = db.execute(query, [me, me, me, group_id, *params, limit, offset]).fetchall()
     return [
         DiscussionSummary(
-            r[0], r[1], r[2], r[3], bool(r[4]), bool(r[5]), bool(r[6]), r[7], r[8], r[9], r[10]
+            r[0], r[1], r[2], r[3], bool(r[4]), bool(r[5]), bool(r[6]), r[7], r[8], r[9], r[10],
+            r[11],
         )
         for r in rows
-    ]
+    ]  # fmt: skip
+
+
+def list_scheduled(*, store: Store, group_id: str) -> list[DiscussionSummary]:
+    """The discussions written ahead that have not shown yet, the soonest first."""
+    with store.read() as db:
+        found = summaries_in(
+            db,
+            store.device_id,
+            group_id,
+            " AND d.publish_ms > ?",
+            [store.clock.wall_ms()],
+            offset=0,
+            limit=1_000,
+        )
+    return sorted(found, key=lambda d: (d.publish_ms or 0, d.id))
 
 
 @dataclass(frozen=True)

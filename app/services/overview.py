@@ -160,7 +160,7 @@ def overview_in(db: sqlite3.Connection, group_id: str, now_ms: int) -> Overview:
         group_id=group_id,
         as_of_ms=now_ms,
         members=len(members),
-        unanswered=_unanswered(db, group_id, names),
+        unanswered=_unanswered(db, group_id, now_ms, names),
         new_silent=tuple(new_silent),
         gone_quiet=tuple(gone_quiet),
         open_polls=_open_polls(db, group_id, now_ms, members, names),
@@ -208,18 +208,21 @@ def _has_posted(db: sqlite3.Connection, group_id: str, device: str) -> bool:
 
 
 def _unanswered(
-    db: sqlite3.Connection, group_id: str, names: dict[str, str]
+    db: sqlite3.Connection, group_id: str, now_ms: int, names: dict[str, str]
 ) -> tuple[Unanswered, ...]:
+    # A discussion written ahead counts from when it showed, and not at all before.
     rows = db.execute(
-        "SELECT d.id, d.title, d.created_by, d.created_hlc, COALESCE(c.name, '')"
+        "SELECT d.id, d.title, d.created_by,"
+        " MAX(d.created_hlc >> 16, COALESCE(d.publish_ms, 0)) AS started, COALESCE(c.name, '')"
         " FROM discussions d LEFT JOIN categories c ON c.id = d.category_id"
         " WHERE d.group_id = ? AND d.deleted = 0 AND d.pinned = 0 AND d.locked = 0"
+        " AND (d.publish_ms IS NULL OR d.publish_ms <= ?)"
         " AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.discussion_id = d.id"
         "   AND p.created_by != d.created_by AND p.deleted = 0)"
-        " ORDER BY d.created_hlc, d.id",
-        (group_id,),
+        " ORDER BY started, d.id",
+        (group_id, now_ms),
     )
-    return tuple(Unanswered(r[0], r[1], names.get(r[2], ""), physical_ms(r[3]), r[4]) for r in rows)
+    return tuple(Unanswered(r[0], r[1], names.get(r[2], ""), r[3], r[4]) for r in rows)
 
 
 def _open_polls(

@@ -35,6 +35,7 @@ def search(*, store: Store, group_id: str, query: str, limit: int = 20) -> list[
     if match is None:
         return []
     hits: list[SearchHit] = []
+    now = store.clock.wall_ms()
     with store.read() as db:
         require_group(db, group_id)
         rows = db.execute(
@@ -44,20 +45,28 @@ def search(*, store: Store, group_id: str, query: str, limit: int = 20) -> list[
         ).fetchall()
         for rowid, snippet in rows:
             n, kind = divmod(rowid, SEARCH_STRIDE)
-            hit = _resolve(db, _KIND_BY_CODE[kind], n, snippet)
+            hit = _resolve(db, _KIND_BY_CODE[kind], n, snippet, now)
             if hit is not None:
                 hits.append(hit)
     return hits
 
 
-def _resolve(db: sqlite3.Connection, kind: str, n: int, snippet: str) -> SearchHit | None:
+# A discussion written ahead is not found before it shows, nor are its posts.
+_SHOWN = " AND (d.publish_ms IS NULL OR d.publish_ms <= ?)"
+
+
+def _resolve(
+    db: sqlite3.Connection, kind: str, n: int, snippet: str, now_ms: int
+) -> SearchHit | None:
     if kind == "discussion":
-        row = db.execute("SELECT id, id, title FROM discussions WHERE n = ?", (n,)).fetchone()
+        row = db.execute(
+            f"SELECT d.id, d.id, d.title FROM discussions d WHERE d.n = ?{_SHOWN}", (n, now_ms)
+        ).fetchone()
     elif kind == "post":
         row = db.execute(
             "SELECT p.id, p.discussion_id, d.title FROM posts p"
-            " JOIN discussions d ON d.id = p.discussion_id WHERE p.n = ?",
-            (n,),
+            f" JOIN discussions d ON d.id = p.discussion_id WHERE p.n = ?{_SHOWN}",
+            (n, now_ms),
         ).fetchone()
     else:
         row = db.execute("SELECT id, NULL, title FROM notes WHERE n = ?", (n,)).fetchone()
