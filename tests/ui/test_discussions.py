@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QInputDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -476,3 +476,41 @@ def test_a_category_called_planning_and_roads_reads_so_in_the_menus(
     assert actions.follow_category.iconText() == "Follow all of Planning & Roads"
     shown = [a.iconText() for a in actions.move_menu.actions()]
     assert "Planning & Roads" in shown
+
+
+def test_an_organiser_writes_a_discussion_ahead_and_finds_it_in_the_overview(
+    qtbot: QtBot, group: str, open_page: Callable[[], tuple[MainWindow, DiscussionsPage]]
+) -> None:
+    window, page = open_page()
+    window.new_discussion_action.trigger()
+    form = page.form
+    qtbot.waitUntil(form.ahead_row.isVisible)  # the founder is an organiser
+    qtbot.keyClicks(form.title, "Christmas lights: who can help?")
+    qtbot.keyClicks(form.body, "Ladders and a van wanted.")
+    form.ahead.setChecked(True)
+    form.when.setDateTime(QDateTime.currentDateTime().addDays(3))
+    qtbot.keyClick(form.body, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: page.thread_view.title.text() == "Christmas lights: who can help?")
+    [queued] = discussions.list_scheduled(store=window.ctx.store, group_id=group)
+    assert queued.title == "Christmas lights: who can help?"
+    # Not on the list until its day, on this laptop as on every other.
+    assert "Christmas lights: who can help?" not in _titles(page)
+
+    qtbot.keyClick(window, Qt.Key.Key_8, CTRL)  # Go ▸ Overview
+    overview = window.overview
+    qtbot.waitUntil(lambda: overview.ahead.items.count() == 1)
+    assert overview.ahead.texts()[0].startswith("Christmas lights: who can help? — from ")
+
+
+def test_a_member_cannot_write_ahead(
+    qtbot: QtBot, store: Store, open_page: Callable[[], tuple[MainWindow, DiscussionsPage]],
+    make_store: Callable[[str], Store],
+) -> None:  # fmt: skip
+    founder = make_store("founder")
+    group = groups.create_group(store=founder, name="Little Wold Parish")
+    members.admit(store=founder, group_id=group, device=store.device_id, display_name="Joe")
+    deliver(ops_of(founder), store)
+    window, page = open_page()
+    window.new_discussion_action.trigger()
+    qtbot.waitUntil(lambda: page.role == "member")
+    assert not page.form.ahead_row.isVisible()

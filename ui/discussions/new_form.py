@@ -1,10 +1,13 @@
-"""Starting a discussion: a title, a category and the first post; Ctrl+Enter starts it."""
+"""Starting a discussion: a title, a category and the first post; Ctrl+Enter starts it.
+An organiser may write it ahead, to show on every laptop from a day and time."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -21,7 +24,7 @@ from ui.discussions.keys import bind_keys
 
 
 class NewDiscussionForm(QWidget):
-    submitted = Signal(str, str, str)  # title, category id, first post
+    submitted = Signal(str, str, str, object)  # title, category id, first post, show from (ms)
     cancelled = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -40,6 +43,14 @@ class NewDiscussionForm(QWidget):
         )
         self.body.setAccessibleName(tr("First post"))
         self.body.setTabChangesFocus(True)
+        self.ahead = QCheckBox(tr("Write it &ahead: show it from"))
+        self.ahead.setAccessibleName(tr("Write it ahead, to show from a day and time"))
+        self.when = QDateTimeEdit()
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("ddd d MMM yyyy, HH:mm")
+        self.when.setAccessibleName(tr("Show it from"))
+        self.when.setEnabled(False)
+        self.ahead.toggled.connect(self.when.setEnabled)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -63,6 +74,14 @@ class NewDiscussionForm(QWidget):
         category_label.setBuddy(self.category)
         form.addRow(title_label, self.title)
         form.addRow(category_label, self.category)
+        self.ahead_row = QWidget()
+        ahead = QHBoxLayout(self.ahead_row)
+        ahead.setContentsMargins(0, 0, 0, 0)
+        ahead.addWidget(self.ahead)
+        ahead.addWidget(self.when)
+        ahead.addStretch(1)
+        form.addRow("", self.ahead_row)
+        self.ahead_row.hide()  # organisers only: set_organiser
         hint = QLabel(tr("Ctrl+Enter starts it · Esc cancels"))
         hint.setObjectName("muted")
         buttons = QHBoxLayout()
@@ -101,16 +120,30 @@ class NewDiscussionForm(QWidget):
         found = self.category.findData(current)
         self.category.setCurrentIndex(max(found, 0))
 
+    def set_organiser(self, organiser: bool) -> None:
+        """Organisers seed discussions ahead; the choice is theirs alone."""
+        self.ahead_row.setVisible(organiser)
+        if not organiser:
+            self.ahead.setChecked(False)
+
     def start(self) -> None:
         self.show_error("")
         self.set_busy(False)
+        if not self.ahead.isChecked():  # tomorrow morning is the likeliest wish
+            tomorrow = QDateTime.currentDateTime().addDays(1)
+            tomorrow.setTime(QTime(9, 0))
+            self.when.setDateTime(tomorrow)
         self.title.setFocus()
 
     def submit(self) -> None:
         if self.start_button.isEnabled():
             self.show_error("")
+            ahead = self.when.dateTime().toMSecsSinceEpoch() if self.ahead.isChecked() else None
             self.submitted.emit(
-                self.title.text(), str(self.category.currentData() or ""), self.body.toPlainText()
+                self.title.text(),
+                str(self.category.currentData() or ""),
+                self.body.toPlainText(),
+                ahead,
             )
 
     def set_busy(self, busy: bool) -> None:
@@ -119,6 +152,7 @@ class NewDiscussionForm(QWidget):
     def clear(self) -> None:
         self.title.clear()
         self.body.clear()
+        self.ahead.setChecked(False)
         self.set_busy(False)
 
     def show_error(self, message: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QDateTime, QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -280,21 +280,32 @@ class DiscussionsPage(Page):
 
     # --- starting a discussion ----------------------------------------------------------
 
-    def _start(self, title: str, category_id: str, body: str) -> None:
+    def _start(self, title: str, category_id: str, body: str, ahead: int | None) -> None:
         store, group_id = self.ctx.store, self.ctx.group_id
         self.form.set_busy(True)
         self.ctx.tasks.run(
             lambda: discussions.start_discussion(
-                store=store, group_id=group_id, title=title, body=body, category=category_id or None
+                store=store,
+                group_id=group_id,
+                title=title,
+                body=body,
+                category=category_id or None,
+                publish_ms=ahead,
             ),
-            done=self._started,
+            done=lambda ids: self._started(ids, ahead),
             failed=self.form.show_error,
         )
 
-    def _started(self, ids: tuple[str, str]) -> None:
+    def _started(self, ids: tuple[str, str], ahead: int | None) -> None:
         self.form.clear()
         self.open_discussion(ids[0])
-        self.thread_view.focus_composer()
+        if ahead is None:
+            self.thread_view.focus_composer()
+        else:  # it is not on the list yet: say when it will be
+            when = QDateTime.fromMSecsSinceEpoch(ahead).toString("ddd d MMM, HH:mm")
+            self.ctx.message.emit(
+                tr("Written ahead: it shows on every laptop from {when}.").format(when=when)
+            )
 
     def _close_form(self) -> None:
         opened = self.thread_view.discussion_id is not None
@@ -366,6 +377,7 @@ class DiscussionsPage(Page):
         if group.id != self.ctx.group_id:
             return
         self.role, self.categories = group.my_role, categories
+        self.form.set_organiser(self.role == "organiser")
         accent = accent_of(group.colour)
         if accent != self._accent:
             self._accent = self.delegate.accent = accent

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from app.papers.words import span
 from app.roles import CLERK, ROLE_RANK
-from app.services import members, overview
+from app.services import discussions, members, overview
+from app.services.discussions import DiscussionSummary
 from app.services.overview import Overview
 from ui.context import AppContext
 from ui.notice import Notice
@@ -292,6 +293,12 @@ class OverviewPage(Page):
             tr("Polls still open, with who has not voted yet. A click opens the discussion."),
             tr("No poll is open."),
         )
+        self.ahead = NamedList(
+            tr("Written ahead"),
+            tr("Discussions you or another organiser wrote ahead, soonest first. Each shows"
+               " on every laptop from its time. A click opens it."),
+            tr("Nothing is written ahead. New discussion ▸ Write it ahead seeds one."),
+        )  # fmt: skip
         self.overdue = NamedList(
             tr("Overdue actions"),
             tr("Actions from meetings, still open after their date. A click opens the meeting."),
@@ -303,6 +310,7 @@ class OverviewPage(Page):
             self.gone_quiet,
             self.open_polls,
             self.overdue,
+            self.ahead,
         )
         for named in self.lists:
             named.chosen.connect(self.open_wanted)
@@ -349,17 +357,18 @@ class OverviewPage(Page):
             self._reads.drop()
             return
 
-        def read() -> tuple[Overview, bool]:
+        def read() -> tuple[Overview, bool, list[DiscussionSummary]]:
             seen = overview.overview(store=store, group_id=group_id)
             role = members.my_role(store=store, group_id=group_id)
-            return seen, ROLE_RANK.get(role, 0) >= CLERK
+            ahead = discussions.list_scheduled(store=store, group_id=group_id)
+            return seen, ROLE_RANK.get(role, 0) >= CLERK, ahead
 
         self.ctx.tasks.run(
             read, done=self._got, failed=self.notice.error, owner=self, newest=self._reads
         )
 
-    def _got(self, answer: tuple[Overview, bool]) -> None:
-        seen, may_see = answer
+    def _got(self, answer: tuple[Overview, bool, list[DiscussionSummary]]) -> None:
+        seen, may_see, ahead = answer
         self.seen = seen
         self.not_for_members.setVisible(not may_see)
         self.body.setVisible(may_see)
@@ -373,6 +382,21 @@ class OverviewPage(Page):
             return
         self._show_figures(seen)
         self._show_lists(seen)
+        self.ahead.show_items(
+            [
+                (
+                    self.tr("{title} — from {day}").format(
+                        title=d.title,
+                        day=datetime.fromtimestamp((d.publish_ms or 0) / 1000).strftime(
+                            "%a %d %b, %H:%M"
+                        ),
+                    ),
+                    "discussion",
+                    d.id,
+                )
+                for d in ahead
+            ]
+        )
 
     def _show_figures(self, seen: Overview) -> None:
         self.active_week.show_value(f"{seen.active_week}")
