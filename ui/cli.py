@@ -266,7 +266,8 @@ def cmd_search(store: Store, a: argparse.Namespace) -> Any:
 
 
 def cmd_member_list(store: Store, a: argparse.Namespace) -> Any:
-    return read_roster(store=store, group_id=a.group_id).members
+    listed = read_roster(store=store, group_id=a.group_id).members
+    return members.with_interest(listed, a.interest) if a.interest else listed
 
 
 def cmd_member_admit(store: Store, a: argparse.Namespace) -> Any:
@@ -572,7 +573,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     m = group("member", "members and roles")
-    add(m, "list", cmd_member_list, "list a group's members", arg("group_id"))
+    add(
+        m,
+        "list",
+        cmd_member_list,
+        "list a group's members, with what each has written",
+        arg("group_id"),
+        arg("--interest", help="only those with this interest (who to ask about allotments?)"),
+    )
     add(
         m,
         "admit",

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from app.roles import ROLES
 from app.services.members import MemberView
 from ui.member_model import role_label
-from ui.when import ago, full
+from ui.when import full, since
 
 
 def _value_label(name: str) -> QLabel:
@@ -91,8 +91,17 @@ class MemberCard(QWidget):
         self.member = member
         self.name.setText(name)
         self.summary.setText(
-            self.tr("{role} · joined {when}").format(
-                role=role_label(member.role), when=ago(member.joined_hlc)
+            self.tr("{role} · member since {since} · {posts} · {started}").format(
+                role=role_label(member.role),
+                since=since(member.joined_hlc),
+                posts=(self.tr("1 post") if member.posts == 1 else self.tr("{n} posts")).format(
+                    n=member.posts
+                ),
+                started=(
+                    self.tr("started 1 discussion")
+                    if member.started == 1
+                    else self.tr("started {n} discussions")
+                ).format(n=member.started),
             )
         )
         self.summary.setToolTip(full(member.joined_hlc))

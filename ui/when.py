@@ -36,6 +36,12 @@ def ago(stamp: int, now_ms: int | None = None) -> str:
     return f"{when.day} {when.strftime('%b %Y')}"
 
 
+def since(stamp: int) -> str:
+    """The month a stamp fell in, as "March 2025": how long a member has belonged."""
+    when = datetime.fromtimestamp(physical_ms(stamp) / 1000)
+    return f"{when.strftime('%B')} {when.year}"
+
+
 def full(stamp: int) -> str:
     """The exact local time of a stamp, for a tooltip."""
     when = datetime.fromtimestamp(physical_ms(stamp) / 1000)

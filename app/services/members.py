@@ -30,6 +30,8 @@ class MemberView:
     interests: list[str]
     joined_hlc: int
     contact: str | None  # None where the member has not let this viewer see it
+    posts: int = 0  # posts and replies of theirs still standing
+    started: int = 0  # discussions they started
 
 
 @dataclass(frozen=True)
@@ -104,12 +106,37 @@ def members_in(db: sqlite3.Connection, sealer: Sealer, me: str, group_id: str) -
         " ORDER BY display_name COLLATE NOCASE, device",
         (group_id,),
     ).fetchall()
+    posts = dict(
+        db.execute(
+            "SELECT created_by, COUNT(*) FROM posts WHERE group_id = ? AND deleted = 0"
+            " GROUP BY created_by",
+            (group_id,),
+        ).fetchall()
+    )
+    started = dict(
+        db.execute(
+            "SELECT created_by, COUNT(*) FROM discussions WHERE group_id = ? AND deleted = 0"
+            " GROUP BY created_by",
+            (group_id,),
+        ).fetchall()
+    )
     views = []
     for r in rows:
         shown = r[0] == me or _consents(r[7], viewer)
         contact = sealer.unseal(r[6]) if shown else None
-        views.append(MemberView(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], contact))
+        views.append(
+            MemberView(
+                r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], contact,
+                posts.get(r[0], 0), started.get(r[0], 0),
+            )
+        )  # fmt: skip
     return views
+
+
+def with_interest(views: list[MemberView], interest: str) -> list[MemberView]:
+    """The members who gave ``interest`` (any case) among their interests."""
+    wanted = interest.strip().casefold()
+    return [v for v in views if any(i.casefold() == wanted for i in v.interests)]
 
 
 def _consents(consent: str, viewer_role: str) -> bool:

@@ -20,7 +20,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from app.services import discussions, groups, polls
+from app.services import discussions, groups, members, polls
 from app.store import open_store
 from sync.bundle import export_bundle, import_bundle
 from tests.moot_cli import REPO, Laptop, profile_state
@@ -351,3 +351,17 @@ def test_a_bundle_without_the_groups_start_is_kept_and_said_so(tmp_path: Path) -
     assert imported["received"] == 1
     assert imported["founded"] is True
     assert b.dump(group) == a.dump(group)
+
+
+def test_members_are_listed_by_interest_with_what_each_wrote(tmp_path: Path) -> None:
+    laptop = Laptop(tmp_path / "A")
+    store = open_store(laptop.data_dir, use_keyring=False)
+    try:
+        group = groups.create_group(store=store, name="Allotment Society")
+        members.update_profile(store=store, group_id=group, interests=["Allotments", "Bees"])
+        discussions.start_discussion(store=store, group_id=group, title="Seeds", body="Swap?")
+    finally:
+        store.close()
+    [me] = laptop.json("member", "list", group, "--interest", "allotments")
+    assert (me["interests"], me["posts"], me["started"]) == (["Allotments", "Bees"], 1, 1)
+    assert laptop.json("member", "list", group, "--interest", "hedgehogs") == []

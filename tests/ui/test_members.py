@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.services import groups, members
+from app.services import discussions, groups, members
 from app.store import Store
 from tests.support import deliver, ops_of
 from ui.pages.members import MembersPage
@@ -168,3 +168,22 @@ def test_a_plain_member_sees_no_role_controls(
     row = next(r for r in range(2) if page.model.member(r).device == organiser.device_id)  # type: ignore[union-attr]
     click_row(qtbot, page, row)
     assert not page.card.organiser_row.isVisible()
+
+
+def test_members_are_found_by_interest_and_their_cards_count_what_they_wrote(
+    qtbot: QtBot, store: Store, group: str, joe: Store, make_window: Callable[[], MainWindow]
+) -> None:
+    disc, _ = discussions.start_discussion(store=joe, group_id=group, title="Plots", body="Free")
+    discussions.reply(store=joe, discussion_id=disc, body="Two left")
+    deliver(ops_of(joe), store)
+    page = members_page(qtbot, make_window(), group, rows=2)
+    qtbot.waitUntil(lambda: page.interest.count() == 2)
+    assert [page.interest.itemText(i) for i in range(2)] == ["Anything (everyone)", "Allotments"]
+    page.interest.setCurrentIndex(1)
+    assert column(page, 0) == ["Joe"]  # who to ask about the allotments
+    click_row(qtbot, page, 0)
+    assert page.card.name.text() == "Joe"
+    assert "2 posts · started 1 discussion" in page.card.summary.text()
+    assert "member since" in page.card.summary.text()
+    page.interest.setCurrentIndex(0)
+    assert column(page, 0) == ["Joe", "Margaret (you)"]

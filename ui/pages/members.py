@@ -8,6 +8,8 @@ from typing import Any
 from PySide6.QtCore import QItemSelection, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -69,6 +71,10 @@ class MembersPage(Page):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().selectionChanged.connect(self._on_selected)
         heading.setBuddy(self.table)
+        self.interest = QComboBox()
+        self.interest.setAccessibleName(self.tr("Show the members interested in"))
+        self.interest.setToolTip(self.tr("Who to ask about the allotments? Choose an interest."))
+        self.interest.currentIndexChanged.connect(lambda _i: self._show_members())
         self.me_button = QPushButton(self.tr("Edit my &profile"))
         self.me_button.setAccessibleName(self.tr("Edit my profile"))
         self.me_button.clicked.connect(self.show_me)
@@ -95,6 +101,12 @@ class MembersPage(Page):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(heading)
+        interest_row = QHBoxLayout()
+        interest_label = QLabel(self.tr("&Interested in:"))
+        interest_label.setBuddy(self.interest)
+        interest_row.addWidget(interest_label)
+        interest_row.addWidget(self.interest, 1)
+        left_layout.addLayout(interest_row)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.me_button, 0, Qt.AlignmentFlag.AlignLeft)
 
@@ -161,9 +173,31 @@ class MembersPage(Page):
 
     def _got(self, roster: Roster) -> None:
         self.roster = roster
-        self.model.set_members(roster.members, self.ctx.store.device_id)
+        self._offer_interests(roster)
+        self._show_members()
         if roster.profile is not None:
             self.form.show_profile(roster.profile)
+        self._select(self._selected)
+
+    def _offer_interests(self, roster: Roster) -> None:
+        chosen = self.interest.currentData()
+        found = {i.casefold(): i for m in roster.members for i in m.interests}
+        self.interest.blockSignals(True)
+        self.interest.clear()
+        self.interest.addItem(self.tr("Anything (everyone)"), "")
+        for key in sorted(found):
+            self.interest.addItem(found[key], found[key])
+        self.interest.setCurrentIndex(max(self.interest.findData(chosen or ""), 0))
+        self.interest.blockSignals(False)
+
+    def _show_members(self) -> None:
+        if self.roster is None:
+            return
+        wanted = self.interest.currentData()
+        shown = self.roster.members
+        self.model.set_members(
+            members.with_interest(shown, wanted) if wanted else shown, self.ctx.store.device_id
+        )
         self._select(self._selected)
 
     # --- which member ------------------------------------------------------------------
