@@ -1,0 +1,153 @@
+"""What brings a member back: replies to them, @mentions of them, and new posts in the
+discussions they follow, worked out on their laptop from the posts that arrive.
+
+A post by someone else notifies this member when it mentions them by name ("@Ann
+Smith"), answers one of their posts or a discussion they started, or lands in a
+discussion they follow (or in a followed category, unless that discussion is muted).
+A muted discussion notifies of nothing but a mention. Deleted posts, and discussions
+written ahead until they show, notify of nothing.
+
+Two marks per group live in the profile's own ``meta`` (never synced): how far this
+laptop has *notified* (so a desktop notification says each post once, whatever
+brought it: a sync, a bundle), and how far the member has *read* the list. Both
+count ``posts.n``, which grows in the order posts arrive on this laptop, so a post
+written offline weeks ago notifies when it arrives, not never.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from app.services.common import get_meta, require_group, set_meta
+from app.store import Store
+
+LISTED = 100  # the list shows the newest hundred
+MENTION, REPLY, FOLLOWED = "mention", "reply", "followed"
+
+
+@dataclass(frozen=True)
+class Notification:
+    post_id: str
+    discussion_id: str
+    title: str  # the discussion's
+    author: str  # the post's author's name
+    why: str  # MENTION, REPLY or FOLLOWED
+    excerpt: str
+    created_hlc: int
+    unread: bool
+
+
+def _mark(kind: str, group_id: str) -> str:
+    return f"notifications.{kind}:{group_id}"
+
+
+def _my_name(db: sqlite3.Connection, group_id: str, me: str) -> str:
+    row = db.execute(
+        "SELECT display_name FROM members WHERE group_id = ? AND device = ?", (group_id, me)
+    ).fetchone()
+    return str(row[0]).strip() if row and row[0] else ""
+
+
+def notifications_in(
+    db: sqlite3.Connection,
+    me: str,
+    group_id: str,
+    now_ms: int,
+    *,
+    after_n: int = 0,
+    limit: int = LISTED,
+) -> list[Notification]:
+    """This member's notifications among the posts that arrived after ``after_n``,
+    the newest first."""
+    name = _my_name(db, group_id, me)
+    mentions = _mention_pattern(name)
+    read = int(get_meta(db, _mark("read", group_id), "0") or 0)
+    rows = db.execute(
+        "SELECT p.n, p.id, p.discussion_id, d.title, COALESCE(m.display_name, ''), p.body,"
+        " p.created_hlc, (:name != '' AND instr(lower(p.body), '@' || lower(:name)) > 0),"
+        " (d.created_by = :me OR p.reply_to IN (SELECT id FROM posts WHERE group_id = :group"
+        "   AND created_by = :me)),"
+        " (fd.state = 'following' OR (COALESCE(fd.state, 'none') = 'none'"
+        "   AND fc.state = 'following')),"
+        " COALESCE(fd.state, '') = 'muted'"
+        " FROM posts p JOIN discussions d ON d.id = p.discussion_id"
+        " LEFT JOIN members m ON m.group_id = p.group_id AND m.device = p.created_by"
+        " LEFT JOIN follows fd ON fd.member = :me AND fd.target_id = d.id"
+        " LEFT JOIN follows fc ON fc.member = :me AND fc.target_id = d.category_id"
+        " WHERE p.group_id = :group AND p.n > :after AND p.created_by != :me AND p.deleted = 0"
+        " AND d.deleted = 0 AND (d.publish_ms IS NULL OR d.publish_ms <= :now)"
+        " ORDER BY p.n DESC",
+        {"me": me, "group": group_id, "name": name, "after": after_n, "now": now_ms},
+    )
+    found = []
+    for n, post, discussion, title, author, body, hlc, maybe, answered, followed, muted in rows:
+        if maybe and mentions is not None and mentions.search(body):
+            why = MENTION
+        elif muted:
+            continue
+        elif answered:
+            why = REPLY
+        elif followed:
+            why = FOLLOWED
+        else:
+            continue
+        excerpt = " ".join(body.split())[:160]
+        found.append(
+            Notification(post, discussion, title, author, why, excerpt, hlc, unread=n > read)
+        )
+        if len(found) == limit:
+            break
+    return found
+
+
+def _mention_pattern(name: str) -> re.Pattern[str] | None:
+    """ "@Ann Smith", whole: not the start of "@Ann Smithson"."""
+    if not name:
+        return None
+    return re.compile("@" + re.escape(name) + r"(?!\w)", re.IGNORECASE)
+
+
+def notifications(*, store: Store, group_id: str, limit: int = LISTED) -> list[Notification]:
+    """The member's notifications, the newest first, unread ones marked."""
+    now = store.clock.wall_ms()
+    with store.read() as db:
+        require_group(db, group_id)
+        return notifications_in(db, store.device_id, group_id, now, limit=limit)
+
+
+def take_new(*, store: Store, group_id: str) -> list[Notification]:
+    """The notifications that arrived since this was last asked, each said once.
+
+    The first time a group is asked about (a profile just joined, say), nothing is
+    new: its whole history arriving is not news to notify of, one post at a time.
+    """
+    now = store.clock.wall_ms()
+    with store.write() as db:
+        require_group(db, group_id)
+        (newest,) = db.execute(
+            "SELECT COALESCE(MAX(n), 0) FROM posts WHERE group_id = ?", (group_id,)
+        ).fetchone()
+        key = _mark("notified", group_id)
+        told = get_meta(db, key)
+        set_meta(db, key, str(newest))
+        if not told:
+            return []
+        # A group rebuilt (after an erasure, say) numbers its posts afresh, lower: what
+        # it held was told already, and what arrives next is numbered above ``newest``.
+        after = min(int(told), newest)
+        return notifications_in(db, store.device_id, group_id, now, after_n=after)
+
+
+def mark_all_read(*, store: Store, group_id: str) -> None:
+    with store.write() as db:
+        require_group(db, group_id)
+        (newest,) = db.execute(
+            "SELECT COALESCE(MAX(n), 0) FROM posts WHERE group_id = ?", (group_id,)
+        ).fetchone()
+        set_meta(db, _mark("read", group_id), str(newest))
+
+
+def unread_count(*, store: Store, group_id: str) -> int:
+    return sum(n.unread for n in notifications(store=store, group_id=group_id))
