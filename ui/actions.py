@@ -21,6 +21,7 @@ GO_PLACES = (
     ("meetings", "M&eetings"),
     ("deleted", "Recently &deleted"),
     ("overview", "&Overview"),
+    ("notifications", "No&tifications"),
 )
 
 

@@ -14,6 +14,7 @@ PLACES = (
     ("discussions", None, "Discussions"),
     ("following", None, "Following"),
     ("unread", None, "Unread"),
+    ("notifications", None, "Notifications"),
     ("notes", None, "Notes"),
     ("members", None, "Members"),
     ("meetings", None, "Meetings"),
@@ -35,6 +36,7 @@ class NavPanel(QTreeWidget):
         self.setAccessibleName("Places in the group")
         self.setObjectName("nav")
         self._items: dict[tuple[str, str | None], QTreeWidgetItem] = {}
+        self._counts: dict[str, int] = {}  # kept across rebuilds of the panel
         self.currentItemChanged.connect(self._on_current)
         self.set_categories([])
 
@@ -44,7 +46,8 @@ class NavPanel(QTreeWidget):
         self.clear()
         self._items.clear()
         for page, target, label in PLACES:
-            item = QTreeWidgetItem([label])
+            count = self._counts.get(page, 0) if target is None else 0
+            item = QTreeWidgetItem([f"{label} ({count})" if count else label])
             item.setData(0, TARGET_ROLE, (page, target))
             self.addTopLevelItem(item)
             self._items[(page, target)] = item
@@ -57,6 +60,14 @@ class NavPanel(QTreeWidget):
                 item.setExpanded(True)
         self.blockSignals(False)
         self.select(*(current or ("discussions", None)), emit=False)
+
+    def set_count(self, page: str, count: int) -> None:
+        """Show how many are waiting beside a place's name: "Notifications (3)"."""
+        self._counts[page] = count
+        item = self._items.get((page, None))
+        label = next((label for p, t, label in PLACES if (p, t) == (page, None)), None)
+        if item is not None and label is not None:
+            item.setText(0, f"{label} ({count})" if count else label)
 
     def current_place(self) -> tuple[str, str | None] | None:
         item = self.currentItem()

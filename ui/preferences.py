@@ -15,6 +15,7 @@ from PySide6.QtCore import QByteArray, QSettings
 THEMES = ("system", "light", "dark")
 TEXT_SIZES = (90, 100, 115, 130)  # per cent of the system's normal text
 SYNC_INTERVALS = (0, 1, 5, 15, 30, 60)  # minutes; 0: only when asked
+QUIET_HOURS = (-1, *range(24))  # the hour quiet hours start or end; -1: none
 FILE_NAME = "window.ini"
 
 
@@ -48,6 +49,19 @@ class Preferences:
     @sync_minutes.setter
     def sync_minutes(self, value: int) -> None:
         self._qs.setValue("sync/interval_minutes", value if value in SYNC_INTERVALS else 5)
+
+    @property
+    def quiet_hours(self) -> tuple[int, int]:
+        """(from, until) hours in which no desktop notification pops up; (-1, -1): none."""
+        start = self._int("notifications/quiet_from", 22, QUIET_HOURS)
+        end = self._int("notifications/quiet_until", 7, QUIET_HOURS)
+        return (start, end) if start >= 0 and end >= 0 else (-1, -1)
+
+    @quiet_hours.setter
+    def quiet_hours(self, value: tuple[int, int]) -> None:
+        start, end = value
+        self._qs.setValue("notifications/quiet_from", start if start in QUIET_HOURS else -1)
+        self._qs.setValue("notifications/quiet_until", end if end in QUIET_HOURS else -1)
 
     # --- what the window remembers by itself ----------------------------------------
 

@@ -40,11 +40,13 @@ from ui.help_dialogs import show_about, show_shortcuts
 from ui.i18n import tr
 from ui.icons import app_icon, icon
 from ui.nav import NavPanel
+from ui.notifier import Notifier
 from ui.pages.base import Page
 from ui.pages.discussions import DiscussionsPage
 from ui.pages.meetings import MeetingsPage
 from ui.pages.members import MembersPage
 from ui.pages.notes import NotesPage
+from ui.pages.notifications import NotificationsPage
 from ui.pages.overview import OverviewPage
 from ui.pages.welcome import WelcomePage
 from ui.preferences import Preferences
@@ -65,6 +67,7 @@ PAGE_OF = {
     "meetings": "meetings",
     "members": "members",
     "overview": "overview",
+    "notifications": "notifications",
 }
 STARTUP_SYNC_MS = 2_000  # sync soon after opening, once the window is drawn
 
@@ -92,12 +95,14 @@ class MainWindow(QMainWindow):
         self.commands = Actions(self)
         self._build_side()
         self.overview = OverviewPage(ctx)
+        self.notifications = NotificationsPage(ctx)
         self.pages: dict[str, Page] = {
             "discussions": DiscussionsPage(ctx),
             "notes": NotesPage(ctx),
             "meetings": MeetingsPage(ctx),
             "members": MembersPage(ctx),
             "overview": self.overview,
+            "notifications": self.notifications,
         }
         self.stack = QStackedWidget()
         for page in self.pages.values():
@@ -117,6 +122,10 @@ class MainWindow(QMainWindow):
         self.search = SearchBox(ctx)
         self.search.open_requested.connect(self.open_item)
         self.overview.open_wanted.connect(self.open_item)
+        self.notifier = Notifier(ctx, lambda: self.prefs.quiet_hours)
+        self.notifier.open_wanted.connect(self._open_notified)
+        self.notifications.open_wanted.connect(self.open_item)
+        self.notifications.counted.connect(lambda n: self.nav.set_count("notifications", n))
         self._build_toolbar()
         menus = self.commands.build_menus(self)
         self.file_menu, self.go_menu, self.group_menu = menus["file"], menus["go"], menus["group"]
@@ -492,6 +501,12 @@ class MainWindow(QMainWindow):
             target = discussion_id or item_id
             post = f":{item_id}" if kind == "post" else ""
             self.pages["discussions"].show_target(f"discussion:{target}{post}")
+
+    def _open_notified(self, kind: str, item_id: str, discussion_id: str) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.open_item(kind, item_id, discussion_id)
 
     def new_discussion(self) -> None:
         self.nav.select("discussions", emit=False)
