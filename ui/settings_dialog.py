@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -54,6 +55,7 @@ class Chosen:
     sync_minutes: int
     theme: str
     text_size: int
+    quiet_hours: tuple[int, int] = (-1, -1)
 
 
 class SettingsDialog(QDialog):
@@ -128,6 +130,32 @@ class SettingsDialog(QDialog):
             sync_layout.addWidget(self.hubs)
         outer.addWidget(sync_box)
 
+        told = QGroupBox(tr("Notifications"))
+        told_row = QHBoxLayout(told)
+        self.quiet = QCheckBox(tr("&Quiet hours, from"))
+        self.quiet.setAccessibleName(tr("Quiet hours: no desktop notifications"))
+        self.quiet_from, self.quiet_until = QComboBox(), QComboBox()
+        for box, name in ((self.quiet_from, tr("from")), (self.quiet_until, tr("until"))):
+            box.setAccessibleName(tr("Quiet hours {end}").format(end=name))
+            for hour in range(24):
+                box.addItem(f"{hour:02d}:00", hour)
+        start, end = prefs.quiet_hours
+        self.quiet.setChecked(start >= 0)
+        self.quiet_from.setCurrentIndex(start if start >= 0 else 22)
+        self.quiet_until.setCurrentIndex(end if end >= 0 else 7)
+        for box in (self.quiet_from, self.quiet_until):
+            box.setEnabled(self.quiet.isChecked())
+            self.quiet.toggled.connect(box.setEnabled)
+        told_row.addWidget(self.quiet)
+        told_row.addWidget(self.quiet_from)
+        told_row.addWidget(QLabel(tr("until")))
+        told_row.addWidget(self.quiet_until)
+        told_row.addStretch(1)
+        told.setToolTip(
+            tr("In quiet hours nothing pops up; the Notifications place still lists it all.")
+        )
+        outer.addWidget(told)
+
         look = QGroupBox(tr("Look"))
         look_form = QFormLayout(look)
         theme_row = QHBoxLayout()
@@ -181,6 +209,11 @@ class SettingsDialog(QDialog):
                 sync_minutes=int(self.interval.currentData()),
                 theme=self.theme(),
                 text_size=int(self.text_size.currentData()),
+                quiet_hours=(
+                    (int(self.quiet_from.currentData()), int(self.quiet_until.currentData()))
+                    if self.quiet.isChecked()
+                    else (-1, -1)
+                ),
             )
         )
         self.accept()

@@ -463,6 +463,7 @@ class MainWindow(QMainWindow):
         self.prefs.theme = chosen.theme
         self.prefs.text_size = chosen.text_size
         self.prefs.sync_minutes = chosen.sync_minutes
+        self.prefs.quiet_hours = chosen.quiet_hours
         self.prefs.sync()
         self.sync.set_interval(chosen.sync_minutes)
         self._look = None

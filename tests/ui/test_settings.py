@@ -111,3 +111,21 @@ def test_cancel_changes_nothing(
     dialog.reject()
     assert Preferences(store.settings.data_dir).theme == "system"
     assert window_lightness() > 200
+
+
+def test_quiet_hours_are_chosen_and_kept(
+    qtbot: QtBot, store: Store, make_window: Callable[[], MainWindow]
+) -> None:
+    window = make_window()
+    dialog = open_settings(qtbot, window)
+    assert dialog.quiet.isChecked()  # 22:00 until 07:00 unless chosen
+    assert (dialog.quiet_from.currentData(), dialog.quiet_until.currentData()) == (22, 7)
+    dialog.quiet_from.setCurrentIndex(dialog.quiet_from.findData(21))
+    dialog.quiet_until.setCurrentIndex(dialog.quiet_until.findData(8))
+    dialog.ok_button.click()
+    assert Preferences(store.settings.data_dir).quiet_hours == (21, 8)
+    dialog = open_settings(qtbot, window)
+    dialog.quiet.setChecked(False)
+    assert not dialog.quiet_from.isEnabled()
+    dialog.ok_button.click()
+    assert window.prefs.quiet_hours == (-1, -1)  # notifications at any hour
