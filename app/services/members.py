@@ -180,6 +180,18 @@ def names_in(db: sqlite3.Connection, group_id: str) -> dict[str, str]:
     }
 
 
+def mentionable_in(db: sqlite3.Connection, group_id: str) -> list[str]:
+    """The names a post may @mention: the group's members who have given one."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT display_name FROM members WHERE group_id = ? AND role != 'removed'"
+            " AND display_name != '' ORDER BY display_name COLLATE NOCASE",
+            (group_id,),
+        )
+    ]
+
+
 def role_in(db: sqlite3.Connection, group_id: str, device: str) -> str:
     """A device's role in a group now; 'removed' where it has none."""
     row = db.execute(

@@ -19,7 +19,7 @@ from app.services.discussions import (
 )
 from app.services.follows import follows_in
 from app.services.groups import CategoryView, categories_in
-from app.services.members import role_in
+from app.services.members import mentionable_in, role_in
 from app.services.polls import ThreadPoll, polls_in
 from app.store import Store
 
@@ -37,6 +37,7 @@ class ThreadContents:
     role: str
     categories: list[CategoryView]
     me: str
+    names: list[str]  # who may be @mentioned
 
 
 def read_thread(
@@ -67,6 +68,7 @@ def read_thread(
             role=role_in(db, group_id, me),
             categories=categories_in(db, group_id),
             me=me,
+            names=mentionable_in(db, group_id),
         )
 
 

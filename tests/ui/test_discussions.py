@@ -9,7 +9,7 @@ from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QInputDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
-from app.services import discussions, follows, groups, members, polls
+from app.services import discussions, follows, groups, members, notifications, polls
 from app.store import Store
 from tests.support import deliver, ops_of
 from ui.discussions.list_model import SUMMARY_ROLE
@@ -514,3 +514,44 @@ def test_a_member_cannot_write_ahead(
     window.new_discussion_action.trigger()
     qtbot.waitUntil(lambda: page.role == "member")
     assert not page.form.ahead_row.isVisible()
+
+
+def test_a_mention_is_completed_as_you_type_and_the_member_is_told(
+    qtbot: QtBot,
+    store: Store,
+    group: str,
+    make_store: Callable[[str], Store],
+    open_page: Callable[[], tuple[MainWindow, DiscussionsPage]],
+) -> None:
+    ann = make_store("ann")
+    members.admit(store=store, group_id=group, device=ann.device_id, display_name="Ann Smith")
+    members.admit(store=store, group_id=group, device="ab" * 32, display_name="Anwar Khan")
+    discussions.start_discussion(store=store, group_id=group, title="Hall", body="Who has keys?")
+    deliver(ops_of(store), ann)
+    notifications.take_new(store=ann, group_id=group)  # Ann's laptop starts counting
+    _, page = open_page()
+    _click_row(qtbot, page, "Hall")
+    composer = page.thread_view.composer
+    completer = composer.mentions
+    qtbot.keyClicks(composer.editor, "Ask @an")
+    qtbot.waitUntil(completer.popup.isVisible)
+    offered = completer.completer.completionModel()
+    assert [offered.index(r, 0).data() for r in range(offered.rowCount())] == [
+        "Ann Smith",
+        "Anwar Khan",
+    ]
+    qtbot.keyClicks(composer.editor, "n")  # "@ann": only Ann is left
+    qtbot.waitUntil(lambda: offered.rowCount() == 1)
+    qtbot.keyClick(composer.editor, Qt.Key.Key_Return)  # takes the offer, adds no new line
+    assert composer.text() == "Ask @Ann Smith "
+    assert not completer.popup.isVisible()
+    qtbot.keyClicks(composer.editor, "please")
+    qtbot.keyClick(composer.editor, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: _has_card(page, "Ask @Ann Smith please"))
+
+    deliver(ops_of(store), ann)
+    [told] = notifications.take_new(store=ann, group_id=group)
+    assert (told.why, told.author, told.title) == ("mention", "Margaret Clerk", "Hall")
+    # An e-mail address is not a mention.
+    qtbot.keyClicks(composer.editor, "mail ann@example.org")
+    assert not completer.popup.isVisible()

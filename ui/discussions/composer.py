@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from ui.discussions import tr
 from ui.discussions.keys import bind_keys
+from ui.mentions import MentionCompleter
 
 
 class Composer(QFrame):
@@ -47,6 +48,7 @@ class Composer(QFrame):
         self.editor.setTabChangesFocus(True)
         self.editor.setFixedHeight(88)
         bind_keys(self.editor, submit=self.send)
+        self.mentions = MentionCompleter(self.editor)
         self.send_button = QPushButton(tr("Se&nd"))
         self.send_button.setObjectName("primary")
         self.send_button.setAccessibleName(tr("Send the reply (Ctrl+Enter)"))

@@ -193,6 +193,7 @@ class ThreadView(QWidget):
     def _show(self, data: ThreadContents) -> None:
         self._loading = False
         self.data = data
+        self.composer.mentions.set_names(data.names)
         self.limit = max(self.limit, len(data.posts))
         s = data.summary
         self.title.setText(s.title)
