@@ -18,9 +18,10 @@ from typing import Any
 
 from app.codes import Code, error_json
 from app.dump import dump
-from app.errors import MootError
+from app.errors import InvalidInput, MootError
 from app.kinds.members import CONSENTS
 from app.logs import log_to_file
+from app.papers.invite_card import read_join_link
 from app.roles import ROLES
 from app.services import discussions, follows, groups, members, notes, polls, search
 from app.services.roster import read_roster
@@ -328,7 +329,13 @@ def cmd_bundle_import(store: Store, a: argparse.Namespace) -> Any:
 
 
 def cmd_join(store: Store, a: argparse.Namespace) -> Any:
-    joined = hubs.join_hub(store=store, hub_url=a.hub_url, code=a.code)
+    hub_url, code = read_join_link(a.hub_url) or (a.hub_url, a.code)
+    if not code:
+        raise InvalidInput(
+            "Give the hub's address and the invitation code, or the moot://join link from"
+            " an invitation card."
+        )
+    joined = hubs.join_hub(store=store, hub_url=hub_url, code=code)
     return {
         "group_id": joined.group_id,
         "group_name": joined.group_name,
@@ -636,9 +643,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub,
         "join",
         cmd_join,
-        "join a group on a council hub with an invitation code",
-        arg("hub_url"),
-        arg("code"),
+        "join a group on a council hub with an invitation code (or a card's moot://join link)",
+        arg("hub_url", metavar="HUB_URL|LINK"),
+        arg("code", nargs="?", default=""),
     )
     h = group("hub", "connect groups to a council hub")
     add(
@@ -669,6 +676,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ui.cli_meetings import add_meeting_commands
 
     add_meeting_commands(sub, add, arg, group)
+    from ui.cli_invite import add_invite_commands
+
+    add_invite_commands(sub, add, arg, group)
     add_organiser_commands(sub, add, arg)
     add(sub, "dump", cmd_dump, "print a group's state as canonical JSON", arg("group_id"))
     return parser

@@ -10,20 +10,10 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPixmap
 
+from app.services.groups import DEFAULT_COLOUR
 from ui.icons import render_svg, resource
 
 # (hex, name): calm colours, each dark enough for white text and emblems on it.
-COLOURS = (
-    ("#2f6f4f", "Green"),
-    ("#2d5f8b", "Blue"),
-    ("#1f6f78", "Teal"),
-    ("#5b4a8b", "Purple"),
-    ("#7a3e65", "Plum"),
-    ("#9b3b3b", "Red"),
-    ("#8a6a1f", "Ochre"),
-    ("#4a5563", "Slate"),
-)
-DEFAULT_COLOUR = COLOURS[0][0]
 
 # (emoji, drawing, name)
 EMBLEMS = (

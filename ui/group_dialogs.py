@@ -11,14 +11,14 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QW
 
 from app.progress import Progress
 from app.services import groups
-from app.services.groups import GroupSummary
+from app.services.groups import DEFAULT_COLOUR, GroupSummary
 from app.store import Store
 from sync import hubs
 from sync.engine import SyncResult
 from sync.hubs import Joined
 from sync.proofs import hub_address
 from ui.context import AppContext
-from ui.emblems import DEFAULT_COLOUR, DEFAULT_EMBLEM, emblem_tile
+from ui.emblems import DEFAULT_EMBLEM, emblem_tile
 from ui.i18n import tr
 from ui.pickers import ColourPicker, EmblemPicker
 from ui.task_dialog import TaskDialog, sync_words

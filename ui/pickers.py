@@ -6,7 +6,8 @@ from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QToolButton, QWidget
 
-from ui.emblems import COLOURS, DEFAULT_COLOUR, DEFAULT_EMBLEM, EMBLEMS, emblem_tile
+from app.services.groups import COLOURS, DEFAULT_COLOUR
+from ui.emblems import DEFAULT_EMBLEM, EMBLEMS, emblem_tile
 
 SWATCH = 26
 TILE = 32

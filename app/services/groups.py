@@ -12,6 +12,18 @@ from app.store import Store
 from app.writer import writing
 
 DEFAULT_CATEGORIES = ("General", "Off-topic")
+# The calm colours a group may take, the first its colour until one is chosen.
+COLOURS = (
+    ("#2f6f4f", "Green"),
+    ("#2d5f8b", "Blue"),
+    ("#1f6f78", "Teal"),
+    ("#5b4a8b", "Purple"),
+    ("#7a3e65", "Plum"),
+    ("#9b3b3b", "Red"),
+    ("#8a6a1f", "Ochre"),
+    ("#4a5563", "Slate"),
+)
+DEFAULT_COLOUR = COLOURS[0][0]
 MY_NAME = "display_name"
 
 

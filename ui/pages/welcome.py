@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.emblems import DEFAULT_COLOUR
+from app.services.groups import DEFAULT_COLOUR
 from ui.i18n import tr
 from ui.icons import app_icon, icon
 
