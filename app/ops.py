@@ -240,7 +240,8 @@ def op_from_wire(data: Any) -> Op:
         raise InvalidOp("op field 'payload_hash' is not a hash")
     if not is_hex(sig, 128):
         raise InvalidOp("op field 'sig' is not a signature")
-    if not (0 < data["seq"] < MAX_INT and 0 < data["hlc"] < MAX_INT):
+    # Replicas look up an op's neighbours in its chain (seq + 1), so that must fit too.
+    if not (0 < data["seq"] < MAX_INT - 1 and 0 < data["hlc"] < MAX_INT):
         raise InvalidOp("op sequence number or clock stamp out of range")
     if (data["seq"] == 1) != (prev is None):
         raise InvalidOp("op sequence number and previous-op link disagree")

@@ -165,7 +165,10 @@ def read_bundle(path: Path) -> Bundle:
             f" {header.get('version')}); update Moot on both laptops."
         )
     count = header.get("ops")
-    if not isinstance(count, int) or len(lines) < count + 2:
+    if not isinstance(count, int) or count < 0:
+        # Taken as a line's position, a negative count would count from the end.
+        raise BundleError(f"{path} is damaged: its header does not say how many changes it holds.")
+    if len(lines) < count + 2:
         raise BundleError(f"{path} is truncated: it ends before all its changes.")
     trailer = _parse(lines[count + 1], path)
     if not isinstance(trailer, dict) or "signature" not in trailer:
@@ -252,10 +255,17 @@ def _invitation(header: dict[str, Any], group_id: str, path: Path) -> Invitation
     if inv is None:
         return None
     if not isinstance(inv, dict) or not all(
-        isinstance(inv.get(k), str) for k in ("invite_id", "token", "role")
+        _plain(inv.get(k)) for k in ("invite_id", "token", "role")
     ):
         raise BundleError(f"{path} carries a malformed invitation.")
     return Invitation(group_id, inv["invite_id"], inv["token"], inv["role"])
+
+
+def _plain(value: Any) -> bool:
+    """Short printable ASCII, as export writes them: redeeming signs them as UTF-8 bytes."""
+    return (
+        isinstance(value, str) and 0 < len(value) <= 64 and value.isascii() and value.isprintable()
+    )
 
 
 def _line(value: Any) -> bytes:

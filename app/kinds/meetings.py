@@ -209,7 +209,7 @@ def meeting_summon(a: Applier, op: Op) -> str | None:
 def _check_agenda(op: Op) -> None:
     try:
         agenda = json.loads(op.fields["agenda"])
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON; or nested deeper than it can be read
         agenda = None
     if not isinstance(agenda, dict) or not isinstance(agenda.get("items"), list):
         raise InvalidOp(f"op {op.id}: the agenda it carries is not an agenda")

@@ -301,11 +301,12 @@ class Invitation(Base):
 
 
 def _role(v: object) -> bool:
-    return v in ROLES
+    return isinstance(v, str) and v in ROLES
 
 
 def _role_or_removed(v: object) -> bool:
-    return v in ROLE_RANK
+    # A list or an object in a signed op would otherwise be hashed by the lookup.
+    return isinstance(v, str) and v in ROLE_RANK
 
 
 GROUP_FIELDS: dict[str, p.Check] = {
