@@ -679,6 +679,6 @@ def build_parser() -> argparse.ArgumentParser:
     from ui.cli_invite import add_invite_commands
 
     add_invite_commands(sub, add, arg, group)
-    add_organiser_commands(sub, add, arg)
+    add_organiser_commands(sub, add, arg, group)
     add(sub, "dump", cmd_dump, "print a group's state as canonical JSON", arg("group_id"))
     return parser

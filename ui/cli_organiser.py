@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from app.errors import InvalidInput
 from app.papers.words import long_date, span
-from app.services import discussions, overview
+from app.services import discussions, groups, overview
 from app.store import Store
 
 Add = Callable[..., argparse.ArgumentParser]
@@ -18,7 +19,18 @@ Arg = Callable[..., tuple[Any, ...]]
 BARS = " ▁▂▃▄▅▆▇█"
 
 
-def add_organiser_commands(sub: Any, add: Add, arg: Arg) -> None:
+def add_organiser_commands(sub: Any, add: Add, arg: Arg, group: Callable[[str, str], Any]) -> None:
+    w = group("welcome", "what each newcomer reads on joining")
+    add(
+        w,
+        "set",
+        cmd_welcome_set,
+        "set the group's welcome, and its code of conduct from a file (organisers)",
+        arg("group_id"),
+        arg("text"),
+        arg("--code-of-conduct", metavar="FILE", help="a text or Markdown file"),
+    )
+    add(w, "show", cmd_welcome_show, "the group's welcome and code of conduct", arg("group_id"))
     add(
         sub,
         "overview",
@@ -93,6 +105,24 @@ def cmd_scheduled(store: Store, a: argparse.Namespace) -> Any:
         }
         for d in discussions.list_scheduled(store=store, group_id=a.group_id)
     ]
+
+
+def cmd_welcome_set(store: Store, a: argparse.Namespace) -> Any:
+    conduct = None
+    if a.code_of_conduct:
+        path = Path(a.code_of_conduct)
+        try:
+            conduct = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInput(f"{path} is not a text file (UTF-8).") from None
+    groups.set_welcome(store=store, group_id=a.group_id, welcome=a.text, conduct=conduct)
+    kept = "the welcome and the code of conduct" if conduct is not None else "the welcome"
+    return {"message": f"Newcomers will read {kept} when they join."}
+
+
+def cmd_welcome_show(store: Store, a: argparse.Namespace) -> Any:
+    found = groups.get_group(store=store, group_id=a.group_id)
+    return {"welcome": found.welcome, "conduct": found.conduct}
 
 
 def cmd_overview(store: Store, a: argparse.Namespace) -> Any:

@@ -17,6 +17,10 @@ TEXT_SIZES = (90, 100, 115, 130)  # per cent of the system's normal text
 SYNC_INTERVALS = (0, 1, 5, 15, 30, 60)  # minutes; 0: only when asked
 QUIET_HOURS = (-1, *range(24))  # the hour quiet hours start or end; -1: none
 FILE_NAME = "window.ini"
+HELLO = (
+    "Welcome to the group, @{name}! It's good to have you. What brought you here, and"
+    " is there something you would like us to talk about?"
+)
 
 
 class Preferences:
@@ -62,6 +66,15 @@ class Preferences:
         start, end = value
         self._qs.setValue("notifications/quiet_from", start if start in QUIET_HOURS else -1)
         self._qs.setValue("notifications/quiet_until", end if end in QUIET_HOURS else -1)
+
+    @property
+    def hello_template(self) -> str:
+        """The words an organiser starts from to greet a newcomer; {name} is theirs."""
+        return str(self._qs.value("organiser/hello", HELLO))
+
+    @hello_template.setter
+    def hello_template(self, value: str) -> None:
+        self._qs.setValue("organiser/hello", value.strip() or HELLO)
 
     # --- what the window remembers by itself ----------------------------------------
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QInputDialog,
     QMainWindow,
     QSizePolicy,
     QSplitter,
@@ -56,6 +57,7 @@ from ui.status_bar import SyncStatusBar
 from ui.sync_controller import SyncController
 from ui.sync_words import not_connected_line
 from ui.tasks import Newest, TaskHandle
+from ui.welcome_dialog import WelcomeDialog
 
 # The side panel's places and the page that shows each.
 PAGE_OF = {
@@ -83,6 +85,7 @@ class MainWindow(QMainWindow):
         self.group_list: list[GroupSummary] = []
         self.title_suffix = ""
         self.dialog: QDialog | None = None  # the dialog open now (tests reach it here)
+        self.welcome_dialog: WelcomeDialog | None = None
         self._wanted_group = ""
         self._groups_loaded = False
         self._preparing = False
@@ -122,6 +125,7 @@ class MainWindow(QMainWindow):
         self.search = SearchBox(ctx)
         self.search.open_requested.connect(self.open_item)
         self.overview.open_wanted.connect(self.open_item)
+        self.overview.hello_template_wanted.connect(self.edit_hello_template)
         self.notifier = Notifier(ctx, lambda: self.prefs.quiet_hours)
         self.notifier.open_wanted.connect(self._open_notified)
         self.notifications.open_wanted.connect(self.open_item)
@@ -327,6 +331,25 @@ class MainWindow(QMainWindow):
         self.prefs.last_group = group_id
         self.apply_look()
         self._show_group_details(group_id, go_there=True)
+        store = self.ctx.store
+        self.ctx.tasks.run(
+            lambda: groups.welcome_to_show(store=store, group_id=group_id),
+            done=self._welcome,
+            owner=self,
+        )
+
+    def _welcome(self, group: GroupSummary | None) -> None:
+        """A newcomer reads the group's welcome once, the first time they open it."""
+        if group is None or group.id != self.ctx.group_id:
+            return
+        self.welcome_dialog = WelcomeDialog(group, self)
+        store = self.ctx.store
+        self.welcome_dialog.finished.connect(
+            lambda _result: self.ctx.tasks.run(
+                lambda: groups.mark_welcomed(store=store, group_id=group.id)
+            )
+        )
+        self.welcome_dialog.open()
 
     def _show_group_details(self, group_id: str, *, go_there: bool = False) -> None:
         store = self.ctx.store
@@ -487,7 +510,17 @@ class MainWindow(QMainWindow):
 
     def open_item(self, kind: str, item_id: str, discussion_id: str = "") -> None:
         """Open a discussion, post, note, member or meeting in place (from search, say)."""
-        if kind in ("member", "meeting"):
+        if kind == "hello":  # an organiser greets a newcomer: a new discussion, drafted
+            self.nav.select("discussions", emit=False)
+            self.stack.setCurrentWidget(self.pages["discussions"])
+            page = self.pages["discussions"]
+            assert isinstance(page, DiscussionsPage)
+            page.show_new_form()
+            page.form.draft(
+                tr("Welcome, {name}!").format(name=item_id),
+                self.prefs.hello_template.replace("{name}", item_id),
+            )
+        elif kind in ("member", "meeting"):
             place = f"{kind}s"
             self.nav.select(place, emit=False)
             self.stack.setCurrentWidget(self.pages[place])
@@ -502,6 +535,16 @@ class MainWindow(QMainWindow):
             target = discussion_id or item_id
             post = f":{item_id}" if kind == "post" else ""
             self.pages["discussions"].show_target(f"discussion:{target}{post}")
+
+    def edit_hello_template(self) -> None:
+        text, ok = QInputDialog.getMultiLineText(
+            self,
+            tr("The hello"),
+            tr("The words a welcome to a newcomer starts from; {name} is their name:"),
+            self.prefs.hello_template,
+        )
+        if ok:
+            self.prefs.hello_template = text
 
     def _open_notified(self, kind: str, item_id: str, discussion_id: str) -> None:
         self.showNormal()

@@ -243,6 +243,9 @@ class Group(Base):
     description: Mapped[str] = mapped_column(Text, server_default="")
     colour: Mapped[str] = mapped_column(String, server_default="")
     emblem: Mapped[str] = mapped_column(String, server_default="")
+    # What each newcomer reads on joining, set by organisers (Markdown); NULL until then.
+    welcome: Mapped[str | None] = mapped_column(Text)
+    conduct: Mapped[str | None] = mapped_column(Text)
     founder: Mapped[str] = mapped_column(String)
     created_hlc: Mapped[int] = mapped_column(BigInteger)
     clocks: Mapped[str] = mapped_column(Text, server_default="{}")
@@ -316,13 +319,19 @@ GROUP_FIELDS: dict[str, p.Check] = {
     "emblem": p.text(32),
 }
 _PROFILE = {"display_name": p.text(100), "bio": p.text(5000), "interests": p.titles}
+# Set after founding only: a welcome and a code of conduct, each a short page of Markdown.
+_GROUP_UPDATES = {**GROUP_FIELDS, "welcome": p.text(10_000), "conduct": p.text(20_000)}
 
 DOMAIN = Domain(
     name="members",
     tables=(
         Table(
             "groups",
-            Dump("id, name, description, colour, emblem, founder", "id", single="group"),
+            Dump(
+                "id, name, description, colour, emblem, welcome, conduct, founder",
+                "id",
+                single="group",
+            ),
             key="id",
         ),
         Table(
@@ -353,7 +362,7 @@ DOMAIN = Domain(
             least="anyone",
             membership=True,
         ),
-        Kind("group", "update", group_update, {}, GROUP_FIELDS, least="organiser"),
+        Kind("group", "update", group_update, {}, _GROUP_UPDATES, least="organiser"),
         Kind(
             "member",
             "set_role",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from app.errors import NotFound
+from app.clock import DAY_MS, physical_ms
+from app.errors import InvalidInput, NotFound
 from app.ids import authored_id, new_group_id
 from app.services.common import clean_title, get_meta, require_group, set_meta
 from app.store import Store
@@ -35,6 +36,8 @@ class GroupSummary:
     colour: str
     emblem: str
     my_role: str  # 'removed' where this device is not (or no longer) a member
+    welcome: str = ""  # what a newcomer reads on joining (Markdown), set by organisers
+    conduct: str = ""  # the group's code of conduct (Markdown)
 
 
 def set_my_name(*, store: Store, name: str) -> None:
@@ -113,6 +116,50 @@ def update_group(*, store: Store, group_id: str, **fields: str) -> None:
         w.emit(group_id, "group", group_id, "update", dict(fields))
 
 
+WELCOMED = "welcomed:"  # meta key prefix: this laptop has shown the group's welcome
+
+
+def set_welcome(*, store: Store, group_id: str, welcome: str, conduct: str | None = None) -> None:
+    """The welcome each newcomer reads on joining, and the code of conduct (organisers).
+
+    Who writes it has read it: their own laptop will not show it to them as news.
+    """
+    if len(welcome) > 10_000:
+        raise InvalidInput("A welcome is a short message: at most 10,000 characters.")
+    if conduct is not None and len(conduct) > 20_000:
+        raise InvalidInput("The code of conduct is too long: at most 20,000 characters.")
+    fields = {"welcome": welcome.strip()}
+    if conduct is not None:
+        fields["conduct"] = conduct.strip()
+    with writing(store) as w:
+        require_group(w.db, group_id)
+        w.emit(group_id, "group", group_id, "update", fields)
+        set_meta(w.db, WELCOMED + group_id, "1")
+
+
+def welcome_to_show(*, store: Store, group_id: str) -> GroupSummary | None:
+    """The group, if this laptop's member should now read its welcome: once, for a
+    member who joined after it was written (or in the last 30 days), never again."""
+    with store.read() as db:
+        if get_meta(db, WELCOMED + group_id):
+            return None
+        r = db.execute(_SUMMARY + " WHERE g.id = ?", (store.device_id, group_id)).fetchone()
+        if r is None or r[5] == "removed" or not (r[6] or r[7]):
+            return None
+        (joined,) = db.execute(
+            "SELECT joined_hlc FROM members WHERE group_id = ? AND device = ?",
+            (group_id, store.device_id),
+        ).fetchone()
+    if physical_ms(joined) < store.clock.wall_ms() - 30 * DAY_MS:
+        return None  # an old hand: the welcome is for newcomers
+    return GroupSummary(*r)
+
+
+def mark_welcomed(*, store: Store, group_id: str) -> None:
+    with store.write() as db:
+        set_meta(db, WELCOMED + group_id, "1")
+
+
 def add_category(*, store: Store, group_id: str, name: str) -> str:
     category_id = authored_id(store.device_id)
     name = clean_title(name, "category name")
@@ -133,7 +180,8 @@ def add_category(*, store: Store, group_id: str, name: str) -> str:
 
 
 _SUMMARY = (
-    "SELECT g.id, g.name, g.description, g.colour, g.emblem, m.role FROM groups g"
+    "SELECT g.id, g.name, g.description, g.colour, g.emblem, COALESCE(m.role, 'removed'),"
+    " COALESCE(g.welcome, ''), COALESCE(g.conduct, '') FROM groups g"
     " LEFT JOIN members m ON m.group_id = g.id AND m.device = ?"
 )
 
@@ -141,7 +189,7 @@ _SUMMARY = (
 def list_groups(*, store: Store) -> list[GroupSummary]:
     with store.read() as db:
         rows = db.execute(_SUMMARY + " ORDER BY g.name, g.id", (store.device_id,)).fetchall()
-    return [GroupSummary(r[0], r[1], r[2], r[3], r[4], r[5] or "removed") for r in rows]
+    return [GroupSummary(*r) for r in rows]
 
 
 def get_group(*, store: Store, group_id: str) -> GroupSummary:
@@ -149,7 +197,7 @@ def get_group(*, store: Store, group_id: str) -> GroupSummary:
         r = db.execute(_SUMMARY + " WHERE g.id = ?", (store.device_id, group_id)).fetchone()
     if r is None:
         raise NotFound(f"No group with id {group_id!r} in this profile.")
-    return GroupSummary(r[0], r[1], r[2], r[3], r[4], r[5] or "removed")
+    return GroupSummary(*r)
 
 
 @dataclass(frozen=True)

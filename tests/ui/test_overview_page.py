@@ -70,17 +70,25 @@ def test_the_overview_shows_the_groups_facts_and_opens_each(
     qtbot.waitUntil(lambda: window.stack.currentWidget() is discussions)
     qtbot.waitUntil(lambda: discussions.thread_view.discussion_id == facts.unanswered[0])
 
-    # One click on a newcomer opens their card, to say hello.
+    # One click on a newcomer drafts a welcome to them, from the hello template.
+    window.prefs.hello_template = "Hello @{name}, glad you came!"
     page = open_overview(qtbot, window, facts.group)
     click(qtbot, page.new_silent, 0)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is discussions)
+    qtbot.waitUntil(lambda: discussions.right_stack.currentWidget() is discussions.form)
+    assert discussions.form.title.text() == "Welcome, Dan!"
+    assert discussions.form.body.toPlainText() == "Hello @Dan, glad you came!"
+
+    # One click on a regular gone quiet opens their card, for a personal word.
+    page = open_overview(qtbot, window, facts.group)
+    click(qtbot, page.gone_quiet, 0)
     members_page = window.pages["members"]
     assert isinstance(members_page, MembersPage)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is members_page)
-    qtbot.waitUntil(lambda: members_page.card.isVisible())
     qtbot.waitUntil(
         lambda: (
             members_page.card.member is not None
-            and members_page.card.member.device == facts.names["dan"]
+            and members_page.card.member.device == facts.names["bob"]
         )
     )
 

@@ -149,6 +149,12 @@ class NewDiscussionForm(QWidget):
     def set_busy(self, busy: bool) -> None:
         self.start_button.setEnabled(not busy)
 
+    def draft(self, title: str, body: str) -> None:
+        """Start from these words (a greeting, say), for the person to change and send."""
+        self.title.setText(title)
+        self.body.setPlainText(body)
+        self.body.setFocus()
+
     def clear(self) -> None:
         self.title.clear()
         self.body.clear()

@@ -15,9 +15,11 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette,
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -92,6 +94,8 @@ class NamedList(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.empty)
         layout.addWidget(self.items)
+        self.extra = QHBoxLayout()  # room for an action beside the list (the hello)
+        layout.addLayout(self.extra)
 
     def show_items(self, rows: list[tuple[str, str, str]]) -> None:
         """``rows``: (text, kind, id), in the order they should be read; past ``SHOWN``
@@ -213,7 +217,8 @@ def _days_ago(now_ms: int, ms: int) -> int:
 
 class OverviewPage(Page):
     title = "Overview"
-    open_wanted = Signal(str, str)  # kind ("discussion", "member", "meeting"), id
+    open_wanted = Signal(str, str)  # kind ("discussion", "member", "meeting", "hello"), id
+    hello_template_wanted = Signal()  # the organiser would change the words of a welcome
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -279,7 +284,7 @@ class OverviewPage(Page):
         self.new_silent = NamedList(
             tr("New members yet to say anything: say hello"),
             tr("Joined more than a week ago (and less than three months), and have not"
-               " posted yet. A click opens their card."),
+               " posted yet. A click drafts a welcome to them, from your hello template."),
             tr("No newcomer is waiting for a hello."),
         )  # fmt: skip
         self.gone_quiet = NamedList(
@@ -314,6 +319,11 @@ class OverviewPage(Page):
         )
         for named in self.lists:
             named.chosen.connect(self.open_wanted)
+        self.hello_button = QPushButton(tr("Change the &hello…"))
+        self.hello_button.setToolTip(tr("The words a welcome to a newcomer starts from."))
+        self.hello_button.clicked.connect(self.hello_template_wanted)
+        self.new_silent.extra.addWidget(self.hello_button)
+        self.new_silent.extra.addStretch(1)
 
         inner = QWidget()
         layout = QVBoxLayout(inner)
@@ -428,8 +438,8 @@ class OverviewPage(Page):
             [
                 (
                     tr("{name}, joined {day}").format(name=p.name, day=_day(p.since_ms)),
-                    "member",
-                    p.id,
+                    "hello",
+                    p.name,
                 )
                 for p in seen.new_silent
             ]
