@@ -1,17 +1,21 @@
 """The organiser's desk from the command line, as the window has it: ``moot overview``,
-and discussions written ahead (``moot discussion schedule`` and ``scheduled``)."""
+discussions written ahead (``moot discussion schedule`` and ``scheduled``), the
+welcome (``moot welcome``) and the digest (``moot digest``)."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from app.errors import InvalidInput
+from app.papers import digest as digest_paper
+from app.papers.pdf import html_to_pdf, write_whole
 from app.papers.words import long_date, span
-from app.services import discussions, groups, overview
+from app.services import digest, discussions, groups, overview
 from app.store import Store
 
 Add = Callable[..., argparse.ArgumentParser]
@@ -31,6 +35,16 @@ def add_organiser_commands(sub: Any, add: Add, arg: Arg, group: Callable[[str, s
         arg("--code-of-conduct", metavar="FILE", help="a text or Markdown file"),
     )
     add(w, "show", cmd_welcome_show, "the group's welcome and code of conduct", arg("group_id"))
+    add(
+        sub,
+        "digest",
+        cmd_digest,
+        "what happened in the group: new and busy discussions, decisions, meetings to come,"
+        " as text for a newsletter or a PDF to print",
+        arg("group_id"),
+        arg("--since", metavar="ISO_DATE", help="the first day (a week ago unless given)"),
+        arg("--pdf", metavar="FILE", help="write it as a printable PDF too"),
+    )
     add(
         sub,
         "overview",
@@ -123,6 +137,19 @@ def cmd_welcome_set(store: Store, a: argparse.Namespace) -> Any:
 def cmd_welcome_show(store: Store, a: argparse.Namespace) -> Any:
     found = groups.get_group(store=store, group_id=a.group_id)
     return {"welcome": found.welcome, "conduct": found.conduct}
+
+
+def cmd_digest(store: Store, a: argparse.Namespace) -> Any:
+    from ui.cli import Raw
+
+    since = datetime.fromtimestamp(parse_moment(a.since) / 1000) if a.since else None
+    made = digest.digest(store=store, group_id=a.group_id, since=since)
+    text = digest_paper.render_text(made)
+    if a.pdf:
+        write_whole(html_to_pdf(digest_paper.render_html(made)), Path(a.pdf))
+    if a.json:
+        return {"text": text, "file": a.pdf, **asdict(made)}
+    return Raw(text + (f"\nWritten to {a.pdf}." if a.pdf else ""))
 
 
 def cmd_overview(store: Store, a: argparse.Namespace) -> Any:
