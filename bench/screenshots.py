@@ -164,6 +164,17 @@ def demo_steps(ids: DemoIds) -> list[tuple[str, Step]]:
     def overview(w: Any) -> None:
         w.navigate("overview")
 
+    def notifications(w: Any) -> None:
+        # The newest as it pops up where there is no tray: in the status bar.
+        from ui.notifier import words_for
+
+        w.navigate("notifications")
+        settle(w)
+        found = w.notifications.found or []
+        if found:
+            title, text = words_for(found[:1])
+            w.ctx.message.emit(f"{title}: {text.splitlines()[0]}")
+
     def search(w: Any) -> None:
         from PySide6.QtTest import QTest
 
@@ -180,6 +191,7 @@ def demo_steps(ids: DemoIds) -> list[tuple[str, Step]]:
         ("members", members),
         ("meetings", meetings),
         ("overview", overview),
+        ("notifications", notifications),
         ("search", search),
     ]
 

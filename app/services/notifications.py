@@ -24,6 +24,7 @@ from app.services.common import get_meta, require_group, set_meta
 from app.store import Store
 
 LISTED = 100  # the list shows the newest hundred
+_MARKUP = re.compile(r"\*\*|__|`")  # Markdown's bold and code marks, noise in a one-liner
 MENTION, REPLY, FOLLOWED = "mention", "reply", "followed"
 
 
@@ -93,7 +94,7 @@ def notifications_in(
             why = FOLLOWED
         else:
             continue
-        excerpt = " ".join(body.split())[:160]
+        excerpt = " ".join(_MARKUP.sub("", body).split())[:160]
         found.append(
             Notification(post, discussion, title, author, why, excerpt, hlc, unread=n > read)
         )

@@ -1,11 +1,10 @@
 """The Notifications place: the same news the desktop notifications bring (replies to
 you, @mentions of you, new posts where you follow), as a list, the newest first and
-the unread ones in bold. A click opens the post; Mark all read clears the count."""
+the unread ones marked. A click opens the post; Mark all read clears the count."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,6 +21,7 @@ from ui.notice import Notice
 from ui.notifier import headline
 from ui.pages.base import Page
 from ui.tasks import Newest
+from ui.two_line_delegate import SECOND_LINE_ROLE, TwoLineDelegate
 from ui.when import ago
 
 TARGET = Qt.ItemDataRole.UserRole  # (post id, discussion id)
@@ -44,6 +44,9 @@ class NotificationsPage(Page):
         self.items = QListWidget()
         self.items.setObjectName("namedList")
         self.items.setAccessibleName(self.tr("Notifications, the newest first"))
+        self.items.setItemDelegate(TwoLineDelegate())
+        self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.items.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.items.itemActivated.connect(self._open)
         self.items.itemClicked.connect(self._open)
         heading.setBuddy(self.items)
@@ -93,12 +96,11 @@ class NotificationsPage(Page):
         self.found = found
         self.items.clear()
         for n in found:
-            item = QListWidgetItem(f"{headline(n)} · {ago(n.created_hlc)}\n{n.excerpt}")
+            mark = "● " if n.unread else ""  # unread ones stand out, and say so to a reader
+            item = QListWidgetItem(f"{mark}{headline(n)} · {ago(n.created_hlc)}")
+            item.setData(SECOND_LINE_ROLE, n.excerpt)
             item.setData(TARGET, (n.post_id, n.discussion_id))
-            if n.unread:
-                font = QFont(self.items.font())
-                font.setBold(True)
-                item.setFont(font)
+            item.setToolTip(self.tr("Unread") if n.unread else "")
             self.items.addItem(item)
         self.empty.setVisible(not found)
         self.items.setVisible(bool(found))
