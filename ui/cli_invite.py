@@ -10,6 +10,7 @@ from typing import Any
 from app.errors import InvalidInput
 from app.papers.words import long_date
 from app.roles import ROLES
+from app.services import members
 from app.store import Store
 from sync.invite_cards import BUNDLE_DAYS, HUB_DAYS, MAX_DAYS, MAX_USES, CardMade, make_invite_card
 
@@ -35,6 +36,27 @@ def add_invite_commands(sub: Any, add: Add, arg: Arg, group: Callable[[str, str]
             help=f"days until it runs out (default {HUB_DAYS}; with a bundle, {BUNDLE_DAYS})",
         ),
     )
+    add(
+        i,
+        "list",
+        cmd_list,
+        "who invited whom: each invitation that brought members in, and who joined by it",
+        arg("group_id"),
+    )
+
+
+def cmd_list(store: Store, a: argparse.Namespace) -> Any:
+    used = members.invitations_used(store=store, group_id=a.group_id)
+    if a.json:
+        return used
+    from ui.cli import Raw
+
+    lines = [
+        f"{u.invited_by or 'someone'}'s invitation {u.invitation}: {len(u.joined)} joined"
+        f" ({', '.join(n or 'a member' for n in u.joined)})"
+        for u in used
+    ]
+    return Raw("\n".join(lines) or "Nobody has joined by an invitation yet.")
 
 
 def cmd_card(store: Store, a: argparse.Namespace) -> Any:

@@ -103,6 +103,11 @@ class MemberCard(QWidget):
                     else self.tr("started {n} discussions")
                 ).format(n=member.started),
             )
+            + (
+                self.tr(" · invited by {name}").format(name=member.invited_by)
+                if member.invited_by
+                else ""
+            )
         )
         self.summary.setToolTip(full(member.joined_hlc))
         self.bio.setText(member.bio or self.tr("Nothing written yet."))

@@ -119,7 +119,19 @@ def _grant(a: Applier, op: Op, device: str, role: str, display_name: str | None)
 
 def member_set_role(a: Applier, op: Op) -> str | None:
     _grant(a, op, op.entity, op.fields["role"], op.fields.get("display_name"))
+    if "invited_by" in op.fields:  # a hub's admission, from an organiser's invitation
+        _invited(a, op, op.entity, op.fields["invited_by"], op.fields.get("invitation", ""))
     return None
+
+
+def _invited(a: Applier, op: Op, device: str, by: str, invitation: str) -> None:
+    """Who brought a member in, and with which invitation: the first admission that
+    says so, by its stamp, whatever order the ops arrive in."""
+    a.db.execute(
+        "UPDATE members SET invited_by = ?, invitation = ?, invited_hlc = ?"
+        " WHERE group_id = ? AND device = ? AND (invited_hlc IS NULL OR invited_hlc > ?)",
+        (by, invitation, op.hlc, op.group, device, op.hlc),
+    )
 
 
 def member_update(a: Applier, op: Op) -> str | None:
@@ -229,6 +241,8 @@ def invite_redeem(a: Applier, op: Op) -> str | None:
         (op.device, op.hlc, found[0]),
     )
     _grant(a, op, op.device, role, op.fields.get("display_name"))
+    (by,) = a.db.execute("SELECT created_by FROM invitations WHERE n = ?", (found[0],)).fetchone()
+    _invited(a, op, op.device, by, op.entity)
     return None
 
 
@@ -267,6 +281,10 @@ class Member(Base):
     joined_hlc: Mapped[int] = mapped_column(BigInteger)
     created_hlc: Mapped[int] = mapped_column(BigInteger)
     created_by: Mapped[str] = mapped_column(String)
+    # Who brought them in (a device), with which invitation, by the first admission saying so.
+    invited_by: Mapped[str | None] = mapped_column(String)
+    invitation: Mapped[str | None] = mapped_column(String)
+    invited_hlc: Mapped[int | None] = mapped_column(BigInteger)
     clocks: Mapped[str] = mapped_column(Text, server_default="{}")
     __table_args__ = (UniqueConstraint("group_id", "device", name="uq_members_device"),)
 
@@ -337,7 +355,8 @@ DOMAIN = Domain(
         Table(
             "members",
             Dump(
-                "device, role, display_name, bio, interests, contact, contact_consent, joined_hlc",
+                "device, role, display_name, bio, interests, contact, contact_consent, joined_hlc,"
+                " invited_by, invitation",
                 "device",
                 json=("interests",),
             ),
@@ -368,7 +387,7 @@ DOMAIN = Domain(
             "set_role",
             member_set_role,
             {"role": _role_or_removed},
-            {"display_name": p.text(100)},
+            {"display_name": p.text(100), "invited_by": p.hex_of(64), "invitation": p.text(64)},
             least="organiser",
             membership=True,
         ),

@@ -32,6 +32,7 @@ class MemberView:
     contact: str | None  # None where the member has not let this viewer see it
     posts: int = 0  # posts and replies of theirs still standing
     started: int = 0  # discussions they started
+    invited_by: str = ""  # the name of who brought them in, where an invitation says so
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def members_in(db: sqlite3.Connection, sealer: Sealer, me: str, group_id: str) -
     viewer = role_in(db, group_id, me)
     rows = db.execute(
         "SELECT device, display_name, role, bio, interests, joined_hlc, contact,"
-        " contact_consent FROM members WHERE group_id = ? AND role != 'removed'"
+        " contact_consent, invited_by FROM members WHERE group_id = ? AND role != 'removed'"
         " ORDER BY display_name COLLATE NOCASE, device",
         (group_id,),
     ).fetchall()
@@ -120,6 +121,7 @@ def members_in(db: sqlite3.Connection, sealer: Sealer, me: str, group_id: str) -
             (group_id,),
         ).fetchall()
     )
+    names = names_in(db, group_id)
     views = []
     for r in rows:
         shown = r[0] == me or _consents(r[7], viewer)
@@ -127,10 +129,36 @@ def members_in(db: sqlite3.Connection, sealer: Sealer, me: str, group_id: str) -
         views.append(
             MemberView(
                 r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], contact,
-                posts.get(r[0], 0), started.get(r[0], 0),
+                posts.get(r[0], 0), started.get(r[0], 0), names.get(r[8], "") if r[8] else "",
             )
         )  # fmt: skip
     return views
+
+
+@dataclass(frozen=True)
+class InvitationUsed:
+    """An invitation that brought members in: whose it was, and who joined by it."""
+
+    invitation: str  # its id (a bundle's), or a stem of its code's hash (a hub's)
+    invited_by: str  # the organiser's name
+    joined: list[str]  # names, in the order they joined
+
+
+def invitations_used(*, store: Store, group_id: str) -> list[InvitationUsed]:
+    """Who invited whom, by invitation, the most fruitful first: how the group grows."""
+    with store.read() as db:
+        require_group(db, group_id)
+        names = names_in(db, group_id)
+        rows = db.execute(
+            "SELECT invitation, invited_by, device FROM members WHERE group_id = ?"
+            " AND invited_by IS NOT NULL ORDER BY invited_hlc, device",
+            (group_id,),
+        ).fetchall()
+    found: dict[tuple[str, str], list[str]] = {}
+    for invitation, by, device in rows:
+        found.setdefault((invitation, by), []).append(names.get(device, ""))
+    used = [InvitationUsed(i, names.get(by, ""), joined) for (i, by), joined in found.items()]
+    return sorted(used, key=lambda u: -len(u.joined))
 
 
 def with_interest(views: list[MemberView], interest: str) -> list[MemberView]:

@@ -476,6 +476,10 @@ def join(
         payload: dict[str, Any] = {"role": row.role}
         if name.strip():
             payload["display_name"] = name.strip()[:100]
+        if is_hex(row.created_by, 64):  # an organiser's invitation, not the council's
+            # Which invitation, by a stem of its hash: the group counts who joined by
+            # each, and the code itself never enters the log.
+            payload |= {"invited_by": row.created_by, "invitation": row.code_hash[:12]}
         _write_as_hub(
             conn,
             hub,

@@ -23,13 +23,13 @@ from sqlalchemy import create_engine, text
 
 from app.codes import Code
 from app.errors import MootError
-from app.services import groups
+from app.services import groups, members
 from app.store import Store
 from sync import hubs
 from sync.bundle import import_bundle
 from tests.hubs import create_group, make_invite, sqlite_hub
 from tests.moot_cli import Laptop
-from tests.support import pdf_text
+from tests.support import deliver, ops_of, pdf_text
 from ui.cli_invite import add_invite_commands
 
 MakeStore = Callable[[str], Store]
@@ -149,6 +149,7 @@ def test_a_newcomer_joins_with_the_code_on_the_card(
 def test_the_moot_command_prints_a_card_a_newcomer_joins_with(hub: Hub, tmp_path: Path) -> None:
     group_id = create_group(hub.db, "Westfield Residents")
     organiser = Laptop(tmp_path / "organiser")
+    organiser.ok("name", "Olive")
     organiser.ok("join", hub.url, make_invite(hub.db, group_id, role="organiser"))
     card = tmp_path / "card.pdf"
     made = organiser.json("invite", "card", group_id, card, "--role", "clerk")
@@ -165,6 +166,12 @@ def test_the_moot_command_prints_a_card_a_newcomer_joins_with(hub: Hub, tmp_path
     newcomer = Laptop(tmp_path / "newcomer")
     assert "invitation code, or the moot://join link" in newcomer.refused("join", hub.url)
     assert "Joined 'Westfield Residents' as clerk" in newcomer.ok("join", made["link"])
+
+    # Who joined by which invitation, once the organiser's laptop has heard.
+    organiser.ok("sync")
+    [used] = organiser.json("invite", "list", group_id)
+    assert (used["invited_by"], len(used["joined"])) == ("Olive", 1)
+    assert "'s invitation " in organiser.ok("invite", "list", group_id)
 
 
 def test_a_member_is_refused_in_words_and_nothing_is_written(
@@ -251,6 +258,7 @@ def test_a_group_with_no_hub_gets_a_card_and_a_bundle_a_newcomer_imports(
     make_store: MakeStore, tmp_path: Path
 ) -> None:
     organiser = make_store("organiser")
+    groups.set_my_name(store=organiser, name="Olive")
     group_id = groups.create_group(
         store=organiser,
         name="Ashby Allotments",
@@ -284,6 +292,15 @@ def test_a_group_with_no_hub_gets_a_card_and_a_bundle_a_newcomer_imports(
         (expires_ms,) = db.execute("SELECT expires_ms FROM invitations").fetchone()
     runs_out = datetime.fromtimestamp(expires_ms / 1000).date()
     assert made["expires"] == (runs_out - timedelta(days=1)).isoformat()
+
+    # Back on the organiser's laptop, the group knows who brought the newcomer in.
+    groups.rename_me(store=newcomer, name="Nina")
+    deliver(ops_of(newcomer), organiser)
+    [used] = members.invitations_used(store=organiser, group_id=group_id)
+    assert used.joined == ["Nina"]
+    [nina] = [m for m in members.list_members(store=organiser, group_id=group_id)
+              if m.device == newcomer.device_id]  # fmt: skip
+    assert nina.invited_by == "Olive"
 
 
 @pytest.mark.parametrize(
