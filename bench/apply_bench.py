@@ -472,6 +472,22 @@ def _batches(ops: Sequence[Op], size: int) -> Iterator[Sequence[Op]]:
         yield ops[i : i + size]
 
 
+@contextmanager
+def big_profile(ops: int, devices: int, seed: int, prefix: str) -> Iterator[tuple[Store, Workload]]:
+    """A founder's fresh profile holding a group history of ``ops`` ops, said as it is made."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        profiles = Profiles(Path(tmp))
+        work = build_workload(profiles.founder, ops, devices, seed)
+        store = profiles.fresh()
+        try:
+            start = time.perf_counter()
+            apply_one_call(store, work.ops)
+            print(f"profile: {len(work.ops):,} ops applied in {time.perf_counter() - start:.1f} s")
+            yield store, work
+        finally:
+            store.close()
+
+
 def apply_one_call(store: Store, ops: Sequence[Op]) -> IngestResult:
     with store.write() as db:
         return ingest(db, ops, sealer=store.sealer)

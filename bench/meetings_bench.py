@@ -26,16 +26,14 @@ import argparse
 import random
 import sqlite3
 import statistics
-import tempfile
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from app.papers import render_pdf
 from app.papers.pdf import html_to_pdf
 from app.services import meetings
 from app.store import Store
-from bench.apply_bench import Profiles, Prose, apply_one_call, build_workload
+from bench.apply_bench import Prose, big_profile
 from bench.papers_bench import ONE_PARAGRAPH
 
 GOAL_OPEN_S = 0.100
@@ -156,38 +154,29 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="moot-meetings-bench-") as tmp:
-        profiles = Profiles(Path(tmp))
-        work = build_workload(profiles.founder, args.ops, args.devices, args.seed)
-        store = profiles.fresh()
-        try:
-            start = time.perf_counter()
-            apply_one_call(store, work.ops)
-            print(f"profile: {len(work.ops):,} ops applied in {time.perf_counter() - start:.1f} s")
-            start = time.perf_counter()
-            meeting = long_meeting(store, work.group_id, args.items, args.words, args.seed)
-            view = meetings.read_meeting(store=store, meeting_id=meeting)
-            words = sum(len(i.minutes.split()) for i in view.items)
-            print(
-                f"meeting: {len(view.items)} items, {words:,} words of minutes, made in"
-                f" {time.perf_counter() - start:.1f} s"
-            )
-            opened = median_of(
-                args.runs, lambda: meetings.read_meeting(store=store, meeting_id=meeting)
-            )
-            other = meetings.create_meeting(
-                store=store, group_id=work.group_id, title="Planning committee",
-                starts_at="2027-06-10T19:00",
-            )  # fmt: skip
-            shown = window_opens(store, work.group_id, meeting, other, args.runs)
-            db = sqlite3.connect(store.settings.data_dir / "moot.db")
-            raw = median_of(args.runs, lambda: raw_reads(db, meeting))
-            db.close()
-            first = median_of(1, lambda: render_pdf("minutes", view))
-            pdf = median_of(args.pdf_runs, lambda: render_pdf("minutes", view))
-            fixed = median_of(args.pdf_runs, lambda: html_to_pdf(ONE_PARAGRAPH))
-        finally:
-            store.close()
+    with big_profile(args.ops, args.devices, args.seed, "moot-meetings-bench-") as (store, work):
+        start = time.perf_counter()
+        meeting = long_meeting(store, work.group_id, args.items, args.words, args.seed)
+        view = meetings.read_meeting(store=store, meeting_id=meeting)
+        words = sum(len(i.minutes.split()) for i in view.items)
+        print(
+            f"meeting: {len(view.items)} items, {words:,} words of minutes, made in"
+            f" {time.perf_counter() - start:.1f} s"
+        )
+        opened = median_of(
+            args.runs, lambda: meetings.read_meeting(store=store, meeting_id=meeting)
+        )
+        other = meetings.create_meeting(
+            store=store, group_id=work.group_id, title="Planning committee",
+            starts_at="2027-06-10T19:00",
+        )  # fmt: skip
+        shown = window_opens(store, work.group_id, meeting, other, args.runs)
+        db = sqlite3.connect(store.settings.data_dir / "moot.db")
+        raw = median_of(args.runs, lambda: raw_reads(db, meeting))
+        db.close()
+        first = median_of(1, lambda: render_pdf("minutes", view))
+        pdf = median_of(args.pdf_runs, lambda: render_pdf("minutes", view))
+        fixed = median_of(args.pdf_runs, lambda: html_to_pdf(ONE_PARAGRAPH))
     met_open = "goal met" if opened < GOAL_OPEN_S else "GOAL MISSED"
     met_pdf = "goal met" if pdf < GOAL_PDF_S else "GOAL MISSED"
     met_shown = "goal met" if shown < GOAL_OPEN_S else "GOAL MISSED"

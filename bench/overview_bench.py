@@ -22,14 +22,12 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import statistics
-import tempfile
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
 from app.services import overview
 from app.store import Store
-from bench.apply_bench import Profiles, apply_one_call, build_workload
+from bench.apply_bench import big_profile
 from bench.meetings_bench import median_of
 
 GOAL_S = 0.300
@@ -81,24 +79,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="moot-overview-bench-") as tmp:
-        profiles = Profiles(Path(tmp))
-        work = build_workload(profiles.founder, args.ops, args.devices, args.seed)
-        store = profiles.fresh()
-        try:
-            start = time.perf_counter()
-            apply_one_call(store, work.ops)
-            print(f"profile: {len(work.ops):,} ops applied in {time.perf_counter() - start:.1f} s")
-            seen = overview.overview(store=store, group_id=work.group_id)
-            took = median_of(
-                args.runs, lambda: overview.overview(store=store, group_id=work.group_id)
-            )
-            shown = page_opens(store, work.group_id, args.runs)
-            db = sqlite3.connect(store.settings.data_dir / "moot.db")
-            raw = median_of(args.runs, lambda: raw_pass(db, work.group_id))
-            db.close()
-        finally:
-            store.close()
+    with big_profile(args.ops, args.devices, args.seed, "moot-overview-bench-") as (store, work):
+        seen = overview.overview(store=store, group_id=work.group_id)
+        took = median_of(args.runs, lambda: overview.overview(store=store, group_id=work.group_id))
+        shown = page_opens(store, work.group_id, args.runs)
+        db = sqlite3.connect(store.settings.data_dir / "moot.db")
+        raw = median_of(args.runs, lambda: raw_pass(db, work.group_id))
+        db.close()
     posts = sum(w.posts for w in seen.posts_per_week)
     print(
         f"overview: {seen.members} members, {len(seen.unanswered)} unanswered,"
