@@ -29,7 +29,8 @@ def deliver(ops: Sequence[Op], to: Store, *, batch: int | None = None) -> None:
     for i in range(0, len(ops), size):
         chunk = ops[i : i + size]
         with to.write() as db:
-            result = ingest(db, chunk, sealer=to.sealer)
+            # Judged by the clock that stamps this replica's changes, as syncs do.
+            result = ingest(db, chunk, sealer=to.sealer, now_ms=to.clock.wall_ms())
         to.clock.observe(result.max_hlc)
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from app.services import groups, notifications
+from app.services import discussions, groups, notifications
 from app.services.notifications import FOLLOWED, MENTION, Notification
 from ui.context import AppContext
 from ui.i18n import tr
@@ -56,7 +56,7 @@ class Notifier(QObject):
     """``arrived(group_id, count)`` whenever new notifications were worked out."""
 
     arrived = Signal(str, int)
-    open_wanted = Signal(str, str, str)  # kind, post id, discussion id
+    open_wanted = Signal(str, str, str, str)  # kind, post id, discussion id, group id
 
     def __init__(self, ctx: AppContext, quiet_hours: Callable[[], tuple[int, int]]) -> None:
         super().__init__(ctx)
@@ -71,6 +71,12 @@ class Notifier(QObject):
             self.tray.messageClicked.connect(self._clicked)
             self.tray.show()
         ctx.changed.connect(self._on_changed)
+        # A discussion written ahead shows at its time with nothing arriving: when that
+        # time comes, the group counts as changed, so lists show it and it is told.
+        self.showing = QTimer(self)
+        self.showing.setSingleShot(True)
+        self.showing.timeout.connect(self._shown)
+        self._showing_group = ""
         # What arrived while the window was closed (a scheduled `moot sync`) is news now;
         # a group looked at for the first time starts its count here.
         store = ctx.store
@@ -83,6 +89,22 @@ class Notifier(QObject):
     def _on_changed(self, groups: list[str]) -> None:
         for group_id in groups:
             self.ctx.tasks.run(self._reader(group_id), done=self._told, owner=self)
+        store = self.ctx.store
+        self.ctx.tasks.run(
+            lambda: discussions.next_to_show(store=store), done=self._arm, owner=self
+        )
+
+    def _arm(self, soonest: tuple[str, int] | None) -> None:
+        if soonest is None:
+            self.showing.stop()
+            return
+        group_id, at_ms = soonest
+        self._showing_group = group_id
+        wait = at_ms - self.ctx.store.clock.wall_ms() + 500
+        self.showing.start(max(0, min(wait, 24 * 3_600_000)))  # a day at most: then look again
+
+    def _shown(self) -> None:
+        self.ctx.changed.emit([self._showing_group])
 
     def _reader(self, group_id: str) -> Callable[[], tuple[str, list[Notification]]]:
         store = self.ctx.store
@@ -105,4 +127,5 @@ class Notifier(QObject):
 
     def _clicked(self) -> None:
         if self._last is not None:
-            self.open_wanted.emit("post", self._last.post_id, self._last.discussion_id)
+            last = self._last
+            self.open_wanted.emit("post", last.post_id, last.discussion_id, last.group_id)

@@ -546,10 +546,15 @@ class MainWindow(QMainWindow):
         if ok:
             self.prefs.hello_template = text
 
-    def _open_notified(self, kind: str, item_id: str, discussion_id: str) -> None:
+    def _open_notified(self, kind: str, item_id: str, discussion_id: str, group_id: str) -> None:
+        """A notification clicked: its group in front, then the post, the window raised."""
         self.showNormal()
         self.raise_()
         self.activateWindow()
+        found = self.group_box.findData(group_id)
+        if group_id != self.ctx.group_id and found >= 0:
+            self.group_box.setCurrentIndex(found)
+            self._on_group_chosen(found)
         self.open_item(kind, item_id, discussion_id)
 
     def new_discussion(self) -> None:

@@ -270,6 +270,17 @@ def summaries_in(
     ]  # fmt: skip
 
 
+def next_to_show(*, store: Store) -> tuple[str, int] | None:
+    """The group and time of the soonest discussion written ahead, in any group here."""
+    with store.read() as db:
+        row = db.execute(
+            "SELECT group_id, publish_ms FROM discussions WHERE deleted = 0 AND publish_ms > ?"
+            " ORDER BY publish_ms LIMIT 1",
+            (store.clock.wall_ms(),),
+        ).fetchone()
+    return None if row is None else (str(row[0]), int(row[1]))
+
+
 def list_scheduled(*, store: Store, group_id: str) -> list[DiscussionSummary]:
     """The discussions written ahead that have not shown yet, the soonest first."""
     with store.read() as db:

@@ -10,8 +10,9 @@ written ahead until they show, notify of nothing.
 Two marks per group live in the profile's own ``meta`` (never synced): how far this
 laptop has *notified* (so a desktop notification says each post once, whatever
 brought it: a sync, a bundle), and how far the member has *read* the list. Both
-count ``posts.n``, which grows in the order posts arrive on this laptop, so a post
-written offline weeks ago notifies when it arrives, not never.
+count the op log's arrival order, so a post written offline weeks ago notifies when
+it arrives, not never, and a rebuild of the group tells nothing again; and each
+keeps its time, so the posts of a discussion written ahead are news when it shows.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ MENTION, REPLY, FOLLOWED = "mention", "reply", "followed"
 
 @dataclass(frozen=True)
 class Notification:
+    group_id: str
     post_id: str
     discussion_id: str
     title: str  # the discussion's
@@ -40,8 +42,27 @@ class Notification:
     unread: bool
 
 
-def _mark(kind: str, group_id: str) -> str:
-    return f"notifications.{kind}:{group_id}"
+@dataclass(frozen=True)
+class Mark:
+    """How far a member has been told, or has read: the ops that had arrived by then
+    (``ops.n`` grows in arrival order and a rebuild keeps it), and the time, for the
+    discussions written ahead that have shown since."""
+
+    n: int
+    ms: int
+
+
+def _mark(db: sqlite3.Connection, kind: str, group_id: str) -> Mark | None:
+    value = get_meta(db, f"notifications.{kind}:{group_id}")
+    if not value:
+        return None
+    n, _, ms = value.partition(":")
+    return Mark(int(n), int(ms or 0))
+
+
+def _set_mark(db: sqlite3.Connection, kind: str, group_id: str, now_ms: int) -> None:
+    (newest,) = db.execute("SELECT COALESCE(MAX(n), 0) FROM ops").fetchone()
+    set_meta(db, f"notifications.{kind}:{group_id}", f"{newest}:{now_ms}")
 
 
 def _my_name(db: sqlite3.Connection, group_id: str, me: str) -> str:
@@ -57,33 +78,63 @@ def notifications_in(
     group_id: str,
     now_ms: int,
     *,
-    after_n: int = 0,
+    after: Mark | None = None,
     limit: int = LISTED,
 ) -> list[Notification]:
-    """This member's notifications among the posts that arrived after ``after_n``,
-    the newest first."""
+    """This member's notifications among the posts that arrived after ``after`` (or
+    showed since, in a discussion written ahead), the newest first."""
+    since = after or Mark(0, -1)
     name = _my_name(db, group_id, me)
     mentions = _mention_pattern(name)
-    read = int(get_meta(db, _mark("read", group_id), "0") or 0)
+    read = _mark(db, "read", group_id) or Mark(0, -1)
     rows = db.execute(
-        "SELECT p.n, p.id, p.discussion_id, d.title, COALESCE(m.display_name, ''), p.body,"
-        " p.created_hlc, (:name != '' AND instr(lower(p.body), '@' || lower(:name)) > 0),"
+        # Posts that arrived since the mark, driven by the log's own order, and the
+        # posts of discussions written ahead that have shown since, whenever they came.
+        "WITH arrived(id, n) AS ("
+        "   SELECT o.id, o.n FROM ops o WHERE o.n > :after_n AND o.group_id = :group"
+        "   AND o.kind = 'post' AND o.action = 'create'"
+        " UNION"
+        "   SELECT p.id, (SELECT n FROM ops WHERE id = p.id) FROM discussions d"
+        "   JOIN posts p ON p.discussion_id = d.id WHERE d.group_id = :group"
+        "   AND d.publish_ms > :after_ms AND d.publish_ms <= :now)"
+        " SELECT a.n, p.id, p.discussion_id, d.title, COALESCE(m.display_name, ''), p.body,"
+        " p.created_hlc, (:name != '' AND instr(p.body, '@') > 0),"
         " (d.created_by = :me OR p.reply_to IN (SELECT id FROM posts WHERE group_id = :group"
         "   AND created_by = :me)),"
         " (fd.state = 'following' OR (COALESCE(fd.state, 'none') = 'none'"
         "   AND fc.state = 'following')),"
-        " COALESCE(fd.state, '') = 'muted'"
-        " FROM posts p JOIN discussions d ON d.id = p.discussion_id"
+        " COALESCE(fd.state, '') = 'muted', COALESCE(d.publish_ms, 0)"
+        " FROM arrived a JOIN posts p ON p.id = a.id JOIN discussions d ON d.id = p.discussion_id"
         " LEFT JOIN members m ON m.group_id = p.group_id AND m.device = p.created_by"
         " LEFT JOIN follows fd ON fd.member = :me AND fd.target_id = d.id"
         " LEFT JOIN follows fc ON fc.member = :me AND fc.target_id = d.category_id"
-        " WHERE p.group_id = :group AND p.n > :after AND p.created_by != :me AND p.deleted = 0"
-        " AND d.deleted = 0 AND (d.publish_ms IS NULL OR d.publish_ms <= :now)"
-        " ORDER BY p.n DESC",
-        {"me": me, "group": group_id, "name": name, "after": after_n, "now": now_ms},
+        " WHERE p.created_by != :me AND p.deleted = 0 AND d.deleted = 0"
+        " AND (d.publish_ms IS NULL OR d.publish_ms <= :now)"
+        " ORDER BY a.n DESC",
+        {
+            "me": me,
+            "group": group_id,
+            "name": name,
+            "after_n": since.n,
+            "after_ms": since.ms,
+            "now": now_ms,
+        },
     )
     found = []
-    for n, post, discussion, title, author, body, hlc, maybe, answered, followed, muted in rows:
+    for (
+        n,
+        post,
+        discussion,
+        title,
+        author,
+        body,
+        hlc,
+        maybe,
+        answered,
+        followed,
+        muted,
+        shows,
+    ) in rows:
         if maybe and mentions is not None and mentions.search(body):
             why = MENTION
         elif muted:
@@ -95,8 +146,9 @@ def notifications_in(
         else:
             continue
         excerpt = " ".join(_MARKUP.sub("", body).split())[:160]
+        unread = n > read.n or shows > read.ms
         found.append(
-            Notification(post, discussion, title, author, why, excerpt, hlc, unread=n > read)
+            Notification(group_id, post, discussion, title, author, why, excerpt, hlc, unread)
         )
         if len(found) == limit:
             break
@@ -127,27 +179,18 @@ def take_new(*, store: Store, group_id: str) -> list[Notification]:
     now = store.clock.wall_ms()
     with store.write() as db:
         require_group(db, group_id)
-        (newest,) = db.execute(
-            "SELECT COALESCE(MAX(n), 0) FROM posts WHERE group_id = ?", (group_id,)
-        ).fetchone()
-        key = _mark("notified", group_id)
-        told = get_meta(db, key)
-        set_meta(db, key, str(newest))
-        if not told:
+        told = _mark(db, "notified", group_id)
+        _set_mark(db, "notified", group_id, now)
+        if told is None:
             return []
-        # A group rebuilt (after an erasure, say) numbers its posts afresh, lower: what
-        # it held was told already, and what arrives next is numbered above ``newest``.
-        after = min(int(told), newest)
-        return notifications_in(db, store.device_id, group_id, now, after_n=after)
+        return notifications_in(db, store.device_id, group_id, now, after=told)
 
 
 def mark_all_read(*, store: Store, group_id: str) -> None:
+    now = store.clock.wall_ms()
     with store.write() as db:
         require_group(db, group_id)
-        (newest,) = db.execute(
-            "SELECT COALESCE(MAX(n), 0) FROM posts WHERE group_id = ?", (group_id,)
-        ).fetchone()
-        set_meta(db, _mark("read", group_id), str(newest))
+        _set_mark(db, "read", group_id, now)
 
 
 def unread_count(*, store: Store, group_id: str) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from app.apply import rebuild_group
+from app.clock import DAY_MS, HybridClock, wall_ms
 from app.services import discussions, follows, groups, members, notifications
 from app.services.notifications import FOLLOWED, MENTION, REPLY
 from app.store import Store
@@ -77,3 +79,55 @@ def test_replies_mentions_and_followed_posts_are_told_once_as_they_arrive(
     discussions.reply(store=bob, discussion_id=other, body="And the meter?")
     _arrive(bob, ann)
     assert notifications.unread_count(store=ann, group_id=group) == 1
+
+
+def test_a_rebuild_tells_nothing_again_and_a_discussion_written_ahead_is_news_when_it_shows(
+    make_store: MakeStore,
+) -> None:
+    now = [wall_ms()]
+    ann, bob, emile = make_store("ann"), make_store("bob"), make_store("emile")
+    for laptop in (ann, bob, emile):
+        laptop.clock = HybridClock(now_ms=lambda: now[0])
+    groups.set_my_name(store=ann, name="Ann")
+    other = groups.create_group(store=ann, name="Other")  # its rows number past ours
+    group = groups.create_group(store=ann, name="Tenants")
+    members.admit(store=ann, group_id=group, device=bob.device_id, display_name="Bob")
+    members.admit(store=ann, group_id=group, device=emile.device_id, display_name="Émile")
+    hers, _ = discussions.start_discussion(store=ann, group_id=group, title="Lifts", body="?")
+    _arrive(ann, bob)
+    assert _told(ann, group) == []
+    discussions.reply(store=bob, discussion_id=hers, body="Fixed on Monday")
+    _arrive(bob, ann)
+    assert _told(ann, group) == [(REPLY, "Fixed on Monday")]
+    notifications.mark_all_read(store=ann, group_id=group)
+    for k in range(5):
+        discussions.start_discussion(store=ann, group_id=other, title=f"T{k}", body="x")
+    with ann.write() as db:
+        rebuild_group(db, group, ann.sealer)
+    assert _told(ann, group) == []  # a rebuild is not news
+    assert notifications.unread_count(store=ann, group_id=group) == 0
+
+    # Bob follows the group's General room; Ann writes ahead for three days on.
+    assert _told(bob, group) == []
+    general = next(c.id for c in groups.list_categories(store=bob, group_id=group))
+    follows.follow(store=bob, target_id=general)
+    later, _ = discussions.start_discussion(
+        store=ann, group_id=group, title="Bulbs", body="Plant on Saturday?",
+        publish_ms=now[0] + 3 * DAY_MS,
+    )  # fmt: skip
+    _arrive(ann, bob)
+    assert _told(bob, group) == []  # not yet shown
+    notifications.mark_all_read(store=bob, group_id=group)
+    now[0] += 3 * DAY_MS + 1
+    assert _told(bob, group) == [(FOLLOWED, "Plant on Saturday?")]
+    assert _told(bob, group) == []
+    listed = notifications.notifications(store=bob, group_id=group)
+    # Bulbs is unread though Bob read everything before it showed; Lifts was read.
+    assert [(n.discussion_id, n.unread) for n in listed] == [(later, True), (hers, False)]
+
+    # A mention of a name beyond plain ASCII, in another case, is a mention still.
+    _arrive(ann, emile)
+    assert _told(emile, group) == []
+    discussions.reply(store=bob, discussion_id=later, body="@émile can help")
+    _arrive(bob, emile)
+    assert _told(emile, group) == [(MENTION, "@émile can help")]

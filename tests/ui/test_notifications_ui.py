@@ -11,11 +11,13 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.services import discussions, groups
+from app.clock import wall_ms
+from app.services import discussions, follows, groups, members
 from app.store import Store
 from sync import hubs
 from sync.engine import sync_group
 from tests.hubs import create_group, make_invite, sqlite_hub
+from tests.support import deliver, ops_of
 from ui.notifier import in_quiet_hours
 from ui.pages.discussions import DiscussionsPage
 from ui.window import MainWindow
@@ -90,6 +92,16 @@ def test_a_reply_brought_by_a_sync_is_notified_and_opens_in_one_click(
     window.notifications.mark_all_read()
     qtbot.waitUntil(lambda: _nav_text(window, "notifications") == "Notifications")
 
+    # Clicked while another group is in front, it brings its own group back first.
+    other = groups.create_group(store=store, name="Allotments")
+    qtbot.waitUntil(lambda: window.group_box.findData(other) >= 0)
+    window.group_box.setCurrentIndex(window.group_box.findData(other))
+    window.group_box.activated.emit(window.group_box.currentIndex())  # as a person picks it
+    qtbot.waitUntil(lambda: window.ctx.group_id == other)
+    window.notifier._clicked()  # as the tray's message is clicked
+    qtbot.waitUntil(lambda: window.ctx.group_id == group)
+    qtbot.waitUntil(lambda: thread.thread_view.discussion_id == verges)
+
 
 def test_quiet_hours_keep_notifications_to_the_list(
     qtbot: QtBot,
@@ -127,3 +139,38 @@ def test_quiet_hours_may_run_past_midnight() -> None:
 def _nav_text(window: MainWindow, place: str) -> str:
     item = window.nav._items[(place, None)]
     return item.text(0)
+
+
+def test_a_discussion_written_ahead_shows_and_is_told_at_its_time_with_the_window_open(
+    qtbot: QtBot, store: Store, make_store: MakeStore, make_window: Callable[[], MainWindow]
+) -> None:
+    ann = make_store("ann")
+    groups.set_my_name(store=ann, name="Ann")
+    group = groups.create_group(store=ann, name="Verge Watch")
+    members.admit(store=ann, group_id=group, device=store.device_id, display_name="Bob")
+    deliver(ops_of(ann), store)
+    general = next(c.id for c in groups.list_categories(store=store, group_id=group))
+    follows.follow(store=store, target_id=general)
+    window = make_window()
+    window.prefs.quiet_hours = (-1, -1)
+    page = window.pages["discussions"]
+    assert isinstance(page, DiscussionsPage)
+    qtbot.waitUntil(lambda: window.ctx.group_id == group)
+    window.ctx.tasks.wait()
+
+    discussions.start_discussion(
+        store=ann, group_id=group, title="Litter pick", body="Sunday at ten?",
+        publish_ms=wall_ms() + 1_500,
+    )  # fmt: skip
+    deliver(ops_of(ann), store)  # it arrives, as by a sync, but its time has not come
+    store.notify({group})
+    qtbot.wait(300)
+    assert window.notifier.shown == []
+    # Nothing else arrives; at its time it is on the list and told.
+    qtbot.waitUntil(lambda: len(window.notifier.shown) == 1, timeout=8_000)
+    assert window.notifier.shown[0][0] == "Ann posted in “Litter pick”"
+    qtbot.waitUntil(
+        lambda: any(
+            page.model.summary(i).title == "Litter pick" for i in range(page.model.rowCount())
+        )
+    )
