@@ -19,6 +19,8 @@ from app.services.members import names_in
 from app.store import Store
 
 BUSIEST = 5
+# When a post was said to the group: a discussion written ahead speaks when it shows.
+_SAID = "MAX(p.created_hlc, COALESCE(d.publish_ms, 0) << 16)"
 UPCOMING_DAYS = 60
 
 
@@ -81,7 +83,7 @@ def digest_in(db: sqlite3.Connection, group_id: str, start: datetime, now: datet
             "SELECT p.discussion_id, COUNT(*) FROM posts p"
             " JOIN discussions d ON d.id = p.discussion_id"
             f" WHERE p.group_id = :group AND p.deleted = 0 AND d.deleted = 0 AND {shown}"
-            " AND p.created_hlc >= :lo GROUP BY p.discussion_id",
+            f" AND {_SAID} >= :lo GROUP BY p.discussion_id",
             params,
         )
     }
@@ -106,7 +108,7 @@ def digest_in(db: sqlite3.Connection, group_id: str, start: datetime, now: datet
         "SELECT COUNT(*), COUNT(DISTINCT p.created_by) FROM posts p"
         " JOIN discussions d ON d.id = p.discussion_id"
         f" WHERE p.group_id = :group AND p.deleted = 0 AND d.deleted = 0 AND {shown}"
-        " AND p.created_hlc >= :lo",
+        f" AND {_SAID} >= :lo",
         params,
     ).fetchone()
     return Digest(

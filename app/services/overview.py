@@ -155,7 +155,7 @@ def overview_in(db: sqlite3.Connection, group_id: str, now_ms: int) -> Overview:
     )
     first_week = _week_start(now_ms, PULSE_WEEKS - 1)
     median_wait, replied = _first_replies(db, group_id, now_ms)
-    per_week, off_topic = _pulse(db, group_id, first_week)
+    per_week, off_topic = _pulse(db, group_id, first_week, now_ms)
     return Overview(
         group_id=group_id,
         as_of_ms=now_ms,
@@ -235,7 +235,8 @@ def _open_polls(
     polls = db.execute(
         "SELECT p.id, p.question, p.discussion_id FROM polls p"
         " JOIN discussions d ON d.id = p.discussion_id"
-        " WHERE p.group_id = ? AND d.deleted = 0 AND (p.closes_ms IS NULL OR p.closes_ms > ?)"
+        " WHERE p.group_id = ?1 AND d.deleted = 0 AND (p.closes_ms IS NULL OR p.closes_ms > ?2)"
+        " AND (d.publish_ms IS NULL OR d.publish_ms <= ?2)"
         " ORDER BY p.created_hlc, p.id",
         (group_id, now_ms),
     ).fetchall()
@@ -274,14 +275,16 @@ def _overdue(db: sqlite3.Connection, group_id: str, now_ms: int) -> tuple[Overdu
 
 def _first_replies(db: sqlite3.Connection, group_id: str, now_ms: int) -> tuple[float | None, int]:
     """The median wait for a first reply, in seconds, and how many discussions had one."""
-    since = pack(now_ms - PULSE_WEEKS * WEEK_MS)
+    # From when a discussion showed: one written ahead waited for nobody before then.
     waits = [
-        (physical_ms(first) - physical_ms(started)) / 1000
+        (physical_ms(first) - started) / 1000
         for started, first in db.execute(
-            "SELECT d.created_hlc, (SELECT MIN(p.created_hlc) FROM posts p"
-            "   WHERE p.discussion_id = d.id AND p.created_by != d.created_by AND p.deleted = 0)"
-            " FROM discussions d WHERE d.group_id = ? AND d.deleted = 0 AND d.created_hlc >= ?",
-            (group_id, since),
+            "SELECT MAX(d.created_hlc >> 16, COALESCE(d.publish_ms, 0)) AS started,"
+            " (SELECT MIN(p.created_hlc) FROM posts p WHERE p.discussion_id = d.id"
+            "   AND p.created_by != d.created_by AND p.deleted = 0)"
+            " FROM discussions d WHERE d.group_id = ? AND d.deleted = 0"
+            " AND (d.publish_ms IS NULL OR d.publish_ms <= ?) AND started >= ?",
+            (group_id, now_ms, now_ms - PULSE_WEEKS * WEEK_MS),
         )
         if first is not None
     ]
@@ -289,7 +292,7 @@ def _first_replies(db: sqlite3.Connection, group_id: str, now_ms: int) -> tuple[
 
 
 def _pulse(
-    db: sqlite3.Connection, group_id: str, first_week: datetime
+    db: sqlite3.Connection, group_id: str, first_week: datetime, now_ms: int
 ) -> tuple[tuple[WeekCount, ...], float | None]:
     """Posts a week for the pulse's weeks, and the off-topic room's share of them.
 
@@ -308,9 +311,10 @@ def _pulse(
         "   WHERE d.group_id = ?1 AND lower(c.name) = ?4))"
         " FROM posts WHERE group_id = ?1 AND deleted = 0 AND created_hlc >= ?2"
         " AND created_hlc < ?3 AND discussion_id NOT IN ("
-        "   SELECT id FROM discussions WHERE group_id = ?1 AND deleted = 1)"
+        "   SELECT id FROM discussions WHERE group_id = ?1"
+        "   AND (deleted = 1 OR publish_ms > ?5))"  # written ahead: not yet part of the talk
         " GROUP BY week",
-        (group_id, bounds[0], bounds[-1], OFF_TOPIC),
+        (group_id, bounds[0], bounds[-1], OFF_TOPIC, now_ms),
     ):
         counts[week] = posts
         off_topic += off

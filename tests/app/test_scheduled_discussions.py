@@ -13,7 +13,7 @@ import pytest
 from app.clock import DAY_MS, HybridClock, wall_ms
 from app.dump import dump
 from app.errors import InvalidInput, NotAllowed
-from app.services import discussions, groups, members, search
+from app.services import discussions, groups, members, overview, search
 from app.store import Store
 from app.writer import writing
 from sync.bundle import export_bundle, import_bundle
@@ -90,6 +90,13 @@ def test_a_discussion_written_ahead_shows_on_its_day_on_laptops_that_swap_bundle
     for laptop in (ann, bob):
         assert _titles(laptop, group).count("What should the summer fete raise money for?") == 1
     assert dump(store=ann, group_id=group) == dump(store=bob, group_id=group)
+
+    # Its wait for a first reply counts from when it showed, not from when it was written.
+    clock.ms = on_day + 3_600_000
+    discussions.reply(store=bob, discussion_id=seeded, body="The church roof")
+    deliver(ops_of(bob), ann)
+    seen = overview.overview(store=ann, group_id=group)
+    assert (seen.replied_discussions, seen.median_first_reply_s) == (1, pytest.approx(3600, abs=1))
 
 
 def test_only_organisers_write_ahead_and_only_for_a_time_to_come(make_store: MakeStore) -> None:
