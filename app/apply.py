@@ -233,10 +233,8 @@ def erase_personal_payloads(db: sqlite3.Connection, groups: set[str]) -> None:
     The erasure's stamp is kept on the member row (``clocks.erased``), so contact ops
     older than it are blanked whenever they arrive, before or after the erasure.
     """
-    if groups:
-        note_erasure(db)
     for group in groups:
-        db.execute(
+        blanked = db.execute(
             "UPDATE ops SET payload = NULL WHERE group_id = ? AND kind = 'member'"
             " AND action = 'contact' AND payload IS NOT NULL AND EXISTS (SELECT 1 FROM members m"
             " WHERE m.group_id = ops.group_id AND m.device = ops.entity"
@@ -246,6 +244,8 @@ def erase_personal_payloads(db: sqlite3.Connection, groups: set[str]) -> None:
             "      AND ops.device < json_extract(m.clocks, '$.erased[1]'))))",
             (group,),
         )
+        if blanked.rowcount > 0:  # only then are there old copies to clear
+            note_erasure(db)
 
 
 def _apply_in_order(applier: Applier, ops: Sequence[Op], reasons: dict[str, str]) -> dict[str, int]:

@@ -89,16 +89,25 @@ def open_store(data_dir: Path | None = None, *, use_keyring: bool | None = None)
     )
 
 
+BUSY_TIMEOUT_MS = 10_000
+
+
 def _forget_erased(db: ProfileConnection) -> None:
     """Clear the write-ahead log of the pages an erasure just rewrote.
 
     Its old frames keep them, sealed under the profile's key, which sits beside the
     file where there is no keyring: a lost laptop would give them up. A truncating
     checkpoint writes the new pages home (freed space zeroed: ``secure_delete``) and
-    empties the log. If a reader holds it back, the profile's closing does it.
+    empties the log.
     """
     db.erased = False
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    # Without waiting: a checkpoint kept waiting by a reader would hold every writer
+    # back the while. If a reader is there, the next erasure or the closing does it.
+    db.execute("PRAGMA busy_timeout=0")
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def _make_engine(path: Path) -> Engine:
@@ -115,7 +124,7 @@ def _make_engine(path: Path) -> Engine:
         # Deleted and overwritten content is zeroed, so erased contact details do not
         # linger in free space; not every SQLite build does this by default.
         dbapi_conn.execute("PRAGMA secure_delete=ON")
-        dbapi_conn.execute("PRAGMA busy_timeout=10000")
+        dbapi_conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         dbapi_conn.execute("PRAGMA cache_size=-32768")  # 32 MiB: big imports stay in memory
 
     @event.listens_for(engine, "begin")

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 30_000
 _ERASED = "moot_erased"  # in a connection's info: its transaction blanked contact details
 
 
@@ -39,7 +40,7 @@ def make_engine(url: str) -> Engine:
         dbapi_conn.isolation_level = None
         dbapi_conn.execute("PRAGMA journal_mode=WAL")
         dbapi_conn.execute("PRAGMA synchronous=NORMAL")
-        dbapi_conn.execute("PRAGMA busy_timeout=30000")
+        dbapi_conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # Deleted and overwritten content is zeroed, so erased contact details do not
         # linger in free space; not every SQLite build does this by default.
         dbapi_conn.execute("PRAGMA secure_delete=ON")
@@ -48,10 +49,15 @@ def make_engine(url: str) -> Engine:
     def _on_checkin(dbapi_conn: Any, record: Any) -> None:
         # The write-ahead log keeps the pages an erasure rewrote, details and all, until
         # SQLite happens to write over them; once the transaction has ended, a truncating
-        # checkpoint writes the new pages home and empties the log. Kept back by a
+        # checkpoint writes the new pages home and empties the log; kept back by a
         # reader, it is done at the next erasure, or as the last connection closes.
         if record.info.pop(_ERASED, False) and dbapi_conn is not None:
-            dbapi_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # Without waiting: kept waiting by a long pull, it would hold every push back.
+            dbapi_conn.execute("PRAGMA busy_timeout=0")
+            try:
+                dbapi_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                dbapi_conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
