@@ -128,9 +128,10 @@ def _invited(a: Applier, op: Op, device: str, by: str, invitation: str) -> None:
     """Who brought a member in, and with which invitation: the first admission that
     says so, by its stamp, whatever order the ops arrive in."""
     a.db.execute(
-        "UPDATE members SET invited_by = ?, invitation = ?, invited_hlc = ?"
-        " WHERE group_id = ? AND device = ? AND (invited_hlc IS NULL OR invited_hlc > ?)",
-        (by, invitation, op.hlc, op.group, device, op.hlc),
+        "UPDATE members SET invited_by = ?1, invitation = ?2, invited_hlc = ?3"
+        " WHERE group_id = ?4 AND device = ?5 AND (invited_hlc IS NULL OR invited_hlc > ?3"
+        "  OR (invited_hlc = ?3 AND invitation > ?2))",  # a tie goes to the lesser invitation
+        (by, invitation, op.hlc, op.group, device),
     )
 
 

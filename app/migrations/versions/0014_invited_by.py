@@ -20,6 +20,16 @@ def upgrade() -> None:
         batch.add_column(sa.Column("invited_by", sa.String(), nullable=True))
         batch.add_column(sa.Column("invitation", sa.String(), nullable=True))
         batch.add_column(sa.Column("invited_hlc", sa.BigInteger(), nullable=True))
+    # What the log already says, as applying it now would: a bundle's invitation names
+    # its maker and who used it. (A hub's admissions said nothing of it before now.)
+    op.execute(
+        "UPDATE members SET (invited_by, invitation, invited_hlc) = ("
+        " SELECT i.created_by, i.id, i.used_hlc FROM invitations i"
+        " WHERE i.group_id = members.group_id AND i.used_by = members.device"
+        " ORDER BY i.used_hlc, i.id LIMIT 1)"
+        " WHERE EXISTS (SELECT 1 FROM invitations i WHERE i.group_id = members.group_id"
+        " AND i.used_by = members.device)"
+    )
 
 
 def downgrade() -> None:
