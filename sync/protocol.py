@@ -16,7 +16,9 @@ from pydantic import AfterValidator, BaseModel, Field
 from app.codes import Code as Code
 from sync.proofs import hub_address
 
-PROTOCOL = 2  # 2: device proofs name the hub (key and address) and carry a stamp
+# 2: device proofs name the hub (key and address) and carry a stamp; 3: ops may carry
+# discussions written ahead, a group's welcome, and who invited a member.
+PROTOCOL = 3
 PROTOCOL_HEADER = "Moot-Protocol"
 MAX_PAGE = 5_000  # the most ops any hub returns per pull, whatever its settings
 
