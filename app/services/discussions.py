@@ -32,6 +32,9 @@ class DiscussionSummary:
     publish_ms: int | None = None  # written ahead by an organiser, to show from then on
 
 
+NEWCOMER_MS = 30 * 86_400_000  # a member's first post within this of joining is marked
+
+
 @dataclass(frozen=True)
 class PostView:
     id: str
@@ -44,6 +47,7 @@ class PostView:
     edited: bool
     reactions: dict[str, int]  # emoji -> count
     my_reactions: frozenset[str]
+    newcomers_first: bool = False  # a new member's first post: the group may say hello
 
 
 def _category_id(db: sqlite3.Connection, group_id: str, category: str | None) -> str:
@@ -380,11 +384,18 @@ def posts_in(
     group_of(db, "discussions", discussion_id, "discussion")
     rows = db.execute(
         "SELECT p.id, p.discussion_id, p.reply_to, p.created_by, m.display_name, p.body,"
-        " p.created_hlc, p.clocks != '{}' FROM posts p"
+        " p.created_hlc, p.clocks != '{}',"
+        # The author's first post (the first in their own chain of ops), within a month
+        # of joining: someone new speaking up, whom the group may welcome.
+        " (p.created_hlc >> 16) - (m.joined_hlc >> 16) <= ?"
+        " AND p.created_by != (SELECT founder FROM groups WHERE id = p.group_id) AND p.id = ("
+        "   SELECT o.id FROM ops o WHERE o.group_id = p.group_id AND o.device = p.created_by"
+        "   AND o.kind = 'post' AND o.action = 'create' ORDER BY o.seq LIMIT 1)"
+        " FROM posts p"
         " LEFT JOIN members m ON m.group_id = p.group_id AND m.device = p.created_by"
         " WHERE p.discussion_id = ? AND p.deleted = 0"
         " ORDER BY p.created_hlc, p.id LIMIT ? OFFSET ?",
-        (discussion_id, limit, offset),
+        (NEWCOMER_MS, discussion_id, limit, offset),
     ).fetchall()
     ids = [r[0] for r in rows]
     counts: dict[str, dict[str, int]] = {}
@@ -412,6 +423,7 @@ def posts_in(
             bool(r[7]),
             counts.get(r[0], {}),
             frozenset(mine.get(r[0], ())),
+            bool(r[8]),
         )
         for r in rows
     ]

@@ -555,3 +555,25 @@ def test_a_mention_is_completed_as_you_type_and_the_member_is_told(
     # An e-mail address is not a mention.
     qtbot.keyClicks(composer.editor, "mail ann@example.org")
     assert not completer.popup.isVisible()
+
+
+def test_a_newcomers_first_post_is_marked_for_the_group(
+    qtbot: QtBot,
+    store: Store,
+    group: str,
+    make_store: Callable[[str], Store],
+    open_page: Callable[[], tuple[MainWindow, DiscussionsPage]],
+) -> None:
+    joe = make_store("joe")
+    members.admit(store=store, group_id=group, device=joe.device_id, display_name="Joe")
+    hall, _ = discussions.start_discussion(store=store, group_id=group, title="Hall", body="Keys?")
+    deliver(ops_of(store), joe)
+    discussions.reply(store=joe, discussion_id=hall, body="Hello all, I have a set")
+    discussions.reply(store=joe, discussion_id=hall, body="And a spare")
+    deliver(ops_of(joe), store)
+    _, page = open_page()
+    _click_row(qtbot, page, "Hall")
+    qtbot.waitUntil(lambda: _has_card(page, "And a spare"))
+    assert _card(page, "Hello all, I have a set").newcomer.isVisibleTo(page)
+    assert not _card(page, "And a spare").newcomer.isVisibleTo(page)
+    assert not _card(page, "Keys?").newcomer.isVisibleTo(page)  # the founder's

@@ -42,9 +42,14 @@ class PostCard(QFrame):
         self.context = QLabel()
         self.context.setObjectName("muted")
         self.context.setWordWrap(True)
+        self.newcomer = QLabel(tr("First post — new to the group"))
+        self.newcomer.setObjectName("newcomer")
+        self.newcomer.setToolTip(tr("Their first words here since joining: a reply welcomes them."))
+        self.newcomer.hide()
         header = QHBoxLayout()
         header.setSpacing(8)
         header.addWidget(self.author)
+        header.addWidget(self.newcomer)
         header.addWidget(self.when)
         header.addStretch(1)
 
@@ -123,6 +128,7 @@ class PostCard(QFrame):
         self.when.setToolTip(full(post.created_hlc))
         self.context.setText(context)
         self.context.setVisible(bool(context))
+        self.newcomer.setVisible(post.newcomers_first)
         html = to_html(post.body, self.body.font())
         if html != self.body.text():
             self.body.setText(html)
