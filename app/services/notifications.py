@@ -194,4 +194,10 @@ def mark_all_read(*, store: Store, group_id: str) -> None:
 
 
 def unread_count(*, store: Store, group_id: str) -> int:
-    return sum(n.unread for n in notifications(store=store, group_id=group_id))
+    """How many are unread: those that arrived, or showed, since the list was read, which
+    only the posts since then are read for."""
+    now = store.clock.wall_ms()
+    with store.read() as db:
+        require_group(db, group_id)
+        read = _mark(db, "read", group_id)
+        return len(notifications_in(db, store.device_id, group_id, now, after=read, limit=999))

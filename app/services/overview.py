@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from app.clock import DAY_MS, pack, physical_ms
-from app.roles import ROLE_RANK
 from app.services.common import require_group
 from app.services.meetings import action_log_in
 from app.services.members import names_in
@@ -123,8 +122,8 @@ def overview_in(db: sqlite3.Connection, group_id: str, now_ms: int) -> Overview:
     members = {
         r[0]: physical_ms(r[1])
         for r in db.execute(
-            "SELECT device, joined_hlc FROM members WHERE group_id = ? AND role != ?",
-            (group_id, _REMOVED),
+            "SELECT device, joined_hlc FROM members WHERE group_id = ? AND role != 'removed'",
+            (group_id,),
         )
     }
     last_active = _last_active(db, group_id, members)
@@ -173,9 +172,6 @@ def overview_in(db: sqlite3.Connection, group_id: str, now_ms: int) -> Overview:
         off_topic_share=off_topic,
         new_members_per_month=_joined_per_month(members.values(), now_ms),
     )
-
-
-_REMOVED = next(role for role, rank in ROLE_RANK.items() if rank == 0)
 
 
 def _last_active(db: sqlite3.Connection, group_id: str, members: Iterable[str]) -> dict[str, int]:

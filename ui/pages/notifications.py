@@ -76,8 +76,20 @@ class NotificationsPage(Page):
         self.reload()
 
     def _on_changed(self, groups: list[str]) -> None:
-        if self.ctx.group_id in groups:
+        if self.ctx.group_id not in groups:
+            return
+        if self.isVisible():
             self.reload()
+            return
+        # Out of sight only the count beside the place's name shows: the posts since the
+        # list was read are enough for it, not the whole group's.
+        store, group_id = self.ctx.store, self.ctx.group_id
+        self.ctx.tasks.run(
+            lambda: notifications.unread_count(store=store, group_id=group_id),
+            done=self.counted.emit,
+            owner=self,
+            newest=self._reads,
+        )
 
     def reload(self) -> None:
         group_id, store = self.ctx.group_id, self.ctx.store
