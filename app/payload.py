@@ -7,6 +7,7 @@ replica holds, so rejecting it keeps merging order-independent.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from app.ops import MAX_INT, is_hex
@@ -46,6 +47,17 @@ def opt_integer(v: Any) -> bool:
 
 def titles(v: Any) -> bool:
     return isinstance(v, list) and len(v) <= 50 and all(title(x) for x in v)
+
+
+def iso_date(v: Any) -> bool:
+    """A calendar date, "2027-01-14"."""
+    if not isinstance(v, str) or len(v) != 10:
+        return False
+    try:
+        date.fromisoformat(v)
+    except ValueError:
+        return False
+    return True
 
 
 def hex_of(length: int) -> Check:

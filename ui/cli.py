@@ -676,6 +676,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ui.cli_meetings import add_meeting_commands
 
     add_meeting_commands(sub, add, arg, group)
+    from ui.cli_consultations import add_consultation_commands
+
+    add_consultation_commands(sub, add, arg, group)
     from ui.cli_invite import add_invite_commands
 
     add_invite_commands(sub, add, arg, group)

@@ -18,7 +18,7 @@ import base64
 import binascii
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, Boolean, Integer, LargeBinary, String, Text, false
@@ -558,18 +558,8 @@ def _local_datetime(v: Any) -> bool:
     return True
 
 
-def _iso_date(v: Any) -> bool:
-    if not isinstance(v, str) or len(v) != 10:
-        return False
-    try:
-        date.fromisoformat(v)
-    except ValueError:
-        return False
-    return True
-
-
 def _opt_date(v: Any) -> bool:
-    return v is None or _iso_date(v)
+    return v is None or p.iso_date(v)
 
 
 def _member(v: Any) -> bool:
@@ -797,7 +787,7 @@ DOMAIN = Domain(
             "meeting",
             "summon",
             meeting_summon,
-            {"issued_on": _iso_date, "agenda": p.text(MAX_RECORD)},
+            {"issued_on": p.iso_date, "agenda": p.text(MAX_RECORD)},
             least="clerk",
             check=_check_agenda,
         ),

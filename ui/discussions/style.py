@@ -43,11 +43,12 @@ def page_style(accent: QColor, s: Scheme = LIGHT) -> str:
 #deleted, #deletedBox {{ background: {s.surface}; }}
 #threadScroll {{ background: {s.window}; }}
 #deletedRow {{ background: {s.hover}; border: 1px solid {s.border}; border-radius: 8px; }}
-#post, #poll, #pollForm {{
+#post, #poll, #pollForm, #consultation {{
     background: {s.surface}; border: 1px solid {s.border}; border-radius: 8px;
 }}
 #post[target="true"] {{ border: 2px solid {a}; }}
-#post QLabel, #poll QLabel, #deletedRow QLabel {{ background: transparent; border: none; }}
+#post QLabel, #poll QLabel, #deletedRow QLabel,
+#consultation QLabel {{ background: transparent; border: none; }}
 #body {{ font-size: 10.5pt; }}
 #pollQuestion, #formTitle {{ font-weight: 600; }}
 #composer {{ background: {s.surface}; border-top: 1px solid {s.border}; }}

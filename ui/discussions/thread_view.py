@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.services import discussions, follows, polls
 from app.services.thread_view import PAGE, ThreadContents, open_thread
+from ui.consultations.panel import ConsultationPanel
 from ui.context import AppContext
 from ui.discussions import tr
 from ui.discussions.composer import Composer
@@ -83,6 +84,9 @@ class ThreadView(QWidget):
         header.addWidget(self.title)
         header.addWidget(self.meta)
         header.addLayout(header_buttons)
+        # Shown only for a discussion a council's consultation was opened in.
+        self.consultation = ConsultationPanel(ctx)
+        header.addWidget(self.consultation)
 
         self.notice = QLabel()
         self.notice.setObjectName("notice")
@@ -207,6 +211,7 @@ class ThreadView(QWidget):
             marks.append(tr("✓ Resolved"))
         self.meta.setText("  ·  ".join(marks))
         self.thread_actions.update_for(data)
+        self.consultation.show_for(s.id)
         self._show_cards(data)
         self._show_composer(data)
         self.more_button.setVisible(data.more)
@@ -281,6 +286,7 @@ class ThreadView(QWidget):
 
     def _clear(self) -> None:
         self._reads.drop()
+        self.consultation.show_for(None)
         self._loading = False
         self.data = None
         for card in [*self.cards.values(), *self.poll_cards.values()]:
