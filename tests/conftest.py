@@ -1,10 +1,12 @@
-"""Fixtures shared by every test package: fresh profiles in temporary folders."""
+"""Fixtures shared by every test package: fresh profiles in temporary folders, and a
+headless browser for the hub's pages."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import Phase, settings
@@ -37,3 +39,12 @@ def make_store(tmp_path: Path) -> Iterator[Callable[[str], Store]]:
 @pytest.fixture
 def store(make_store: Callable[[str], Store]) -> Store:
     return make_store("laptop")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium with selenium, one per test module (tests/browser_support.py)."""
+    from tests.browser_support import chromium
+
+    with chromium() as driver:
+        yield driver

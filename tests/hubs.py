@@ -21,11 +21,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import requests
+from sqlalchemy import select
 
 from app.apply import IngestResult, ingest, read_log
 from app.clock import wall_ms
 from app.ops import op_from_wire
 from app.store import Store
+from sync.hub import tables as t
+from sync.hub.db import make_engine
 from sync.hub.local import (
     PROTOCOL_HEADERS,
     create_group,
@@ -219,3 +222,20 @@ def own_ops(store: Store, group_id: str) -> list[dict[str, Any]]:
     with store.read() as db:
         ops = [op for op in read_log(db, store.sealer, group_id) if op.device == store.device_id]
     return [op.to_wire() for op in sorted(ops, key=lambda op: op.seq)]
+
+
+def in_group(db: str, consultation: str, group: str) -> str:
+    """The consultation's id in the group's log: each group's is its own."""
+    engine = make_engine(db)
+    try:
+        with engine.begin() as tx:
+            cg = t.consultation_groups.c
+            return str(
+                tx.execute(
+                    select(cg.entity).where(
+                        cg.consultation_id == consultation, cg.group_id == group
+                    )
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()

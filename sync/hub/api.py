@@ -6,11 +6,14 @@ a script reads, and words a person can act on.
 FastAPI reads route annotations at run time, so this module does not postpone them.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
+import fastapi.routing
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -26,6 +29,7 @@ from sync.hub.keys import load_hub_identity
 from sync.hub.limits import RateLimited
 from sync.hub.routes import Hub, access, administration, log, published
 from sync.hub.settings import HubSettings
+from sync.hub.web import error_page, is_page, mount
 from sync.protocol import PROTOCOL, ErrorBody
 
 GZIP_LEVEL = 6  # for JSON pages, about the size level 9 gives at two thirds of the CPU
@@ -38,12 +42,30 @@ def refusal(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def _answer(
+    request: Request, status: int, code: Code, detail: str, headers: dict[str, str] | None = None
+) -> Response:
+    """A refusal: the JSON laptops read, or under /council an HTML page for people."""
+    if is_page(request):
+        return error_page(request, status, detail, headers)
+    return refusal(status, code, detail, headers)
+
+
+def _routes(app: FastAPI) -> Iterable[Any]:
+    """Every route of the app, each included router's among them: newer FastAPI keeps
+    an included router as one entry of ``app.routes``, its routes behind it.
+    """
+    flatten = getattr(fastapi.routing, "iter_route_contexts", None)
+    return app.routes if flatten is None else flatten(app.routes)
+
+
 def _methods(app: FastAPI, scope: Scope) -> list[str]:
-    """The methods the API's routes take at the request's path, as its OpenAPI says."""
+    """The methods the app's routes take at the request's path, as its OpenAPI says."""
     found: set[str] = set()
-    for route in app.routes:
-        if isinstance(route, APIRoute) and route.matches(scope)[0] != Match.NONE:
-            found |= route.methods or set()
+    for route in _routes(app):
+        methods = getattr(route, "methods", None)
+        if methods and route.matches(scope)[0] != Match.NONE:
+            found |= set(methods)
     return sorted(found - {"HEAD"})
 
 
@@ -61,6 +83,7 @@ def create_app(settings: HubSettings) -> FastAPI:
     app.state.hub = Hub(settings=settings, engine=engine, identity=identity)
     for router in (administration.router, access.router, log.router, published.router):
         app.include_router(router)
+    mount(app)  # the officers' pages, outside the API's description
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=GZIP_LEVEL)
     app.add_middleware(
         Guard, max_body_bytes=settings.max_body_bytes, methods=lambda scope: _methods(app, scope)
@@ -69,8 +92,8 @@ def create_app(settings: HubSettings) -> FastAPI:
         app.add_middleware(RateLimited, limits=settings.limits)
 
     @app.exception_handler(HubRefusal)
-    async def _refused(_request: Request, exc: HubRefusal) -> JSONResponse:
-        return refusal(exc.status, exc.code, str(exc))
+    async def _refused(request: Request, exc: HubRefusal) -> Response:
+        return _answer(request, exc.status, exc.code, str(exc))
 
     @app.exception_handler(ClockError)
     async def _clock(_request: Request, exc: ClockError) -> JSONResponse:
@@ -78,14 +101,14 @@ def create_app(settings: HubSettings) -> FastAPI:
         return refusal(400, code, f"The hub refused this laptop's clock: {exc}.")
 
     @app.exception_handler(RequestValidationError)
-    async def _malformed(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _malformed(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
         detail = f"The request is malformed: {where or 'body'}: {first.get('msg', 'invalid')}."
-        return refusal(422, Code.MALFORMED, detail)
+        return _answer(request, 422, Code.MALFORMED, detail)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         # Raised by the framework itself: a body that is not JSON, a path no route has,
         # a method the path does not take (named with every one it does).
         code = Code.NOT_FOUND if exc.status_code == 404 else Code.MALFORMED
@@ -95,19 +118,23 @@ def create_app(settings: HubSettings) -> FastAPI:
             allowed = ", ".join(_methods(app, request.scope))
             headers = {"Allow": allowed}
             words[405] = f"This address takes {allowed}, not {request.method}."
-        return refusal(exc.status_code, code, words.get(exc.status_code, str(exc.detail)), headers)
+        return _answer(
+            request, exc.status_code, code, words.get(exc.status_code, str(exc.detail)), headers
+        )
 
     @app.exception_handler(SQLAlchemyTimeout)
-    async def _pool(_request: Request, _exc: SQLAlchemyTimeout) -> JSONResponse:
-        return refusal(503, Code.HUB_BUSY, "The hub is busy; try again shortly.")
+    async def _pool(request: Request, _exc: SQLAlchemyTimeout) -> Response:
+        return _answer(request, 503, Code.HUB_BUSY, "The hub is busy; try again shortly.")
 
     @app.exception_handler(OperationalError)
-    async def _busy(_request: Request, _exc: OperationalError) -> JSONResponse:
-        return refusal(503, Code.HUB_BUSY, "The hub is busy; try again shortly.")
+    async def _busy(request: Request, _exc: OperationalError) -> Response:
+        return _answer(request, 503, Code.HUB_BUSY, "The hub is busy; try again shortly.")
 
     @app.exception_handler(IntegrityError)
-    async def _conflict(_request: Request, _exc: IntegrityError) -> JSONResponse:
+    async def _conflict(request: Request, _exc: IntegrityError) -> Response:
         # Two requests raced for the same rows; the loser changed nothing.
-        return refusal(409, Code.HUB_BUSY, "The hub was busy with the same changes; try again.")
+        return _answer(
+            request, 409, Code.HUB_BUSY, "The hub was busy with the same changes; try again."
+        )
 
     return app

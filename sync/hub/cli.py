@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.codes import Code, error_json
 from app.errors import MootError
-from sync.hub import service
+from sync.hub import consultation_cli, officer_cli, service
 from sync.hub.db import make_engine, migrate
 from sync.hub.errors import HubRefusal
 from sync.hub.keys import load_hub_identity, move_key_out
@@ -200,6 +200,9 @@ def _parser() -> argparse.ArgumentParser:
     revoke = sub.add_parser("revoke", parents=[common], help="stop an invitation code working")
     revoke.add_argument("code")
     revoke.set_defaults(run=_revoke)
+
+    consultation_cli.add_parser(sub, common, _in_transaction)
+    officer_cli.add_parser(sub, common, _in_transaction)
 
     sub.add_parser(
         "registration-code",

@@ -126,10 +126,10 @@ def _read(conn: Connection, group_id: str) -> tuple[str, list[Op], dict[str, str
         .order_by(t.ops.c.seq)
     )
     ops = [op for op in (op_from_wire(json.loads(w[0])) for w in wires) if op.payload is not None]
-    return str(row[0]), _counted(roster, ops), roster.names()
+    return str(row[0]), counted(roster, ops), roster.names()
 
 
-def _counted(roster: Roster, ops: Iterable[Op]) -> list[Op]:
+def counted(roster: Roster, ops: Iterable[Op]) -> list[Op]:
     """The ops whose authors may write them, in the group's total order."""
     return sorted(
         (

@@ -47,6 +47,7 @@ from sync.protocol import OpAnswer, OpStatus
 WAIT_FOR_EARLIER = Refusal(Code.WAIT_FOR_EARLIER, "its author's earlier ops are not on the hub")
 PAGE_BYTES = 16 * 1024 * 1024  # of ops per pull page, at most (one op larger goes alone)
 MAX_VOID_KEPT = 100  # per member: ops kept though they do not count (see push)
+SEEN_EVERY_MS = 60_000  # how often a laptop's last use of its token is written down
 # Refusals that a later push may overturn: what they wait for can still arrive.
 _RETRYABLE = frozenset({Code.WAIT_FOR_EARLIER, Code.NOT_MEMBER, Code.NOT_CLERK, Code.NOT_ORGANISER})
 
@@ -172,7 +173,7 @@ def _set_role(conn: Connection, group_id: str, device: str, role: str) -> None:
         )
 
 
-def _lock_group(conn: Connection, group_id: str) -> None:
+def lock_group(conn: Connection, group_id: str) -> None:
     """Hold the group's row until commit: pushes and the hub's own writes take turns.
 
     The group's log grows one transaction at a time anyway (its sequence is one
@@ -186,7 +187,7 @@ def _lock_group(conn: Connection, group_id: str) -> None:
         raise NotFoundOnHub(f"There is no group {group_id} on this hub.")
 
 
-def _write_as_hub(
+def write_as_hub(
     conn: Connection,
     hub: DeviceIdentity,
     group_id: str,
@@ -199,7 +200,7 @@ def _write_as_hub(
     refusal: str = "The hub may no longer write in this group",
 ) -> Op:
     """Sign and append an op of the hub's own, judged as any pushed op would be."""
-    _lock_group(conn, group_id)  # the hub's chain head is read under the lock
+    lock_group(conn, group_id)  # the hub's chain head is read under the lock
     last = conn.execute(
         select(t.ops.c.dev_seq, t.ops.c.hash, t.ops.c.hlc)
         .where(t.ops.c.group_id == group_id, t.ops.c.device == hub.device_id)
@@ -275,7 +276,7 @@ def create_group(conn: Connection, *, name: str, hub: DeviceIdentity) -> str:
         raise HubRefusal("A group needs a name.", code=Code.INVALID_INPUT)
     group_id, seed = new_group_id(hub.device_id)
     conn.execute(insert(t.groups).values(id=group_id, name=name.strip(), created_ms=wall_ms()))
-    _write_as_hub(
+    write_as_hub(
         conn,
         hub,
         group_id,
@@ -286,7 +287,7 @@ def create_group(conn: Connection, *, name: str, hub: DeviceIdentity) -> str:
         op_id=group_id,
     )
     for position, category in enumerate(DEFAULT_CATEGORIES):
-        _write_as_hub(
+        write_as_hub(
             conn,
             hub,
             group_id,
@@ -338,6 +339,19 @@ def revoke_invite(conn: Connection, *, code: str) -> str:
             "That invitation code is not known to this hub.", code=Code.BAD_INVITATION
         )
     return str(row[0])
+
+
+def revoke_invite_hash(conn: Connection, *, group_id: str, code_hash: str) -> None:
+    """Stop one of the group's invitations working, named by the hash the hub keeps
+    (the officers' pages list invitations so: the code itself was shown only once).
+    """
+    revoked = conn.execute(
+        update(t.invites)
+        .where(t.invites.c.code_hash == code_hash, t.invites.c.group_id == group_id)
+        .values(revoked=True)
+    ).rowcount
+    if not revoked:
+        raise NotFoundOnHub("That invitation is not one of this group's.", code=Code.BAD_INVITATION)
 
 
 def require_group(conn: Connection, group_id: str) -> str:
@@ -480,7 +494,7 @@ def join(
             # Which invitation, by a stem of its hash: the group counts who joined by
             # each, and the code itself never enters the log.
             payload |= {"invited_by": row.created_by, "invitation": row.code_hash[:12]}
-        _write_as_hub(
+        write_as_hub(
             conn,
             hub,
             row.group_id,
@@ -525,9 +539,10 @@ def authenticate(conn: Connection, *, token: str | None, group_id: str) -> str:
     """The device a bearer token stands for, if it may use this group now."""
     if not token:
         raise Unauthorised("This request needs the laptop's hub token; join the group first.")
+    devices = t.devices.c
     row = conn.execute(
-        select(t.devices.c.group_id, t.devices.c.device, t.devices.c.revoked).where(
-            t.devices.c.token_hash == _hash(token)
+        select(devices.group_id, devices.device, devices.revoked, devices.last_seen_ms).where(
+            devices.token_hash == _hash(token)
         )
     ).first()
     if row is None:
@@ -536,6 +551,15 @@ def authenticate(conn: Connection, *, token: str | None, group_id: str) -> str:
         raise Forbidden("This laptop is not enrolled in that group.")
     if row.revoked or _role(conn, group_id, row.device) == "removed":
         raise Forbidden("This laptop has been removed from the group.", code=Code.REMOVED)
+    now = wall_ms()
+    if row.last_seen_ms is None or now - row.last_seen_ms >= SEEN_EVERY_MS:
+        # A group's "last sync" for the officers' pages; written at most once a minute,
+        # so a laptop syncing in a loop does not write a row at every request. (On
+        # PostgreSQL, a push by a laptop being removed that very moment can meet the
+        # removal in a deadlock: one of the two is answered "busy" and sent again.)
+        conn.execute(
+            update(t.devices).where(devices.token_hash == _hash(token)).values(last_seen_ms=now)
+        )
     return str(row.device)
 
 
@@ -640,9 +664,16 @@ def _require_organiser_in(wire_ops: list[Any], group_id: str, device: str) -> No
 # --- push and pull ------------------------------------------------------------------
 
 
-def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushResult]:
-    """Take ops into the group's log; answer per op: accepted, duplicate or rejected."""
-    _lock_group(conn, group_id)
+def push(
+    conn: Connection, *, group_id: str, wire_ops: list[Any], hub: DeviceIdentity | None = None
+) -> list[PushResult]:
+    """Take ops into the group's log; answer per op: accepted, duplicate or rejected.
+
+    With the hub's key, a consultation response that counts is receipted in the same
+    transaction (``sync.hub.consultation_receipts``); without it (pushes made in process
+    by tests and benchmarks), none is.
+    """
+    lock_group(conn, group_id)
     now = wall_ms()
     results: dict[int, PushResult] = {}
     parsed: list[tuple[int, Op]] = []
@@ -703,6 +734,7 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
         roster = roster.copy()  # the cached one stays as the log is until this commits
     admitted: list[tuple[int, Op]] = []
     refused: list[Op] = []
+    submits: list[Op] = []  # consultation responses that count: receipted below
     void = _VoidKept(conn, group_id)
     for i, op in accepted:
         # A member's op that does not count (say, written offline after being demoted)
@@ -726,6 +758,8 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
         else:
             if reason:
                 void.count(op.device)
+            elif (op.kind, op.action) == ("consultation", "submit"):
+                submits.append(op)
             admitted.append((i, op))
     seqs = _append(conn, group_id, [op for _, op in admitted])
     void.save()
@@ -737,6 +771,11 @@ def push(conn: Connection, *, group_id: str, wire_ops: list[Any]) -> list[PushRe
             newest = (seq, op.id)
     if newest is not None:
         _membership_changed(conn, roster, *newest)
+    if hub is not None and submits:
+        # Imported here: the receipts are written through this module's write_as_hub.
+        from sync.hub.consultation_receipts import acknowledge
+
+        acknowledge(conn, hub, group_id, submits)
     personal = {op.entity for _, op in admitted if (op.kind, op.action) in REGISTRY.erasing}
     if personal:
         erase_contact_payloads(conn, group_id, personal)

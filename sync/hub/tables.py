@@ -242,6 +242,9 @@ consultation_groups = Table(
     Column("consultation_id", String, nullable=False),
     Column("group_id", String, nullable=False),
     Column("discussion_id", String),  # in the group's log, once published there
+    # The consultation's own id in the group's log, once published there: made afresh for
+    # each group, as a laptop in two of them holds each op id once.
+    Column("entity", String),
     PrimaryKeyConstraint("consultation_id", "group_id"),
 )
 

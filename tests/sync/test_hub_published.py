@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 import requests
@@ -32,6 +30,7 @@ from app.store import Store, open_store
 from sync import hubs
 from sync.client import HubClient
 from sync.engine import sync_group
+from tests.browser_support import axe_violations
 from tests.hubs import (
     create_group,
     make_invite,
@@ -321,71 +320,7 @@ def test_an_approval_pushed_by_a_member_is_not_published(council: Council) -> No
     assert meetings.read_meeting(store=council.clerk, meeting_id=council.march).approval is None
 
 
-# --- real headless Chromium with axe-core ---------------------------------------------
-
-AXE = Path(__file__).resolve().parents[1] / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = (
-    "--headless=new",
-    "--no-sandbox",  # as root, which CI is
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
-# WCAG 2.2 A and AA (as axe tags its rules) and axe's best practices.
-STANDARDS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-RUN_AXE = """
-const STANDARDS = arguments[0];
-const done = arguments[arguments.length - 1];
-axe.run(document, {
-  runOnly: {type: "tag", values: STANDARDS},
-  resultTypes: ["violations"],
-}).then(
-  (r) => done(r.violations.map((v) => ({
-    id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map((n) => n.html + " :: " + n.failureSummary),
-  }))),
-  (e) => done([{id: "axe-error", impact: "critical", help: String(e), nodes: []}]),
-);
-"""
-
-
-def _skip(reason: str) -> NoReturn:
-    print(f"skipped: {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from selenium import webdriver
-    except ImportError:
-        _skip("selenium is not installed (pip install -e '.[dev]')")
-    chromium = next(
-        (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p),
-        None,
-    )
-    driver_path = shutil.which("chromedriver")
-    if chromium is None or driver_path is None:
-        _skip("no chromium or chromedriver here (apt-get install chromium chromium-driver)")
-    if not AXE.exists():
-        _skip("axe-core is not installed (npm ci in tests/browser)")
-    with tempfile.TemporaryDirectory(prefix="moot-chromium-") as profile:
-        options = webdriver.ChromeOptions()
-        options.binary_location = chromium
-        for arg in (*CHROMIUM_ARGS, f"--user-data-dir={profile}"):
-            options.add_argument(arg)
-        driver = webdriver.Chrome(
-            options=options, service=webdriver.ChromeService(executable_path=driver_path)
-        )
-        try:
-            driver.set_script_timeout(60)
-            driver.set_page_load_timeout(60)
-            yield driver
-        finally:
-            driver.quit()
+# --- real headless Chromium with axe-core (tests/browser_support.py) ---------------------
 
 
 @pytest.mark.parametrize(
@@ -405,12 +340,7 @@ def test_axe_finds_no_accessibility_violations_in_chromium(
     )
     browser.get(url)
     assert browser.find_element("css selector", "h1").text
-    browser.execute_script(AXE.read_text(encoding="utf-8"))
-    violations = browser.execute_async_script(RUN_AXE, STANDARDS)
-    for v in violations:
-        print(f"{v['id']} ({v['impact']}): {v['help']}")
-        for node in v["nodes"]:
-            print(f"    {node}")
+    violations = axe_violations(browser)
     assert violations == [], f"axe found {len(violations)} kinds of violation on {url}"
 
 

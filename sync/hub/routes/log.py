@@ -21,7 +21,7 @@ def push(group_id: GroupId, body: PushRequest, hub: HubDep, token: TokenDep) -> 
         raise HubRefusal(f"Send at most {most} changes per request.", code=Code.TOO_LARGE)
     with hub.begin() as tx:
         service.authenticate(tx, token=token, group_id=group_id)
-        results = service.push(tx, group_id=group_id, wire_ops=body.ops)
+        results = service.push(tx, group_id=group_id, wire_ops=body.ops, hub=hub.identity)
         head = service.head(tx, group_id)
     return PushReply(results=[r.answer() for r in results], head=head)
 
