@@ -87,8 +87,10 @@ def _laptop(folder: Path, name: str) -> Store:
     return store
 
 
-def _respond(store: Store, group: str, consultation: str, name: str) -> None:
+def _respond(store: Store, group: str, name: str) -> None:
     scale, choice, text, vote = ANSWERS[name]
+    [listed] = consultations.list_consultations(store=store, group_id=group)
+    consultation = listed.id  # its id in this group's log
     consultations.answer(store=store, consultation_id=consultation, question=1, value=scale)
     consultations.answer(store=store, consultation_id=consultation, question=2, value=choice)
     consultations.answer(store=store, consultation_id=consultation, question=3, value=text)
@@ -148,7 +150,7 @@ def sample_council(folder: Path) -> Iterator[Council]:
         for name, store in clerks.items():
             hubs.sync_all(store=store)
             if name in ANSWERS:
-                _respond(store, groups[name], consultation, name)
+                _respond(store, groups[name], name)
                 hubs.sync_all(store=store)
             store.close()
         yield Council(base, base + link[link.index("/council/") :], groups, consultation)

@@ -17,7 +17,9 @@ laptops (profiles opened with ``app.store.open_store``) join, push and pull over
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -61,6 +63,19 @@ __all__ = [
     "sqlite_hub",
     "sqlite_url",
 ]
+
+
+@contextmanager
+def hub_on(database: str, root: Path) -> Iterator[tuple[str, str]]:
+    """A hub on ``"sqlite"`` (a file in ``root``) or ``"postgresql"`` (a fresh database;
+    skipped without one): (base URL, database URL).
+    """
+    if database == "sqlite":
+        with sqlite_hub(root) as hub:
+            yield hub
+        return
+    with postgres_database(pg_url_or_skip()) as db, running_hub(db) as url:
+        yield url, db
 
 
 def pg_url_or_skip() -> str:

@@ -13,7 +13,8 @@ import pytest
 
 from app.apply import ingest, read_log
 from app.dump import dump
-from app.ops import Op
+from app.ids import uuid7
+from app.ops import Op, sign_op
 from app.services import groups
 from app.store import Store
 
@@ -87,3 +88,35 @@ def record_figures(record: RecordProperty, **figures: object) -> None:
     ``bench.reliability`` to print from pytest's JUnit XML."""
     for name, value in figures.items():
         record(name, value)
+
+
+def forge(
+    store: Store,
+    group: str,
+    kind: str,
+    entity: str,
+    action: str,
+    payload: dict[str, Any],
+    *,
+    hlc: int | None = None,
+    op_id: str | None = None,
+    after: Op | None = None,
+) -> Op:
+    """An op signed with this laptop's key, bypassing every check its services make;
+    next in its chain after ``after`` (another forged op), else after what it holds.
+    """
+    mine = [op for op in ops_of(store) if op.device == store.device_id and op.group == group]
+    last = after or (mine[-1] if mine else None)
+    return sign_op(
+        store.identity.key,
+        op_id=op_id or uuid7(),
+        group=group,
+        device=store.device_id,
+        seq=last.seq + 1 if last else 1,
+        prev=last.hash if last else None,
+        hlc=hlc if hlc is not None else store.clock.now(),
+        kind=kind,
+        entity=entity,
+        action=action,
+        payload=payload,
+    )

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import payload as p
+from app.codes import Code, Refusal
 from app.domain import Domain, Dump, Kind, Table
 from app.errors import InvalidOp
 from app.merge_rows import created_base, lww
@@ -112,11 +113,10 @@ def closes_at_ms(closes: str) -> int:
 # --- merge rules ------------------------------------------------------------------------
 
 
-def _consultation(a: Applier, op: Op) -> tuple[int, list[dict[str, Any]]] | None:
-    """(n, questions) of the op's consultation, if it is in op's group and older.
-
-    Looked up by group as well as id: the hub sends one consultation, under one id, to
-    each group it consults.
+def _consultation(a: Applier, op: Op) -> tuple[int, list[dict[str, Any]], str] | None:
+    """(n, questions, sender's device) of the op's consultation, if it is in op's group
+    and older. (The hub gives each group's copy an id of its own, as a laptop holds each
+    op id once; looking up by group as well keeps a group's ops to its own copy.)
     """
     row = a.db.execute(
         "SELECT n, questions, created_hlc, created_by FROM consultations"
@@ -125,7 +125,12 @@ def _consultation(a: Applier, op: Op) -> tuple[int, list[dict[str, Any]]] | None
     ).fetchone()
     if row is None or (row[2], row[3]) >= op.order:
         return None
-    return row[0], json.loads(row[1])
+    return row[0], json.loads(row[1]), row[3]
+
+
+# What the council says of its consultation (its dates, its feedback, a receipt) counts
+# from the hub that sent it alone: another organiser of the group cannot speak for it.
+NOT_SENDER = Refusal(Code.NOT_OWNER, "only the hub that sent the consultation speaks for it")
 
 
 def answer_refusal(questions: list[dict[str, Any]], number: int, choice: list[str]) -> str | None:
@@ -145,8 +150,11 @@ def answer_refusal(questions: list[dict[str, Any]], number: int, choice: list[st
 
 def consultation_create(a: Applier, op: Op) -> str | None:
     f = op.fields
-    if a.find("discussions", f["discussion_id"], op) is None:
+    discussion = a.find("discussions", f["discussion_id"], op)
+    if discussion is None:
         return "its discussion has not arrived"
+    if discussion[1] != op.device:  # one consultation a discussion, the sender's own
+        return Refusal(Code.NOT_OWNER, "a consultation is sent with a discussion of its own")
     a.db.execute(
         "INSERT INTO consultations (id, group_id, discussion_id, title, background, opens,"
         " closes, questions, publication, contact, documents, feedback, created_by,"
@@ -174,7 +182,9 @@ def consultation_update(a: Applier, op: Op) -> str | None:
     found = _consultation(a, op)
     if found is None:
         return "its consultation has not arrived"
-    n = found[0]
+    n, _questions, sender = found
+    if op.device != sender:
+        return NOT_SENDER
     lww(a, "consultations", n, op, op.fields, base=created_base(a, "consultations", n))
     return None
 
@@ -262,8 +272,11 @@ def _snapshot(x: dict[str, Any]) -> dict[str, Any]:
 
 def consultation_receive(a: Applier, op: Op) -> str | None:
     """The hub took a submission in; were it ever to say so twice, the earliest stands."""
-    if _consultation(a, op) is None:
+    found = _consultation(a, op)
+    if found is None:
         return "its consultation has not arrived"
+    if op.device != found[2]:
+        return NOT_SENDER
     f = op.fields
     row = a.db.execute(
         "SELECT n, consultation_id, created_hlc, created_by, receipt_hlc, receipt_device"

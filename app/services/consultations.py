@@ -213,7 +213,8 @@ def consultation_of_discussion(*, store: Store, discussion_id: str) -> Consultat
     with store.read() as db:
         row = db.execute(
             "SELECT c.* FROM consultations c JOIN discussions d ON d.id = c.discussion_id"
-            " AND d.group_id = c.group_id WHERE c.discussion_id = ?",
+            " AND d.group_id = c.group_id WHERE c.discussion_id = ?"
+            " ORDER BY c.created_hlc, c.created_by, c.id LIMIT 1",
             (discussion_id,),
         ).fetchone()
         return None if row is None else _view(db, store.device_id, row)
@@ -288,10 +289,9 @@ def _stage(answers: tuple[Answer, ...], submissions: tuple[Submission, ...]) -> 
     if not submissions:
         return ("draft", DRAFT) if any(a.given for a in answers) else ("unanswered", NOT_ANSWERED)
     latest = submissions[0]
-    if latest.waiting:
-        return "waiting", WAITING
     if latest.received_ms is None:
-        return "sent", SENT
+        # A receipt says the hub has it, however it reached this laptop (a bundle, say).
+        return ("waiting", WAITING) if latest.waiting else ("sent", SENT)
     day = datetime.fromtimestamp(latest.received_ms / 1000).date().isoformat()
     return "received", RECEIVED.format(date=short_date(day))
 

@@ -21,7 +21,7 @@ from app.papers.pdf import write_whole
 from app.papers.words import long_date
 from sync.hub import consultations
 from sync.hub.consultation_publishing import publish, publish_feedback
-from sync.hub.consultation_responses import Report, report
+from sync.hub.consultation_responses import Report, report, share_groups
 from sync.hub.consultation_words import (
     STATUS,
     TYPES,
@@ -144,7 +144,9 @@ def _feedback(settings: HubSettings, args: argparse.Namespace, run: InTransactio
 
 def _list(settings: HubSettings, args: argparse.Namespace, run: InTransaction) -> Any:
     def work(conn: Connection) -> list[Report]:
-        return [report(conn, c.id) for c in consultations.list_consultations(conn)]
+        listed = consultations.list_consultations(conn)
+        share_groups(conn, [g for c in listed for g in c.group_ids])  # in one order, up front
+        return [report(conn, c.id) for c in listed]
 
     found: list[Report] = run(settings, work)
     listed = [

@@ -81,6 +81,16 @@ def submission_fits(questions: Sequence[Mapping[str, Any]], answers: Sequence[An
     )
 
 
+def share_groups(conn: Connection, group_ids: Iterable[str]) -> None:
+    """Hold a shared lock on each group's row, in id order: publishing takes its
+    exclusive locks in that order too, so a reader and a publisher never deadlock.
+    """
+    for group_id in sorted(set(group_ids)):
+        conn.execute(
+            select(t.groups.c.id).where(t.groups.c.id == group_id).with_for_update(read=True)
+        )
+
+
 def counted_ops(conn: Connection, group_id: str, kind: str, entity: str) -> list[Op]:
     """An entity's ops in the group's log that count, in the group's total order."""
     # Shared lock on the group's row, as sync.hub.published reads: the roster and the
@@ -161,6 +171,7 @@ def _receipt(ops: list[Op], submit: Op, create: Op) -> Op | None:
             op
             for op in ops
             if op.action == "receive"
+            and op.device == create.device  # the hub that sent it: nobody else speaks for it
             and op.fields["submission"] == submit.id
             and op.order > submit.order
             and op.order > create.order
@@ -178,6 +189,8 @@ def responses(
     """Each group's standing response by group id (None where it has not responded, or
     the consultation was not published there), in the order given.
     """
+    groups = list(groups)
+    share_groups(conn, [g.id for g in groups])
     return {
         g.id: None
         if g.entity is None

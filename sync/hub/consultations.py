@@ -298,7 +298,7 @@ def create_draft(
     created_by: int | None = None,
     now_ms: int | None = None,
 ) -> str:
-    """Save a new draft; its id, which is its ops' entity in every group it goes to."""
+    """Save a new draft; its id on the hub (each group's log gives it one of its own)."""
     values = _checked(
         title=title,
         background=background,

@@ -18,7 +18,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from app.clock import DAY_MS, wall_ms
 from app.codes import Code
@@ -97,7 +97,11 @@ def add_officer(
         )
     else:
         officer_id = int(found)
+        # Renewed, perhaps because the account was taken over: the old password and
+        # every sign-in made with it stop working now, not when the link is used.
+        values["password_hash"] = None
         conn.execute(update(t.officers).where(t.officers.c.id == officer_id).values(**values))
+        end_sessions(conn, officer_id=officer_id)
     conn.execute(delete(t.officer_groups).where(t.officer_groups.c.officer_id == officer_id))
     if groups:
         conn.execute(
@@ -250,6 +254,11 @@ def sign_in(conn: Connection, *, email: str, password: str, address: str) -> Att
     """
     email, now = normal_email(email), wall_ms()
     keys = {f"email:{email}": EMAIL_LIMIT, f"ip:{address}": ADDRESS_LIMIT}
+    if conn.dialect.name == "postgresql":
+        # Attempts for one address take turns, so many at once cannot all read the
+        # failures from before any of them counted (SQLite's writers take turns anyway).
+        for who in sorted(keys):
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:who))"), {"who": who})
     until = locked_until(conn, keys, now)
     if until is not None:
         return Attempt(locked_until_ms=until)

@@ -23,13 +23,15 @@ from app.apply import rebuild_group
 from app.dump import dump
 from app.errors import InvalidInput, InvalidOp, MootError, NotAllowed, NotFound
 from app.hub_links import acknowledge
+from app.ids import authored_id
 from app.kinds.consultations import SCALE, check_questions, closes_at_ms, question_options
+from app.ops import Op
 from app.services import consultations, discussions, groups, meetings, members
 from app.services.consultations import read_consultation
 from app.store import Store, open_store
 from app.writer import writing
 from tests.council import QUESTIONS, publish, receive
-from tests.support import deliver, deliver_shuffled, ops_of, snapshot, sync_all
+from tests.support import deliver, deliver_shuffled, forge, ops_of, snapshot, sync_all
 
 MakeStore = Callable[[str], Store]
 
@@ -149,7 +151,14 @@ def test_two_drafters_offline_both_keep_their_words(make_store: MakeStore) -> No
     assert "A zip wire for older children." in text
     assert "Swings that a wheelchair fits." in text
     # A choice is one register: the later writer's stands, on every laptop alike.
-    assert clerk_sees.answers[1].choice == ("The green",)
+    chosen = [
+        op
+        for op in ops_of(p.clerk)
+        if (op.kind, op.action) == ("consultation", "answer") and "choice" in op.fields
+    ]
+    assert len(chosen) == 2
+    latest = max(chosen, key=lambda op: op.order)
+    assert clerk_sees.answers[1].choice == tuple(latest.fields["choice"])
     assert clerk_sees.summary.status == "Draft"
     assert dump(store=p.clerk, group_id=p.group) == dump(store=p.member, group_id=p.group)
 
@@ -294,6 +303,42 @@ def test_a_response_goes_from_waiting_to_sent_to_received(make_store: MakeStore)
     receive(p.hub, p.group, c, sent.id, _ms("2027-03-03"))
     p.share()
     for laptop in (p.clerk, p.member):
+        (listed,) = consultations.list_consultations(store=laptop, group_id=p.group)
+        assert listed.status == "Received by the council on 3 March 2027"
+
+
+def test_only_the_hub_that_sent_it_speaks_for_the_consultation(make_store: MakeStore) -> None:
+    """Another organiser of the group cannot mark a late response on time, change the
+    closing date or post the council's feedback: on no laptop do those count.
+    """
+    p = _parish(make_store, closes="2027-03-01")
+    c = p.consultation
+    consultations.answer(store=p.clerk, consultation_id=c, question=1, value="Swings.")
+    sent = consultations.submit(store=p.clerk, consultation_id=c, how="organiser")
+    p.share()
+    with pytest.raises(NotAllowed, match="Only the hub that sent the consultation"):
+        receive(p.organiser, p.group, c, sent.id, _ms("2027-02-20"))
+    # Signed and sent all the same, from a laptop that skips its own checks:
+    forged: list[Op] = []
+    for action, payload in (
+        ("receive", {"submission": sent.id, "received_ms": _ms("2027-02-20"), "late": False}),
+        ("update", {"closes": "2099-12-31"}),
+        ("update", {"feedback": "You said, we ignored."}),
+    ):
+        forged.append(
+            forge(p.organiser, p.group, "consultation", c, action, payload,
+                  op_id=authored_id(p.organiser.device_id), after=forged[-1] if forged else None)
+        )  # fmt: skip
+    for laptop in (p.clerk, p.member, p.hub):
+        deliver(forged, laptop)
+    for laptop in p.laptops:
+        view = read_consultation(store=laptop, consultation_id=c)
+        assert view.summary.closes == "2027-03-01"
+        assert not view.summary.status.startswith("Received")
+        assert view.feedback == ""
+    receive(p.hub, p.group, c, sent.id, _ms("2027-03-03"))
+    p.share()
+    for laptop in p.laptops:
         (listed,) = consultations.list_consultations(store=laptop, group_id=p.group)
         assert listed.status == "Received by the council on 3 March 2027"
 

@@ -9,44 +9,14 @@ from typing import Any
 import pytest
 
 from app.errors import InvalidOp
-from app.ids import uuid7
 from app.invite_proof import prove
-from app.ops import Op, sign_op, verify_runs
+from app.ops import verify_runs
 from app.services import discussions, groups, members, notes
 from app.store import Store
 from app.text_crdt import edit_update
-from tests.support import deliver, ops_of, snapshot
+from tests.support import deliver, forge, ops_of, snapshot
 
 MakeStore = Callable[[str], Store]
-
-
-def forge(
-    store: Store,
-    group: str,
-    kind: str,
-    entity: str,
-    action: str,
-    payload: dict[str, Any],
-    *,
-    hlc: int | None = None,
-    op_id: str | None = None,
-) -> Op:
-    """An op signed with this laptop's key, bypassing every check its services make."""
-    mine = [op for op in ops_of(store) if op.device == store.device_id and op.group == group]
-    last = mine[-1] if mine else None
-    return sign_op(
-        store.identity.key,
-        op_id=op_id or uuid7(),
-        group=group,
-        device=store.device_id,
-        seq=last.seq + 1 if last else 1,
-        prev=last.hash if last else None,
-        hlc=hlc if hlc is not None else store.clock.now(),
-        kind=kind,
-        entity=entity,
-        action=action,
-        payload=payload,
-    )
 
 
 def _roles(store: Store, group: str) -> dict[str, str]:

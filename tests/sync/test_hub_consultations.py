@@ -19,7 +19,6 @@ import io
 import json
 import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -47,11 +46,9 @@ from tests.hubs import (
     create_group,
     hub_command,
     hub_device,
+    hub_on,
     in_group,
     make_invite,
-    pg_url_or_skip,
-    postgres_database,
-    running_hub,
     sqlite_hub,
 )
 from tests.support import ops_of, pdf_text
@@ -107,16 +104,6 @@ def ok(db: str, *args: str) -> dict[str, Any]:
     assert done.returncode == 0, done.stderr
     answer: dict[str, Any] = json.loads(done.stdout)
     return answer
-
-
-@contextmanager
-def _hub(database: str, root: Path) -> Iterator[tuple[str, str]]:
-    if database == "sqlite":
-        with sqlite_hub(root) as hub:
-            yield hub
-        return
-    with postgres_database(pg_url_or_skip()) as db, running_hub(db) as url:
-        yield url, db
 
 
 def _token(store: Store, group: str) -> str:
@@ -193,7 +180,7 @@ def council(
     set_my_name(store=organiser, name="Sam Organiser")
     set_my_name(store=dale_organiser, name="Dee Organiser")
     try:
-        with _hub(request.param, root) as (url, db):
+        with hub_on(request.param, root) as (url, db):
             ashby = create_group(db, "Ashby Parish Council")
             bree = create_group(db, "Bree Residents")
             cole = create_group(db, "Cole Allotments")

@@ -496,6 +496,21 @@ def test_a_set_password_link_expires_and_a_new_one_replaces_it(hub: Hub) -> None
     assert visitor.get(second.removeprefix("http://127.0.0.1:8470")).status_code == 410
 
 
+def test_a_renewed_account_ends_its_sign_ins_and_old_password_at_once(hub: Hub) -> None:
+    """An administrator renews an account that may have been taken over."""
+    email = _email("jo")
+    taken = Visitor(hub.url)
+    taken.set_password(add_officer(hub.db, email, groups=[hub.allotments]))
+    assert taken.sign_in(email).status_code == 303
+    assert taken.get("/council/").status_code == 200
+    renewed = add_officer(hub.db, email, groups=[hub.allotments])
+    assert taken.get("/council/").status_code == 303  # to sign in
+    assert Visitor(hub.url).sign_in(email).status_code != 303  # the old password is gone
+    owner = Visitor(hub.url)
+    owner.set_password(renewed)
+    assert owner.sign_in(email).status_code == 303
+
+
 def test_only_an_argon2_hash_of_a_password_is_stored(hub: Hub) -> None:
     email = _email("jo")
     password = f"a passphrase never seen {uuid.uuid4().hex}"

@@ -12,9 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,12 +31,9 @@ from sync.engine import sync_group
 from tests.browser_support import axe_violations
 from tests.hubs import (
     create_group,
+    hub_on,
     make_invite,
-    pg_url_or_skip,
-    postgres_database,
     pull_all,
-    running_hub,
-    sqlite_hub,
 )
 from tests.support import ops_of
 
@@ -62,17 +57,6 @@ class Council:
     april: str
 
 
-@contextmanager
-def _hub(database: str, root: Path) -> Iterator[tuple[str, str]]:
-    """A hub on SQLite, or on a fresh PostgreSQL database: (base URL, database URL)."""
-    if database == "sqlite":
-        with sqlite_hub(root) as hub:
-            yield hub
-        return
-    with postgres_database(pg_url_or_skip()) as db, running_hub(db) as url:
-        yield url, db
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def council(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -83,7 +67,7 @@ def council(
     set_my_name(store=clerk, name="Jo Clerk")
     set_my_name(store=member, name="Sam Chair")
     try:
-        with _hub(request.param, root) as (url, db):
+        with hub_on(request.param, root) as (url, db):
             group = create_group(db, "Ashby <Parish> Council")
             hubs.join_hub(store=clerk, hub_url=url, code=make_invite(db, group, role="clerk"))
             hubs.join_hub(store=member, hub_url=url, code=make_invite(db, group))

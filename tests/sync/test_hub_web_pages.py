@@ -332,8 +332,16 @@ def _click_and_wait(browser: Any, selector: str) -> None:
     from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.wait import WebDriverWait
 
+    from selenium.common.exceptions import WebDriverException
+
     page = browser.find_element("tag name", "html")
-    browser.find_element("css selector", selector).click()
+    for attempt in range(3):
+        try:  # a busy Chromium may not have the button's node ready to act on yet
+            browser.find_element("css selector", selector).click()
+            break
+        except WebDriverException:
+            if attempt == 2:
+                raise
     WebDriverWait(browser, 30).until(staleness_of(page))
 
 

@@ -72,6 +72,7 @@ class AnswerDialog(QDialog):
         )
         lead.setObjectName("formHint")
         lead.setWordWrap(True)
+        lead.setTextFormat(Qt.TextFormat.PlainText)  # the sender's name is theirs to choose
         self.status = QLabel()
         self.status.setObjectName("muted")
         self.status.setAccessibleName(tr("Save status"))
@@ -133,8 +134,9 @@ class AnswerDialog(QDialog):
             group = QButtonGroup(box)
             group.setExclusive(q.type != "multi")
             for option in q.options:
+                label = option.replace("&", "&&")  # an option's "&" is not a shortcut
                 button: QAbstractButton = (
-                    QCheckBox(option) if q.type == "multi" else QRadioButton(option)
+                    QCheckBox(label) if q.type == "multi" else QRadioButton(label)
                 )
                 button.setChecked(option in answer.choice)
                 button.setAccessibleName(
@@ -182,7 +184,10 @@ class AnswerDialog(QDialog):
             self._timer.start()
 
     def _choice_made(self, number: int) -> None:
-        self._chosen[number] = [b.text() for b in self.options[number] if b.isChecked()]
+        # By position, not by the buttons' words, which a style may give shortcuts.
+        options = self.view.questions[number - 1].options
+        buttons = self.options[number]
+        self._chosen[number] = [o for o, b in zip(options, buttons, strict=True) if b.isChecked()]
         self.save()
 
     def _clear_choice(self, number: int) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -60,6 +60,7 @@ class SubmitDialog(QDialog):
         )
         lead.setObjectName("formHint")
         lead.setWordWrap(True)
+        lead.setTextFormat(Qt.TextFormat.PlainText)  # the sender's name is theirs to choose
 
         self.at_meeting = QRadioButton(tr("Agreed at a &meeting of the group"))
         self.by_organiser = QRadioButton(tr("Agreed by an &organiser, after discussion"))

@@ -26,7 +26,7 @@ from starlette.datastructures import FormData, UploadFile
 from app.kinds.consultations import MAX_QUESTIONS
 from sync.hub import consultation_words, consultations, officers, pages
 from sync.hub.consultation_publishing import publish, publish_feedback, save_feedback
-from sync.hub.consultation_responses import Report, parse_tags, report, set_note
+from sync.hub.consultation_responses import Report, parse_tags, report, set_note, share_groups
 from sync.hub.consultations import Consultation, DraftProblem
 from sync.hub.errors import HubRefusal, NotFoundOnHub
 from sync.hub.routes import Hub, HubDep
@@ -83,7 +83,9 @@ def _text(form: FormData, name: str, limit: int = 60_000) -> str:
 @router.get("/council/consultations")
 def listed(request: Request, officer: OfficerDep, hub: HubDep) -> Response:
     with hub.begin() as tx:
-        found = [report(tx, c.id) for c in consultations.list_consultations(tx, viewer=officer)]
+        listed = consultations.list_consultations(tx, viewer=officer)
+        share_groups(tx, [g for c in listed for g in c.group_ids])  # in one order, up front
+        found = [report(tx, c.id) for c in listed]
     return _page(request, "consultations.html", reports=found)
 
 
