@@ -329,10 +329,9 @@ def test_signing_in_with_the_keyboard_alone_works_and_the_secure_cookie_is_kept(
 
 def _click_and_wait(browser: Any, selector: str) -> None:
     """Press a form's button and wait for the page that answers it."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.wait import WebDriverWait
-
-    from selenium.common.exceptions import WebDriverException
 
     page = browser.find_element("tag name", "html")
     for attempt in range(3):
