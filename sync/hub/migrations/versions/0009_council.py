@@ -98,7 +98,6 @@ def upgrade() -> None:
         sa.Column("consultation_id", sa.String(), nullable=False),
         sa.Column("group_id", sa.String(), nullable=False),
         sa.Column("discussion_id", sa.String(), nullable=True),
-        sa.Column("entity", sa.String(), nullable=True),
         sa.PrimaryKeyConstraint(
             "consultation_id", "group_id", name=op.f("pk_hub_consultation_groups")
         ),
