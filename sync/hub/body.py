@@ -7,6 +7,7 @@ too. A client speaking another protocol version is told, in words, what to do (4
 
 from __future__ import annotations
 
+import html
 import zlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -46,10 +47,20 @@ async def reply(
     *,
     allow: str | None = None,
     retry_after: int | None = None,
+    page: bool = False,
 ) -> None:
-    body = ErrorBody(error=code, detail=detail).model_dump_json().encode()
+    """Refuse a request before any route sees it: the API's JSON refusal, or for the
+    officers' pages (``page``) a plain HTML page in the same words.
+    """
+    if page:
+        body, kind = _page(status, detail), b"text/html; charset=utf-8"
+    else:
+        body, kind = (
+            ErrorBody(error=code, detail=detail).model_dump_json().encode(),
+            b"application/json",
+        )
     headers = [
-        (b"content-type", b"application/json"),
+        (b"content-type", kind),
         (b"content-length", str(len(body)).encode()),
     ]
     if allow is not None:
@@ -58,6 +69,26 @@ async def reply(
         headers.append((b"retry-after", str(retry_after).encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+_PAGE_TITLES = {413: "Too large to take", 429: "Too many requests"}
+
+
+def _page(status: int, detail: str) -> bytes:
+    title = _PAGE_TITLES.get(status, "Not taken")
+    return (
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title} — council hub</title></head><body><main>"
+        f"<h1>{title}</h1><p>{html.escape(detail)}</p>"
+        "<p>Nothing was changed. Go back to the page you came from.</p>"
+        "</main></body></html>"
+    ).encode()
+
+
+def is_page_path(path: str) -> bool:
+    """An officers' page (answered in HTML), not the sync API."""
+    return path == "/council" or path.startswith("/council/")
 
 
 class Guard:
@@ -79,6 +110,7 @@ class Guard:
             return
         headers = dict(scope["headers"])
         path = scope.get("path", "")
+        page = is_page_path(path)
         if path.startswith("/v1/") and scope["method"] not in _METHODS:
             # Answered whatever its headers, naming every method the path takes (the
             # router would name only those of the first route it matched).
@@ -93,7 +125,7 @@ class Guard:
                 return
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max:  # refused before it is read
-            await reply(send, 413, Code.TOO_LARGE, self._too_large())
+            await reply(send, 413, Code.TOO_LARGE, self._too_large(), page=page)
             return
         chunks: list[bytes] = []
         size = 0
@@ -104,10 +136,12 @@ class Guard:
                 chunk = message.get("body", b"")
                 size += len(chunk)
                 if size > self.max:
-                    await reply(send, 413, Code.TOO_LARGE, self._too_large())
+                    await reply(send, 413, Code.TOO_LARGE, self._too_large(), page=page)
                     return
                 if self.buffered + len(chunk) > self.max_buffered:
-                    await reply(send, 503, Code.HUB_BUSY, "The hub is busy; try again shortly.")
+                    await reply(
+                        send, 503, Code.HUB_BUSY, "The hub is busy; try again shortly.", page=page
+                    )
                     return
                 self.buffered += len(chunk)
                 chunks.append(chunk)
@@ -119,10 +153,12 @@ class Guard:
             try:
                 body = gunzip_capped(body, self.max)
             except TooLarge:
-                await reply(send, 413, Code.TOO_LARGE, self._too_large())
+                await reply(send, 413, Code.TOO_LARGE, self._too_large(), page=page)
                 return
             except zlib.error:
-                await reply(send, 400, Code.MALFORMED, "The request body is not valid gzip.")
+                await reply(
+                    send, 400, Code.MALFORMED, "The request body is not valid gzip.", page=page
+                )
                 return
             scope = dict(scope)
             scope["headers"] = [

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.codes import Code
-from sync.hub.body import ASGIApp, Message, Receive, Scope, Send, reply
+from sync.hub.body import ASGIApp, Message, Receive, Scope, Send, is_page_path, reply
 
 _REFUSED_CREDENTIALS = (401, 403, 404, 410)
 
@@ -123,8 +123,9 @@ class RateLimited:
             words = "Too many refused attempts from this address"
             await _too_many(send, waited, words)
             return
+        page = is_page_path(scope.get("path", ""))
         if waited := self.by_address.take(address):
-            await _too_many(send, waited, "Too many requests from this address")
+            await _too_many(send, waited, "Too many requests from this address", page=page)
             return
         if token is not None and (waited := self.by_token.take(token)):
             await _too_many(send, waited, "Too many requests with this laptop's token")
@@ -139,7 +140,7 @@ class RateLimited:
         await self.app(scope, receive, watch)
 
 
-async def _too_many(send: Send, waited: float, words: str) -> None:
+async def _too_many(send: Send, waited: float, words: str, *, page: bool = False) -> None:
     seconds = max(1, math.ceil(waited))
     detail = f"{words}; try again in {seconds} s."
-    await reply(send, 429, Code.RATE_LIMITED, detail, retry_after=seconds)
+    await reply(send, 429, Code.RATE_LIMITED, detail, retry_after=seconds, page=page)

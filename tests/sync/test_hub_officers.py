@@ -496,6 +496,20 @@ def test_a_set_password_link_expires_and_a_new_one_replaces_it(hub: Hub) -> None
     assert visitor.get(second.removeprefix("http://127.0.0.1:8470")).status_code == 410
 
 
+def test_an_upload_too_large_for_the_hub_gets_a_page_not_json(hub: Hub) -> None:
+    visitor = Visitor(hub.url)
+    answer = visitor.request(
+        "POST",
+        "/council/sign-in",
+        data=b"x" * (9 * 1024 * 1024),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status_code == 413
+    assert answer.headers["Content-Type"].startswith("text/html")
+    assert "<h1>Too large to take</h1>" in answer.text
+    assert "Nothing was changed." in answer.text
+
+
 def test_a_renewed_account_ends_its_sign_ins_and_old_password_at_once(hub: Hub) -> None:
     """An administrator renews an account that may have been taken over."""
     email = _email("jo")

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
+from sync.hub.body import is_page_path
 from sync.hub.web import (
     account_pages,
     assets,
@@ -45,8 +46,7 @@ def mount(app: FastAPI) -> None:
 
 
 def is_page(request: Request) -> bool:
-    path = request.url.path
-    return path == "/council" or path.startswith("/council/")
+    return is_page_path(request.url.path)
 
 
 def error_page(
