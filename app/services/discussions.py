@@ -388,7 +388,10 @@ def posts_in(
         # The author's first post (the first in their own chain of ops), within a month
         # of joining: someone new speaking up, whom the group may welcome.
         " (p.created_hlc >> 16) - (m.joined_hlc >> 16) <= ?"
-        " AND p.created_by != (SELECT founder FROM groups WHERE id = p.group_id) AND p.id = ("
+        " AND p.created_by != (SELECT founder FROM groups WHERE id = p.group_id)"
+        # nor the council's hub, whose first words are a consultation
+        " AND NOT EXISTS (SELECT 1 FROM consultations c"
+        "   WHERE c.group_id = p.group_id AND c.created_by = p.created_by) AND p.id = ("
         "   SELECT o.id FROM ops o WHERE o.group_id = p.group_id AND o.device = p.created_by"
         "   AND o.kind = 'post' AND o.action = 'create' ORDER BY o.seq LIMIT 1)"
         " FROM posts p"

@@ -100,6 +100,9 @@ def test_a_consultation_arrives_as_a_pinned_discussion_with_its_questions(
     # Its discussion heads the group's list, pinned, in the Consultations category.
     first = discussions.list_discussions(store=p.member, group_id=p.group)[0]
     assert (first.id, first.pinned) == (p.discussion, True)
+    # The hub speaking for the council is not a newcomer to welcome.
+    [opening] = discussions.thread(store=p.member, discussion_id=p.discussion)
+    assert not opening.newcomers_first
     view = consultations.consultation_of_discussion(store=p.member, discussion_id=p.discussion)
     assert view is not None
     assert [q.text for q in view.questions] == [q["text"] for q in QUESTIONS]
