@@ -128,3 +128,14 @@ def new_group_id(founder: str) -> tuple[str, str]:
     """A new group's (id, seed) for ``founder``; the seed goes in the founding op."""
     seed = secrets.token_hex(16)
     return founded_id(founder, seed), seed
+
+
+def typed_secret(nbytes: int) -> str:
+    """A random URL-safe secret that people type or paste after a command (an
+    invitation or registration code): never starting with "-", which a command line
+    would take for an option.
+    """
+    while True:
+        token = secrets.token_urlsafe(nbytes)
+        if not token.startswith("-"):
+            return token

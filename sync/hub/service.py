@@ -26,7 +26,7 @@ from app.clock import DAY_MS, check_not_future, pack, wall_ms
 from app.codes import Code, Refusal, refusal_code
 from app.errors import ClockError, InvalidOp
 from app.identity import DeviceIdentity
-from app.ids import authored_id, new_group_id
+from app.ids import authored_id, new_group_id, typed_secret
 from app.ops import Known, Op, is_hex, op_from_wire, sign_op, verify_runs
 from app.registry import REGISTRY
 from app.roles import ROLE_RANK, ROLES
@@ -312,7 +312,7 @@ def make_invite(
             "An invitation takes 1 to 1000 uses and lasts 1 to 365 days.", code=Code.INVALID_INPUT
         )
     require_group(conn, group_id)
-    code = secrets.token_urlsafe(18)
+    code = typed_secret(18)
     conn.execute(
         insert(t.invites).values(
             code_hash=_hash(code),
@@ -571,7 +571,7 @@ def require_organiser(conn: Connection, *, group_id: str, device: str) -> None:
 
 
 def registration_code(conn: Connection) -> str:
-    code = secrets.token_urlsafe(18)
+    code = typed_secret(18)
     conn.execute(insert(t.registration_codes).values(code_hash=_hash(code), created_ms=wall_ms()))
     return code
 
