@@ -26,6 +26,7 @@ from sync.hub.consultation_words import (
     percent,
     votes_text,
 )
+from sync.hub.consultations import Consultation
 
 CSS = """
 caption { break-after: avoid; }
@@ -51,7 +52,7 @@ def responses_html(report: Report) -> str:
     parts = [
         '<header><p class="group-name">Council consultation</p>'
         f"<h1>{esc(c.title)}: responses</h1></header>",
-        f'<p class="meta">{esc(STATUS[c.status()])}. Closes on {esc(long_date(c.closes))}. '
+        f'<p class="meta">{_closing(c)} '
         f"{answered} of {len(c.groups)} groups consulted have responded. "
         f"{esc(PUBLICATION[c.publication])}.</p>",
         _who(report),
@@ -141,3 +142,11 @@ def _answers(report: Report, n: int) -> str:
         '<thead><tr><th scope="col">Group</th><th scope="col">Answer</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _closing(c: Consultation) -> str:
+    """Its status, and when it closes or closed, in words that fit each other."""
+    day = esc(long_date(c.closes))
+    if c.status() == "closed":
+        return f"Closed at the end of {day}."
+    return f"{esc(STATUS[c.status()])}: closes at the end of {day}."
