@@ -16,6 +16,7 @@ from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from app import moot_version
 from app.codes import Code, error_json
 from app.dump import dump
 from app.errors import InvalidInput, MootError
@@ -433,6 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         description="Moot: discussions, notes and polls for community groups, offline first.",
     )
+    parser.add_argument("--version", action="version", version=f"moot {moot_version()}")
     sub = parser.add_subparsers(metavar="COMMAND")
 
     def add(

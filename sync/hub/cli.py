@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import moot_version
 from app.codes import Code, error_json
 from app.errors import MootError
 from sync.hub import consultation_cli, officer_cli, service
@@ -158,6 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="moot-hub", parents=[common], description="Run a Moot council hub."
     )
+    parser.add_argument("--version", action="version", version=f"moot-hub {moot_version()}")
     sub = parser.add_subparsers(metavar="COMMAND")
 
     serve = sub.add_parser("serve", parents=[common], help="serve the hub over HTTP")
