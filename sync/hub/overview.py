@@ -10,17 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, func, or_, select
 
 from app.clock import DAY_MS, pack, wall_ms
+from app.kinds.consultations import closes_at_ms
 from sync.hub import tables as t
 
-LONDON = ZoneInfo("Europe/London")
 ACTIVE_MS = 30 * DAY_MS
+
+
+def uk_today(now_ms: int) -> str:
+    """Today's date in the UK, as ISO: the first day whose end has not yet passed."""
+    day = datetime.fromtimestamp(now_ms / 1000, UTC).date() - timedelta(days=1)
+    while closes_at_ms(day.isoformat()) < now_ms:
+        day += timedelta(days=1)
+    return day.isoformat()
 
 
 @dataclass(frozen=True)
@@ -113,10 +120,10 @@ def _active(conn: Connection, group_ids: list[str], hub_device: str) -> dict[str
 def open_consultations(conn: Connection, group_ids: list[str]) -> dict[str, int]:
     """Consultations published to each group that have opened and not yet closed.
 
-    One closes at the end of its ``closes`` day in Europe/London, so it is open while
-    that day has not passed there: ISO dates compare as text.
+    One closes at the end of its ``closes`` day, UK time (``closes_at_ms``, as on every
+    laptop), so it is open while that day has not passed: ISO dates compare as text.
     """
-    today = datetime.fromtimestamp(wall_ms() / 1000, LONDON).date().isoformat()
+    today = uk_today(wall_ms())
     c, cg = t.consultations.c, t.consultation_groups.c
     query = (
         select(cg.group_id, func.count())

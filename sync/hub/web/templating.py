@@ -45,12 +45,6 @@ def when(ms: int | None) -> str:
     return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M}"
 
 
-def day(ms: int) -> str:
-    """A day as officers read it: ``14 January 2027``."""
-    moment = datetime.fromtimestamp(ms / 1000, LONDON)
-    return f"{moment.day} {moment:%B %Y}"
-
-
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -60,7 +54,6 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["when"] = when
-    env.filters["day"] = day
     env.globals["static"] = static_url
     return env
 
