@@ -130,7 +130,7 @@ def test_a_newcomer_joins_with_the_code_on_the_card(
     assert parse_qs(link.query) == {"hub": [hub.url], "code": [made["code"]]}
     assert "Its code" in made["message"]
     words = flat(card)
-    assert made["code"] in words
+    assert made["code"] in words.replace(" ", "")  # a long code may wrap in its box
     assert hub.url in words
     assert "Ashby <Litter> Pickers & Friends" in words
     assert "gloves provided" in words
@@ -157,7 +157,7 @@ def test_the_moot_command_prints_a_card_a_newcomer_joins_with(hub: Hub, tmp_path
     assert (made["file"], made["bundle"], made["uses"]) == (str(card), None, 1)
     assert made["expires"] == (date.today() + timedelta(days=13)).isoformat()
     words = flat(card)
-    assert made["code"] in words
+    assert made["code"] in words.replace(" ", "")  # a long code may wrap in its box
     assert "Westfield Residents" in words
     assert "One person can join with this code" in words
     assert "You join as a clerk" in words
