@@ -46,10 +46,12 @@ class DeviceIdentity:
         return cls(Ed25519PrivateKey.generate())
 
 
-def load_or_create(data_dir: Path, *, use_keyring: bool) -> DeviceIdentity:
+def load_or_create(
+    data_dir: Path, *, use_keyring: bool, profile_exists: bool = False
+) -> DeviceIdentity:
     """The profile's identity, creating and storing one the first time."""
     secret = keystore.load_or_create(
         data_dir, DEVICE_KEY_NAME, lambda: DeviceIdentity.generate().private_hex(),
-        use_keyring=use_keyring,
+        use_keyring=use_keyring, profile_exists=profile_exists,
     )  # fmt: skip
     return DeviceIdentity.from_hex(secret)

@@ -13,6 +13,9 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from app.codes import Code
+from app.errors import MootError
+
 log = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "moot"
@@ -23,16 +26,39 @@ def key_path(data_dir: Path, name: str) -> Path:
     return data_dir / f"{name}.key"
 
 
-def load_or_create(data_dir: Path, name: str, make: Callable[[], str], *, use_keyring: bool) -> str:
-    """The named secret of this profile, made with ``make`` and stored the first time."""
+class KeyringUnreachable(MootError):
+    """The profile keeps its keys in the OS keyring, and the keyring did not answer."""
+
+    default_code = Code.FILE_ERROR
+
+
+def load_or_create(
+    data_dir: Path,
+    name: str,
+    make: Callable[[], str],
+    *,
+    use_keyring: bool,
+    profile_exists: bool = False,
+) -> str:
+    """The named secret of this profile, made with ``make`` and stored the first time.
+
+    An existing profile whose keyring does not answer (locked, or no desktop session, as
+    for a scheduled ``moot sync``) is refused rather than given new keys: they would
+    sign as another device and leave everything sealed under the old key unreadable.
+    """
     account = f"{name}-key-" + hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
-    secret = _keyring_get(account) if use_keyring else None
+    secret, answered = _keyring_get(account) if use_keyring else (None, True)
     if secret is not None:
         return secret
     path = key_path(data_dir, name)
     found = _file_get(path)
     if found is not None:
         return found
+    if profile_exists and not answered:
+        raise KeyringUnreachable(
+            f"the OS keyring, which holds this profile's keys, could not be reached "
+            f"({data_dir}): unlock it or sign in to the desktop, then try again"
+        )
     secret = make()
     if use_keyring and _keyring_set(account, secret):
         return secret
@@ -53,15 +79,19 @@ def load_or_create_file(path: Path, make: Callable[[], str]) -> str:
     return secret
 
 
-def _keyring_get(account: str) -> str | None:
+def _keyring_get(account: str) -> tuple[str | None, bool]:
+    """The secret the keyring holds for ``account``, and whether the keyring answered."""
     try:
         import keyring
+        from keyring.backends.fail import Keyring as FailKeyring
 
+        if isinstance(keyring.get_keyring(), FailKeyring):
+            return None, True  # no keyring on this machine at all: the file is the home
         secret: str | None = keyring.get_password(KEYRING_SERVICE, account)
     except Exception as exc:  # a broken keyring backend must not stop the app opening
         log.info("OS keyring not usable (%s); using the key file", exc)
-        return None
-    return secret
+        return None, False
+    return secret, True
 
 
 def _keyring_set(account: str, secret: str) -> bool:

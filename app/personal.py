@@ -43,9 +43,15 @@ class Sealer:
         self._fernet = Fernet(key)
 
     @classmethod
-    def for_profile(cls, data_dir: Path, *, use_keyring: bool) -> Sealer:
+    def for_profile(
+        cls, data_dir: Path, *, use_keyring: bool, profile_exists: bool = False
+    ) -> Sealer:
         key = keystore.load_or_create(
-            data_dir, "data", lambda: Fernet.generate_key().decode(), use_keyring=use_keyring
+            data_dir,
+            "data",
+            lambda: Fernet.generate_key().decode(),
+            use_keyring=use_keyring,
+            profile_exists=profile_exists,
         )
         return cls(key.encode())
 

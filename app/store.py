@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 
 from app import migrate
 from app.clock import HybridClock
+from app.errors import MootError
 from app.identity import DeviceIdentity, load_or_create
 from app.personal import ProfileConnection, Sealer
 from app.settings import ProfileSettings, default_data_dir, keyring_wanted
@@ -27,14 +28,18 @@ class Store:
     def __init__(self, settings: ProfileSettings) -> None:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        existed = settings.db_path.exists()  # so its keys were made on an earlier start
         self.engine = _make_engine(settings.db_path)
         with self.engine.connect() as conn:
             migrate.upgrade(conn)
             conn.commit()
-        self.identity: DeviceIdentity = load_or_create(
-            settings.data_dir, use_keyring=settings.use_keyring
-        )
-        self.sealer = Sealer.for_profile(settings.data_dir, use_keyring=settings.use_keyring)
+        keys = {"use_keyring": settings.use_keyring, "profile_exists": existed}
+        try:
+            self.identity: DeviceIdentity = load_or_create(settings.data_dir, **keys)
+            self.sealer = Sealer.for_profile(settings.data_dir, **keys)
+        except MootError:
+            self.engine.dispose()
+            raise
         with self.read() as db:
             last = db.execute("SELECT MAX(hlc) FROM ops").fetchone()[0]
         self.clock = HybridClock(last or 0)
