@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar, QMessageBox, QWidget
 
+from app import moot_version
 from ui.i18n import tr
 
 EXTRA_KEYS = (
@@ -43,11 +44,13 @@ def show_shortcuts(parent: QWidget, menus: QMenuBar) -> QMessageBox:
 
 
 def show_about(parent: QWidget) -> QMessageBox:
+    """Which release this is, first: what someone asking for help is asked."""
     box = QMessageBox(parent)
     box.setWindowTitle(tr("About Moot"))
     box.setText(
-        tr(
-            "<b>Moot</b><p>Discussions, notes and decisions for community groups, kept on "
+        tr("<b>Moot {version}</b>").format(version=moot_version())
+        + tr(
+            "<p>Discussions, notes and decisions for community groups, kept on "
             "this laptop and shared through a council hub or a bundle file.</p>"
         )
     )
