@@ -16,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_gui(
             data_dir=Path(window_args.data_dir) if window_args.data_dir else None,
             demo=window_args.demo,
+            smoke_test=window_args.smoke_test,
         )
     from ui.cli import run
 
@@ -23,10 +24,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _window_args(args: list[str]) -> argparse.Namespace | None:
-    """The options of ``moot [--data-dir DIR] [--demo]``; None when a subcommand is given."""
+    """The options of ``moot [--data-dir DIR] [--demo] [--smoke-test]``; None when a
+    subcommand is given.
+    """
     parser = argparse.ArgumentParser(prog="moot", add_help=False)
     parser.add_argument("--data-dir")
     parser.add_argument("--demo", action="store_true")  # a sample profile of its own
+    parser.add_argument("--smoke-test", action="store_true")  # start, say so, quit
     try:
         parsed, rest = parser.parse_known_args(args)
     except SystemExit:
