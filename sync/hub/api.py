@@ -6,7 +6,9 @@ a script reads, and words a person can act on.
 FastAPI reads route annotations at run time, so this module does not postpone them.
 """
 
-from collections.abc import Iterable
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import fastapi.routing
@@ -27,12 +29,15 @@ from sync.hub.db import make_engine
 from sync.hub.errors import HubRefusal
 from sync.hub.keys import load_hub_identity
 from sync.hub.limits import RateLimited
-from sync.hub.routes import Hub, access, administration, log, published
+from sync.hub.logs import RequestLog, event
+from sync.hub.routes import Hub, access, administration, health, log, published
 from sync.hub.settings import HubSettings
 from sync.hub.web import error_page, is_page, mount
 from sync.protocol import PROTOCOL, ErrorBody
 
 GZIP_LEVEL = 6  # for JSON pages, about the size level 9 gives at two thirds of the CPU
+
+logger = logging.getLogger(__name__)
 
 
 def refusal(
@@ -69,6 +74,28 @@ def _methods(app: FastAPI, scope: Scope) -> list[str]:
     return sorted(found - {"HEAD"})
 
 
+def _template(app: FastAPI, scope: Scope) -> str | None:
+    """The path template of the route the request goes to (its path and method), else of
+    one its path alone matches; None if none does. What the log writes instead of the path.
+    """
+    near = None
+    for route in _routes(app):
+        match = route.matches(scope)[0]
+        if match == Match.FULL:
+            return str(route.path)
+        if match == Match.PARTIAL and near is None:
+            near = str(route.path)
+    return near
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    yield
+    # Here, not after the server returns: uvicorn ends by raising the signal it was
+    # stopped with again, which ends the process there and then.
+    logger.info("moot-hub stopped", extra=event("shutdown"))
+
+
 def create_app(settings: HubSettings) -> FastAPI:
     engine = make_engine(settings.db_url)
     with engine.begin() as tx:
@@ -79,9 +106,16 @@ def create_app(settings: HubSettings) -> FastAPI:
         openapi_url="/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.hub = Hub(settings=settings, engine=engine, identity=identity)
-    for router in (administration.router, access.router, log.router, published.router):
+    for router in (
+        administration.router,
+        access.router,
+        log.router,
+        published.router,
+        health.router,
+    ):
         app.include_router(router)
     mount(app)  # the officers' pages, outside the API's description
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=GZIP_LEVEL)
@@ -90,6 +124,8 @@ def create_app(settings: HubSettings) -> FastAPI:
     )
     if settings.limits is not None:  # outermost: a flood is answered before anything is read
         app.add_middleware(RateLimited, limits=settings.limits)
+    # Outside even the limits, so every answer is logged, a 429 too.
+    app.add_middleware(RequestLog, route=lambda scope: _template(app, scope))
 
     @app.exception_handler(HubRefusal)
     async def _refused(request: Request, exc: HubRefusal) -> Response:
@@ -123,11 +159,13 @@ def create_app(settings: HubSettings) -> FastAPI:
         )
 
     @app.exception_handler(SQLAlchemyTimeout)
-    async def _pool(request: Request, _exc: SQLAlchemyTimeout) -> Response:
+    async def _pool(request: Request, exc: SQLAlchemyTimeout) -> Response:
+        _database_trouble(exc)
         return _answer(request, 503, Code.HUB_BUSY, "The hub is busy; try again shortly.")
 
     @app.exception_handler(OperationalError)
-    async def _busy(request: Request, _exc: OperationalError) -> Response:
+    async def _busy(request: Request, exc: OperationalError) -> Response:
+        _database_trouble(exc)
         return _answer(request, 503, Code.HUB_BUSY, "The hub is busy; try again shortly.")
 
     @app.exception_handler(IntegrityError)
@@ -138,3 +176,13 @@ def create_app(settings: HubSettings) -> FastAPI:
         )
 
     return app
+
+
+def _database_trouble(exc: Exception) -> None:
+    """Say in the log why a request was answered busy: the laptop is told only to retry."""
+    why = type(exc).__name__
+    logger.warning(
+        "The database could not be used: %s",
+        (str(exc).splitlines() or [why])[0],
+        extra=event("database_busy", error=why),
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,18 +14,24 @@ from sqlalchemy.exc import SQLAlchemyError
 from app import moot_version
 from app.codes import Code, error_json
 from app.errors import MootError
-from sync.hub import consultation_cli, officer_cli, service
+from sync.hub import backup, consultation_cli, logs, officer_cli, service
 from sync.hub.db import make_engine, migrate
 from sync.hub.errors import HubRefusal
 from sync.hub.keys import load_hub_identity, move_key_out
 from sync.hub.limits import Limits
 from sync.hub.settings import (
     DEFAULT_PORT,
+    LOG_FORMATS,
     HubSettings,
     default_db_url,
     default_key_file,
+    log_format,
     public_urls,
+    trusted_proxies,
 )
+from sync.protocol import PROTOCOL
+
+log = logging.getLogger(logs.LOGGER)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     db_url = args.db or default_db_url()
     try:  # only the server checks proofs, so only it reads its public addresses
         addresses = public_urls(args.public_url) if args.run is _serve else ()
+        if args.run is _serve:
+            args.log_format = log_format(args.log_format)
+            args.trusted_proxy = trusted_proxies(args.trusted_proxy)
     except ValueError as exc:
         _refused(Code.INVALID_INPUT, str(exc), as_json=args.json)
         return 2
@@ -74,18 +84,55 @@ def _serve(settings: HubSettings, args: argparse.Namespace) -> None:
 
     from sync.hub.api import create_app
 
-    engine = make_engine(settings.db_url)
-    migrate(engine)
-    engine.dispose()
+    logs.configure(args.log_format)
     if not settings.public_urls:
-        print(
-            "moot-hub: no --public-url given, so this hub cannot refuse laptops' proofs "
+        log.warning(
+            "no --public-url given, so this hub cannot refuse laptops' proofs "
             "that another server passes on to it; give the address laptops use.",
-            file=sys.stderr,
+            extra=logs.event("no_public_url"),
         )
-    uvicorn.run(
-        create_app(settings), host=args.host, port=args.port, log_level="warning", access_log=False
+    try:
+        engine = make_engine(settings.db_url)
+        migrate(engine)
+        engine.dispose()
+        app = create_app(settings)
+    except (HubRefusal, MootError, SQLAlchemyError) as exc:
+        if args.log_format != "json":
+            raise  # said in one line, as every command says it
+        words = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        code = getattr(exc, "code", Code.DATABASE_ERROR)
+        log.error("%s", words, extra=logs.event("startup_failed", error=str(code)))
+        raise SystemExit(1) from None
+    log.info(
+        "moot-hub %s serving on %s:%d",
+        moot_version(),
+        args.host,
+        args.port,
+        extra=logs.event(
+            "startup",
+            version=moot_version(),
+            protocol=PROTOCOL,
+            host=args.host,
+            port=args.port,
+            database=_dialect(settings.db_url),
+            public_urls=list(settings.public_urls),
+            trusted_proxies=list(args.trusted_proxy),
+            rate_limits=settings.limits is not None,
+        ),
     )
+    uvicorn.run(  # the app says when it stops
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,  # logs.configure has sent uvicorn's records to the hub's log
+        access_log=False,  # sync.hub.logs.RequestLog writes one line per request
+        forwarded_allow_ips=",".join(args.trusted_proxy),
+    )
+
+
+def _dialect(db_url: str) -> str:
+    """The kind of database, for the log: never its address, which may hold a password."""
+    return "sqlite" if db_url.startswith("sqlite") else "postgresql"
 
 
 def _migrate(settings: HubSettings, _args: argparse.Namespace) -> dict[str, Any]:
@@ -137,6 +184,18 @@ def _revoke(settings: HubSettings, args: argparse.Namespace) -> dict[str, Any]:
     return dict(_in_transaction(settings, work))
 
 
+def _backup(settings: HubSettings, args: argparse.Namespace) -> dict[str, Any]:
+    return backup.backup(
+        db_url=settings.db_url, key_file=settings.key_file, into=Path(args.file), force=args.force
+    )
+
+
+def _restore(settings: HubSettings, args: argparse.Namespace) -> dict[str, Any]:
+    return backup.restore(
+        db_url=settings.db_url, key_file=settings.key_file, source=Path(args.file), force=args.force
+    )
+
+
 def _registration_code(settings: HubSettings, _args: argparse.Namespace) -> dict[str, Any]:
     return dict(_in_transaction(settings, lambda conn: {"code": service.registration_code(conn)}))
 
@@ -175,6 +234,20 @@ def _parser() -> argparse.ArgumentParser:
         "any other address are refused, so another server cannot pass them on to this one",
     )
     serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDRESS",
+        help="a reverse proxy (an address, or a network such as 172.20.0.0/24) whose "
+        "X-Forwarded-For and X-Forwarded-Proto the hub believes (repeat for several; default: "
+        "$MOOT_HUB_TRUSTED_PROXIES, else this machine alone: 127.0.0.1 and ::1)",
+    )
+    serve.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        help="how the log on stderr is written: text for a person, json for a log collector, "
+        "one object a line (default: $MOOT_HUB_LOG_FORMAT, else text)",
+    )
+    serve.add_argument(
         "--no-rate-limits",
         action="store_true",
         help="answer every request however many come (for a load test on a private network)",
@@ -184,6 +257,28 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "migrate", parents=[common], help="bring the database schema up to date"
     ).set_defaults(run=_migrate)
+
+    save = sub.add_parser(
+        "backup",
+        parents=[common],
+        help="copy the hub's database to FILE, also while the hub serves (not its key file)",
+    )
+    save.add_argument("file", metavar="FILE")
+    save.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    save.set_defaults(run=_backup)
+
+    load = sub.add_parser(
+        "restore",
+        parents=[common],
+        help="put a backup into the hub's database (the hub stopped), then migrate it",
+    )
+    load.add_argument("file", metavar="FILE")
+    load.add_argument(
+        "--force",
+        action="store_true",
+        help="replace everything in a database that holds groups already",
+    )
+    load.set_defaults(run=_restore)
 
     group = sub.add_parser("group", help="groups on this hub").add_subparsers(
         metavar="ACTION", required=True

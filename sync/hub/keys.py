@@ -40,6 +40,27 @@ def move_key_out(conn: Connection, key_file: Path) -> bool:
         return _move_legacy(conn, key_file) is not None
 
 
+def key_file_fit(conn: Connection, key_file: Path) -> str:
+    """How ``key_file`` stands to the hub whose database this is, changing nothing:
+    "matches", "missing", "unreadable", "another hub's", "not a key", or "none yet" (no hub has
+    started on this database, so any key, or a new one, will do).
+    """
+    public = conn.execute(select(t.hub_keys.c.value).where(t.hub_keys.c.name == PUBLIC)).scalar()
+    if public is None:
+        return "none yet"
+    try:
+        secret = key_file.read_text().strip()
+    except FileNotFoundError:
+        return "missing"
+    except OSError:
+        return "unreadable"
+    try:
+        identity = DeviceIdentity.from_hex(secret)
+    except ValueError:
+        return "not a key"
+    return "matches" if identity.device_id == public else "another hub's"
+
+
 @contextmanager
 def _key_file_errors(key_file: Path) -> Iterator[None]:
     try:

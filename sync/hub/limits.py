@@ -10,8 +10,9 @@ tokens or invitation codes in a loop soon has to wait between guesses.
 Buckets live in memory, per hub process, and at most ``max_keys`` of each kind are
 kept (the least recently seen are forgotten first), so memory stays bounded however
 many addresses call. IPv6 addresses count by their /64, which one household holds.
-Behind a reverse proxy, run uvicorn with ``--forwarded-allow-ips`` so the address is
-the caller's and not the proxy's.
+Behind a reverse proxy on another machine (or container), name it with ``moot-hub serve
+--trusted-proxy`` so the address is the caller's and not the proxy's. The health check
+(``/healthz``) is never limited: a proxy probing it often must not be answered 429.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 
 from app.codes import Code
 from sync.hub.body import ASGIApp, Message, Receive, Scope, Send, is_page_path, reply
+from sync.hub.logs import HEALTH_PATH
 
 _REFUSED_CREDENTIALS = (401, 403, 404, 410)
 
@@ -113,7 +115,7 @@ class RateLimited:
         self.refused = Buckets(limits.refused, max_keys=limits.max_keys, clock=clock)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path") == HEALTH_PATH:
             await self.app(scope, receive, send)
             return
         address = address_of(scope)

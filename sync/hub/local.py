@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, TextIO
@@ -174,12 +174,14 @@ def running_hub(
     startup_timeout: float = STARTUP_TIMEOUT,
     knows_its_address: bool = True,
     rate_limits: bool = True,
+    serve_options: Sequence[str] = (),
 ) -> Iterator[str]:
     """Run ``moot-hub serve`` on a free loopback port; yields its base URL.
 
     It is told that URL is its public address, so it refuses proofs made for any
     other, unless ``knows_its_address`` is false (laptops reach it through a relay).
     Without ``rate_limits`` it answers every request, however many come at once.
+    ``serve_options`` go to ``serve`` as well (``--log-format json``, say).
 
     The hub migrates its database as it starts. Its output (warnings, tracebacks) goes
     to ``log_path`` if given, else to a temporary file, and is shown if it fails to
@@ -191,6 +193,7 @@ def running_hub(
         else:
             log = stack.enter_context(open(log_path, "w+", encoding="utf-8"))
         extra = ["--name", name] if name else []
+        extra += serve_options
         if not rate_limits:
             extra.append("--no-rate-limits")
         for _attempt in range(5):  # another process may take the port before the hub binds

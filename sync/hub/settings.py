@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,8 @@ from sync.hub.limits import Limits
 from sync.proofs import hub_address
 
 DEFAULT_PORT = 8470
+LOG_FORMATS = ("text", "json")  # the first is the default
+LOCAL_PROXIES = ("127.0.0.1", "::1")  # a proxy on the hub's own machine
 
 
 def _data_folder() -> Path:
@@ -45,6 +48,37 @@ def public_urls(given: list[str] | None) -> tuple[str, ...]:
     """
     named = given or os.environ.get("MOOT_HUB_PUBLIC_URL", "").replace(",", " ").split()
     return tuple(dict.fromkeys(hub_address(url) for url in named))
+
+
+def log_format(given: str | None) -> str:
+    """How ``serve`` writes its log: ``given``, else ``$MOOT_HUB_LOG_FORMAT``, else text.
+
+    Raises ValueError for a format it does not write.
+    """
+    chosen = (given or os.environ.get("MOOT_HUB_LOG_FORMAT") or LOG_FORMATS[0]).strip().lower()
+    if chosen not in LOG_FORMATS:
+        raise ValueError(f"{chosen!r} is not a log format (text or json)")
+    return chosen
+
+
+def trusted_proxies(given: list[str] | None) -> tuple[str, ...]:
+    """The proxies whose X-Forwarded-For and X-Forwarded-Proto the hub believes:
+    ``given``, else ``$MOOT_HUB_TRUSTED_PROXIES`` (separated by spaces or commas), each
+    an address or a network; else a proxy on this machine alone.
+
+    Raises ValueError for one that is neither, or for ``*``: whoever could reach the hub
+    could then choose the address its rate limits and sign-in lockouts count.
+    """
+    named = given or os.environ.get("MOOT_HUB_TRUSTED_PROXIES", "").replace(",", " ").split()
+    for proxy in named:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"{proxy!r} is not a proxy's address or network (such as 172.20.0.10 or "
+                "10.0.0.0/24)"
+            ) from None
+    return tuple(dict.fromkeys(named)) or LOCAL_PROXIES
 
 
 @dataclass(frozen=True)
