@@ -33,6 +33,7 @@ class HubLink:
     cursor: int
     last_sync_ms: int | None
     last_error: Failure | None
+    cursor_op: str | None = None  # the id of the op at seq ``cursor``, once one was pulled
 
 
 def save_link(
@@ -43,6 +44,7 @@ def save_link(
         " ON CONFLICT (group_id) DO UPDATE SET token = excluded.token,"
         # Another hub's log is numbered afresh: start pulling it from the beginning.
         " cursor = CASE WHEN hub_url = excluded.hub_url THEN cursor ELSE 0 END,"
+        " cursor_op = CASE WHEN hub_url = excluded.hub_url THEN cursor_op ELSE NULL END,"
         " hub_url = excluded.hub_url",
         (group_id, hub_url, sealer.seal(token)),
     )
@@ -61,6 +63,7 @@ def get_link(db: sqlite3.Connection, sealer: Sealer, group_id: str) -> HubLink |
         None
         if row["last_error"] is None
         else Failure(code_of(row["last_error_code"], Code.FAILED), row["last_error"]),
+        row["cursor_op"],
     )
 
 
@@ -68,8 +71,14 @@ def linked_groups(db: sqlite3.Connection) -> list[str]:
     return [r[0] for r in db.execute("SELECT group_id FROM hub_links ORDER BY group_id")]
 
 
-def advance_cursor(db: sqlite3.Connection, group_id: str, cursor: int) -> None:
-    db.execute("UPDATE hub_links SET cursor = ? WHERE group_id = ?", (cursor, group_id))
+def advance_cursor(
+    db: sqlite3.Connection, group_id: str, cursor: int, op_id: str | None = None
+) -> None:
+    """Pulled up to ``cursor``, the hub's seq of the op ``op_id`` (None: from the start)."""
+    db.execute(
+        "UPDATE hub_links SET cursor = ?, cursor_op = ? WHERE group_id = ?",
+        (cursor, op_id, group_id),
+    )
 
 
 def record_outcome(db: sqlite3.Connection, group_id: str, error: MootError | None) -> None:

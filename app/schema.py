@@ -107,6 +107,7 @@ class HubLink(Base):
     hub_url: Mapped[str] = mapped_column(String)
     token: Mapped[str] = mapped_column(Text)  # sealed with the profile's data key
     cursor: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    cursor_op: Mapped[str | None] = mapped_column(String)  # the op at the cursor's seq
     last_sync_ms: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_code: Mapped[str | None] = mapped_column(String)

@@ -78,7 +78,7 @@ def sync_group(
     result = SyncResult(group_id)
     try:
         _push(store, client, group_id, result, progress)
-        _pull(store, client, group_id, link.cursor, result, progress)
+        _pull(store, client, group_id, (link.cursor, link.cursor_op), result, progress)
     except Cancelled:
         stopped = Cancelled(STOPPED)
         with store.write() as db:
@@ -182,7 +182,7 @@ def _pull(
     store: Store,
     client: HubClient,
     group_id: str,
-    cursor: int,
+    cursor: tuple[int, str | None],
     result: SyncResult,
     progress: Progress,
 ) -> None:
@@ -198,7 +198,7 @@ def _pull_pages(
     store: Store,
     client: HubClient,
     group_id: str,
-    cursor: int,
+    cursor_at: tuple[int, str | None],
     result: SyncResult,
     progress: Progress,
     fetcher: ThreadPoolExecutor,
@@ -209,6 +209,10 @@ def _pull_pages(
     The next page is decoded only once this one starts to commit: decoding holds the
     interpreter and a commit does not, so the two run side by side instead of taking
     turns with the apply.
+
+    The first page starts one op early, at the cursor itself, where the op last pulled
+    must still stand: the hub's log was restored from an older backup if it does not,
+    even once newer changes have carried the log past the cursor again.
     """
 
     def fetch_ahead(after: int) -> _Page:
@@ -216,23 +220,31 @@ def _pull_pages(
         committing.wait()
         return _read_page(raw)
 
+    cursor, cursor_op = cursor_at
     start = cursor
     ahead: Future[_Page] | None = None
     while True:
         progress.check()
         if ahead is None:
-            page = _read_page(client.pull_raw(group_id, after=cursor, limit=PAGE))
+            overlap = 1 if cursor_op is not None and cursor > 0 else 0
+            page = _read_page(client.pull_raw(group_id, after=cursor - overlap, limit=PAGE))
+            rewound = page.head < cursor
+            if overlap and not rewound:
+                # Another op at the cursor: the log was rewound, then grew again.
+                rewound = page.seqs[:1] != [cursor] or page.ops[0].id != cursor_op
+                page = _Page(page.ops[1:], page.seqs[1:], page.head)
         else:
             page = ahead.result()
+            rewound = page.head < cursor
         ahead = None
-        if page.head < cursor:
-            # The hub's log is shorter than what this laptop has pulled: it was restored
-            # from a backup. Pull it all again (duplicates are ignored) and send it
-            # everything this laptop holds, so nothing acknowledged before is lost.
+        if rewound:
+            # The hub's log is not the one this laptop pulled: it was restored from a
+            # backup. Pull it all again (duplicates are ignored) and send it everything
+            # this laptop holds, so nothing acknowledged before is lost.
             with store.write() as db:
                 hub_links.advance_cursor(db, group_id, 0)
                 hub_links.queue(db, [op.id for op in read_log(db, store.sealer, group_id)])
-            cursor = start = 0
+            cursor, cursor_op, start = 0, None, 0
             continue
         if not page.ops:
             return
@@ -249,7 +261,7 @@ def _pull_pages(
                 # Judged "too far ahead" by the clock that stamps this laptop's changes.
                 now = store.clock.wall_ms()
                 applied = ingest(db, page.ops, sealer=store.sealer, now_ms=now)
-                hub_links.advance_cursor(db, group_id, seqs[-1])
+                hub_links.advance_cursor(db, group_id, seqs[-1], page.ops[-1].id)
                 committing.set()
         except ClockError as exc:
             raise SyncError(
@@ -258,7 +270,7 @@ def _pull_pages(
         except InvalidOp as exc:
             raise HubFailed(f"The hub sent a change this laptop refuses: {exc}") from None
         store.clock.observe(applied.max_hlc)
-        cursor = seqs[-1]
+        cursor, cursor_op = seqs[-1], page.ops[-1].id
         result.pulled += applied.received
         progress.report(cursor - start, max(page.head - start, 1), RECEIVING)
         if cursor >= page.head:

@@ -420,3 +420,47 @@ def test_postgres_restores_take_only_what_they_should(tmp_path: Path) -> None:
         done = moot_hub(migrated_db, "restore", str(good))
         assert done.returncode == 0, done.stderr
         assert (said(done)["groups"], said(done)["ops"]) == (1, said(check)["ops"])
+
+
+def test_a_laptop_finds_an_older_backup_restored_even_after_the_log_grew_again(
+    tmp_path: Path, make_store: MakeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ann's reply reached the hub after its last backup; the hub is restored from that
+    backup, and Bob's newer replies carry its log past where Ann had pulled before she
+    syncs. She still finds that the log is not the one she pulled: she takes in all of
+    Bob's replies and sends hers again, so both laptops end with every post."""
+    (first_db, _), (second_db, _) = (
+        _sqlite_hub_folder(tmp_path, "first"),
+        _sqlite_hub_folder(tmp_path, "second"),
+    )
+    monkeypatch.setenv("MOOT_HUB_KEY", str(tmp_path / "hub.key"))
+    ann, bob = make_store("ann"), make_store("bob")
+    backup = tmp_path / "hub.backup"
+    with running_hub(first_db) as first:
+        parish = create_group(first_db, "Ashby Parish")
+        for store, role in ((ann, "organiser"), (bob, "member")):
+            hubs.join_hub(store=store, hub_url=first, code=make_invite(first_db, parish, role=role))
+        disc, _ = discussions.start_discussion(
+            store=ann, group_id=parish, title="Verges", body="Who cuts them?"
+        )
+        sync_group(ann, parish)
+        sync_group(bob, parish)
+        assert moot_hub(first_db, "backup", str(backup)).returncode == 0
+        discussions.reply(store=ann, discussion_id=disc, body="Ann, after the backup")
+        sync_group(ann, parish)
+    assert moot_hub(second_db, "restore", str(backup)).returncode == 0
+
+    with running_hub(second_db) as second:
+        ann_hub = HubClient(second, _token(ann, parish))
+        bob_hub = HubClient(second, _token(bob, parish))
+        for n in range(3):
+            discussions.reply(store=bob, discussion_id=disc, body=f"Bob, reply {n + 1}")
+        sync_group(bob, parish, client=bob_hub)
+        sync_group(ann, parish, client=ann_hub)  # finds the log rewound: pulls it all again
+        sync_group(ann, parish, client=ann_hub)  # and sends her reply back to the hub
+        sync_group(bob, parish, client=bob_hub)
+    posts = [p.body for p in discussions.thread(store=ann, discussion_id=disc)]
+    assert sorted(posts) == sorted(
+        ["Who cuts them?", "Ann, after the backup", "Bob, reply 1", "Bob, reply 2", "Bob, reply 3"]
+    )
+    assert _dump(bob, parish) == _dump(ann, parish)
