@@ -25,6 +25,7 @@ from typing import Any
 import requests
 from sqlalchemy import select
 
+from app import hub_links
 from app.apply import IngestResult, ingest, read_log
 from app.clock import wall_ms
 from app.ops import op_from_wire
@@ -86,6 +87,14 @@ def pg_url_or_skip() -> str:
     if not url:
         pytest.skip(f"{PG_URL_VARIABLE} not set: no PostgreSQL here")
     return url
+
+
+def link_token(store: Store, group: str) -> str:
+    """The token a laptop's link to a group's hub holds."""
+    with store.read() as db:
+        link = hub_links.get_link(db, store.sealer, group)
+    assert link is not None
+    return link.token
 
 
 # --- the HTTP API, as a laptop uses it -------------------------------------------------

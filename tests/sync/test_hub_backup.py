@@ -26,7 +26,6 @@ from typing import Any
 
 import pytest
 
-from app import hub_links
 from app.dump import dump
 from app.services import discussions, groups, members, notes
 from app.store import Store
@@ -39,6 +38,7 @@ from tests.hubs import (
     apply_entries,
     create_group,
     hub_command,
+    link_token,
     make_invite,
     own_ops,
     pg_url_or_skip,
@@ -90,13 +90,6 @@ def pg_tools_or_skip() -> None:
         pg_tools.tool("pg_restore")
     except pg_tools.ToolFailed:
         pytest.skip("no pg_dump or pg_restore here (apt-get install postgresql-client)")
-
-
-def _token(store: Store, group: str) -> str:
-    with store.read() as db:
-        link = hub_links.get_link(db, store.sealer, group)
-    assert link is not None
-    return link.token
 
 
 def _moot_dump(store: Store, group: str) -> str:
@@ -161,7 +154,7 @@ def test_a_restored_hub_is_the_same_hub_to_every_laptop(
         before = {g: _moot_dump(ann, g) for g in both}
         assert _dump(bob, parish) == before[parish]
         assert _dump(cat, allotments) == before[allotments]
-        tokens = {g: _token(ann, g) for g in both}
+        tokens = {g: link_token(ann, g) for g in both}
         log_before = {g: pull_all(first, g, tokens[g]) for g in both}
         spare = make_invite(first_db, parish, uses=2)  # made before, used after the restore
 
@@ -210,7 +203,7 @@ def test_a_restored_hub_is_the_same_hub_to_every_laptop(
             store=dan, group_id=parish, title="Hello", body="New here"
         )
         sync_group(dan, parish)
-        sync_group(bob, parish, client=HubClient(second, _token(bob, parish)))
+        sync_group(bob, parish, client=HubClient(second, link_token(bob, parish)))
         assert [p.body for p in discussions.thread(store=bob, discussion_id=disc)] == ["New here"]
 
 
@@ -341,7 +334,7 @@ def test_a_backup_taken_during_pushes_is_of_one_moment(
         for i in range(400):
             discussions.reply(store=ann, discussion_id=disc, body=f"Reply {i}")
         wire = own_ops(ann, group)
-        token = _token(ann, group)
+        token = link_token(ann, group)
         stop = threading.Event()
 
         def pushing() -> None:
@@ -451,8 +444,8 @@ def test_a_laptop_finds_an_older_backup_restored_even_after_the_log_grew_again(
     assert moot_hub(second_db, "restore", str(backup)).returncode == 0
 
     with running_hub(second_db) as second:
-        ann_hub = HubClient(second, _token(ann, parish))
-        bob_hub = HubClient(second, _token(bob, parish))
+        ann_hub = HubClient(second, link_token(ann, parish))
+        bob_hub = HubClient(second, link_token(bob, parish))
         for n in range(3):
             discussions.reply(store=bob, discussion_id=disc, body=f"Bob, reply {n + 1}")
         sync_group(bob, parish, client=bob_hub)

@@ -40,6 +40,7 @@ from tests.hubs import (
     PROTOCOL_HEADERS,
     create_group,
     hub_cli,
+    link_token,
     make_invite,
     sqlite_hub,
 )
@@ -106,17 +107,10 @@ def test_a_sync_with_nothing_new_is_one_small_round_trip(hub: Hub, make_store: M
     ann = make_store("ann")
     group = create_group(hub.db, "Quiet group")
     _join(hub, ann, group)
-    client = HubClient(hub.url, _token(ann, group))
+    client = HubClient(hub.url, link_token(ann, group))
     result = sync_group(ann, group, client=client)
     assert (result.pushed, result.pulled, result.requests) == (0, 0, 1)
     assert result.bytes_sent + result.bytes_received < 1024
-
-
-def _token(store: Store, group: str) -> str:
-    with store.read() as db:
-        link = hub_links.get_link(db, store.sealer, group)
-    assert link is not None
-    return link.token
 
 
 def test_wrong_used_or_expired_codes_are_refused(hub: Hub, make_store: MakeStore) -> None:
@@ -367,7 +361,7 @@ def test_a_laptop_of_one_group_cannot_read_or_write_another(
     _join(hub, ann, group_a)
     _join(hub, eve, group_b)
     head_a = hub.head(group_a)
-    sneaky = HubClient(hub.url, _token(eve, group_b))
+    sneaky = HubClient(hub.url, link_token(eve, group_b))
     with pytest.raises(NotPermitted, match="not enrolled"):
         sneaky.pull(group_a, after=0, limit=10)
     mine = [op.to_wire() for op in ops_of(eve) if op.group == group_b]
@@ -384,7 +378,7 @@ def test_forged_replayed_and_far_future_ops_are_refused(hub: Hub, make_store: Ma
     _join(hub, ann, group, "organiser")
     disc, _ = discussions.start_discussion(store=ann, group_id=group, title="Roof", body="Leaks")
     sync_group(ann, group)
-    client = HubClient(hub.url, _token(ann, group))
+    client = HubClient(hub.url, link_token(ann, group))
     head, before = hub.head(group), snapshot(ann)
     [post] = [op for op in ops_of(ann) if op.kind == "post"]
 
@@ -555,7 +549,7 @@ def test_odd_ops_are_refused_one_by_one_never_with_a_500(
         headers={
             **PROTOCOL_HEADERS,
             "Content-Type": "application/json",
-            "Authorization": f"Bearer {_token(ann, group)}",
+            "Authorization": f"Bearer {link_token(ann, group)}",
         },
         timeout=30,
     )
@@ -571,7 +565,7 @@ def test_an_op_twice_in_one_push_is_taken_once(hub: Hub, make_store: MakeStore) 
     discussions.start_discussion(store=ann, group_id=group, title="Hedges", body="Tall")
     mine = [o.to_wire() for o in ops_of(ann) if o.device == ann.device_id and o.group == group]
     head = hub.head(group)
-    answers = HubClient(hub.url, _token(ann, group)).push(group, [*mine, mine[-1]]).results
+    answers = HubClient(hub.url, link_token(ann, group)).push(group, [*mine, mine[-1]]).results
     first, again = answers[-2:]
     assert first.status == "accepted"
     assert (again.status, again.retry) == ("rejected", False)
@@ -591,7 +585,7 @@ def test_an_authors_ops_far_apart_in_one_push_are_each_checked_against_the_log(
         key=lambda o: o.seq,
     )
     assert mine[-5].seq - mine[4].seq > service.KNOWN_GAP  # read as two ranges
-    client = HubClient(hub.url, _token(ann, group))
+    client = HubClient(hub.url, link_token(ann, group))
     first = client.push(group, [o.to_wire() for o in mine[:5] + mine[-5:]]).results
     assert all(r.status in ("accepted", "duplicate") for r in first[:5])
     assert all((r.status, r.retry) == ("rejected", True) for r in first[5:])
@@ -649,7 +643,7 @@ def test_a_member_gets_only_so_many_changes_that_do_not_count_kept(
         )
         renames.append(op.to_wire())
         seq, prev = op.seq, op.hash
-    answers = HubClient(hub.url, _token(bob, group)).push(group, renames).results
+    answers = HubClient(hub.url, link_token(bob, group)).push(group, renames).results
     statuses = [a.status for a in answers]
     assert statuses == ["accepted"] * service.MAX_VOID_KEPT + ["rejected"]
     assert answers[-1].code == Code.NOT_ORGANISER

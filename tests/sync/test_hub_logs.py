@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import requests
 
-from app import hub_links, moot_version
+from app import moot_version
 from app.services import discussions
 from app.store import Store
 from sync import hubs
@@ -33,6 +33,7 @@ from tests.hubs import (
     create_group,
     hub_cli,
     hub_command,
+    link_token,
     make_invite,
     running_hub,
     sqlite_url,
@@ -50,13 +51,6 @@ def _lines(log: Path) -> list[dict[str, Any]]:
         assert isinstance(found, dict), line
         parsed.append(found)
     return parsed
-
-
-def _token(store: Store, group: str) -> str:
-    with store.read() as db:
-        link = hub_links.get_link(db, store.sealer, group)
-    assert link is not None
-    return link.token
 
 
 def test_the_json_log_has_a_line_per_request_and_no_secret(
@@ -81,11 +75,11 @@ def test_the_json_log_has_a_line_per_request_and_no_secret(
         discussions.start_discussion(store=ann, group_id=group, title="Plots", body="Who?")
         sync_group(ann, group)
         assert requests.get(link, timeout=TIMEOUT).status_code == 200
-        token = _token(ann, group)
+        token = link_token(ann, group)
         query = "QuerySecret5678"
         through_proxy = requests.get(
             f"{url}/v1/groups/{group}/ops",
-            params={"after": 0, "secret": query},
+            params={"after": "0", "secret": query},
             headers={
                 **PROTOCOL_HEADERS,
                 "Authorization": f"Bearer {token}",
@@ -97,7 +91,7 @@ def test_the_json_log_has_a_line_per_request_and_no_secret(
         assert requests.get(f"{url}/no/{one_time}", timeout=TIMEOUT).status_code == 404
         assert requests.get(f"{url}/healthz", timeout=TIMEOUT).status_code == 200
     text = log.read_text(encoding="utf-8")
-    secrets = [*codes, guess, one_time, token, _token(bob, group), query]
+    secrets = [*codes, guess, one_time, token, link_token(bob, group), query]
     assert not [s for s in secrets if s in text], "a secret reached the hub's log"
 
     lines = _lines(log)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from app import hub_links
 from app.codes import Code
 from app.dump import dump
 from app.ops import sign_op
@@ -17,17 +16,10 @@ from sync import hubs
 from sync.client import HubClient
 from sync.engine import sync_group
 from sync.hub.service import MAX_VOID_KEPT
-from tests.hubs import create_group, make_invite, sqlite_hub
+from tests.hubs import create_group, link_token, make_invite, sqlite_hub
 from tests.support import ops_of
 
 MakeStore = Callable[[str], Store]
-
-
-def _token(store: Store, group: str) -> str:
-    with store.read() as db:
-        link = hub_links.get_link(db, store.sealer, group)
-    assert link is not None
-    return link.token
 
 
 def test_the_clerks_record_reaches_members_and_a_members_meeting_is_not_kept(
@@ -67,7 +59,7 @@ def test_the_clerks_record_reaches_members_and_a_members_meeting_is_not_kept(
             action="create",
             payload={"title": "Rival council", "starts_at": "2027-03-01T19:00"},
         )
-        [answer] = HubClient(url, _token(member, group)).push(group, [rogue.to_wire()]).results
+        [answer] = HubClient(url, link_token(member, group)).push(group, [rogue.to_wire()]).results
         # Kept as laptops keep it, waiting (it counts for nothing), so it blocks no later op.
         assert answer.status == "accepted"
         sync_group(clerk, group)
@@ -106,6 +98,6 @@ def test_the_hub_turns_away_a_members_meeting_by_code_when_it_keeps_no_more(
             )
             prev = op.hash
             wire.append(op.to_wire())
-        answers = HubClient(url, _token(member, group)).push(group, wire).results
+        answers = HubClient(url, link_token(member, group)).push(group, wire).results
     assert answers[-1].status == "rejected"
     assert answers[-1].code == Code.NOT_CLERK

@@ -31,6 +31,7 @@ from sync.errors import NotPermitted
 from sync.hub.db import make_engine
 from tests.hubs import (
     create_group,
+    link_token,
     make_invite,
     migrate,
     pg_url_or_skip,
@@ -82,13 +83,6 @@ def hub(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 
 def _join(hub: Hub, store: Store, group: str, role: str = "member") -> None:
     hubs.join_hub(store=store, hub_url=hub.url, code=make_invite(hub.db, group, role=role))
-
-
-def _token(store: Store, group: str) -> str:
-    with store.read() as db:
-        link = hub_links.get_link(db, store.sealer, group)
-    assert link is not None
-    return link.token
 
 
 def _role(store: Store, group: str, device: str) -> str:
@@ -284,7 +278,7 @@ def test_rejections_say_whether_a_later_push_may_pass(hub: Hub, make_store: Make
         payload={"discussion_id": disc, "body": "Dry now"},
     )
     forged = post.to_wire() | {"id": "01a2ffff-0000-7000-8000-00000000abcd", "sig": "ab" * 64}
-    client = HubClient(hub.url, _token(ann, group))
+    client = HubClient(hub.url, link_token(ann, group))
     waits, bad = client.push(group, [gap.to_wire(), forged]).results
     assert (waits.status, waits.retry, waits.code) == ("rejected", True, Code.WAIT_FOR_EARLIER)
     assert (bad.status, bad.retry, bad.code) == ("rejected", False, Code.MALFORMED)

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 import requests
 
-from app import hub_links
 from app.canonical import canonical_json
 from app.meeting_view import to_record
 from app.ops import sign_op
@@ -32,6 +31,7 @@ from tests.browser_support import axe_violations
 from tests.hubs import (
     create_group,
     hub_on,
+    link_token,
     make_invite,
     pull_all,
 )
@@ -228,7 +228,7 @@ def test_the_minutes_page_shows_the_approved_record(council: Council) -> None:
 
 
 def test_exempt_business_is_in_the_record_but_never_published(council: Council) -> None:
-    token = _token(council.clerk, council.group)
+    token = link_token(council.clerk, council.group)
     [approval] = [
         e["op"]
         for e in pull_all(council.url, council.group, token)
@@ -291,7 +291,9 @@ def test_an_approval_pushed_by_a_member_is_not_published(council: Council) -> No
         action="approve",
         payload={"at": council.april, "content_hash": _sha256(record), "record": record},
     )
-    [answer] = HubClient(council.url, _token(member, group)).push(group, [forged.to_wire()]).results
+    [answer] = (
+        HubClient(council.url, link_token(member, group)).push(group, [forged.to_wire()]).results
+    )
     assert answer.status == "accepted"  # kept, waiting, as laptops keep it: it counts for nothing
 
     index = _get(council, f"/groups/{group}/minutes").text
@@ -326,13 +328,6 @@ def test_axe_finds_no_accessibility_violations_in_chromium(
     assert browser.find_element("css selector", "h1").text
     violations = axe_violations(browser)
     assert violations == [], f"axe found {len(violations)} kinds of violation on {url}"
-
-
-def _token(store: Store, group: str) -> str:
-    with store.read() as db:
-        link = hub_links.get_link(db, store.sealer, group)
-    assert link is not None
-    return link.token
 
 
 def _sha256(text: str) -> str:

@@ -21,17 +21,10 @@ from app.store import Store
 from sync import hubs
 from sync.client import HubClient
 from sync.engine import sync_group
-from tests.hubs import create_group, make_invite, sqlite_hub
+from tests.hubs import create_group, link_token, make_invite, sqlite_hub
 from tests.support import ops_of
 
 MakeStore = Callable[[str], Store]
-
-
-def _token(store: Store, group: str) -> str:
-    with store.read() as db:
-        link = hub_links.get_link(db, store.sealer, group)
-    assert link is not None
-    return link.token
 
 
 def _outbox(store: Store, group: str) -> int:
@@ -78,7 +71,9 @@ def test_an_op_id_cannot_be_claimed_by_another_member(
         first = discussions.reply(store=lou, discussion_id=disc, body="I can do Mondays")
         discussions.reply(store=lou, discussion_id=disc, body="And Fridays")
         squat = _squat(mal, mal_group, first)
-        [taken] = HubClient(url, _token(mal, mal_group)).push(mal_group, [squat.to_wire()]).results
+        [taken] = (
+            HubClient(url, link_token(mal, mal_group)).push(mal_group, [squat.to_wire()]).results
+        )
         assert (taken.status, taken.code) == ("rejected", "malformed")
 
         result = sync_group(lou, brook)

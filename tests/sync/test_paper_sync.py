@@ -33,6 +33,7 @@ from sync.hub.settings import HubSettings
 from tests.app.test_hostile_ops import forge
 from tests.hubs import (
     create_group,
+    link_token,
     make_invite,
     migrate,
     pg_url_or_skip,
@@ -78,13 +79,6 @@ def hub(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, s
             yield url, db
 
 
-def _token(store: Store, group: str) -> str:
-    with store.read() as db:
-        link = hub_links.get_link(db, store.sealer, group)
-    assert link is not None
-    return link.token
-
-
 def _meeting_of(store: Store, group: str) -> str:
     [meeting] = meetings.list_meetings(store=store, group_id=group)
     return meeting.id
@@ -118,7 +112,7 @@ def test_papers_made_on_one_laptop_arrive_whole_on_another_through_the_hub(
     most = os.urandom(MAX_PAPER)  # the largest a paper may be still goes in one request
     files[meeting_papers.attach_paper(store=clerk, item_id=item, name="Map.pdf", data=most)] = most
 
-    sending = Recording(url, _token(clerk, group))
+    sending = Recording(url, link_token(clerk, group))
     sent = sync_group(clerk, group, client=sending)
     assert sent.rejected == 0
     assert len(sending.pushes) >= PAPERS + 1  # about 4 MB each or more: one paper a push
@@ -201,7 +195,7 @@ def test_a_forged_paper_is_refused_by_the_hub_as_malformed(
         "data": "SGVsbG8=",  # "Hello"
     }
     forged = forge(clerk, group, "paper", paper_id, "create", fields, op_id=paper_id)
-    [answer] = HubClient(url, _token(clerk, group)).push(group, [forged.to_wire()]).results
+    [answer] = HubClient(url, link_token(clerk, group)).push(group, [forged.to_wire()]).results
     assert (answer.status, answer.code) == ("rejected", Code.MALFORMED)
     assert "hash" in (answer.reason or "")
 
