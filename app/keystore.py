@@ -57,7 +57,8 @@ def load_or_create(
     if profile_exists and not answered:
         raise KeyringUnreachable(
             f"the OS keyring, which holds this profile's keys, could not be reached "
-            f"({data_dir}): unlock it or sign in to the desktop, then try again"
+            f"({data_dir}): unlock it or sign in to the desktop, then try again (a profile "
+            f"restored without its keys starts afresh as a new device with MOOT_KEYRING=0)"
         )
     secret = make()
     if use_keyring and _keyring_set(account, secret):
@@ -86,7 +87,9 @@ def _keyring_get(account: str) -> tuple[str | None, bool]:
         from keyring.backends.fail import Keyring as FailKeyring
 
         if isinstance(keyring.get_keyring(), FailKeyring):
-            return None, True  # no keyring on this machine at all: the file is the home
+            # No keyring here: none on this machine, or none in this session (cron, ssh),
+            # which cannot be told apart; a profile made before is refused, not re-keyed.
+            return None, False
         secret: str | None = keyring.get_password(KEYRING_SERVICE, account)
     except Exception as exc:  # a broken keyring backend must not stop the app opening
         log.info("OS keyring not usable (%s); using the key file", exc)

@@ -79,6 +79,8 @@ for name in "${GROUPS_KEPT[@]}"; do
 done
 
 # A user's install from the unpacked folder, an upgrade over it, and its removal.
+# Its own home, so neither a real install nor a real sync timer is touched.
+export HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/home/.config" XDG_DATA_HOME="$TMP/home/.local/share"
 export PREFIX="$TMP/home/.local"
 check "is installed" "$TMP/Moot/install.sh"
 check "is installed" "$TMP/Moot/install.sh"
@@ -90,9 +92,13 @@ if command -v desktop-file-validate >/dev/null; then
     desktop-file-validate "$LAUNCHER" || { say "FAILED: the installed launcher" >&2; exit 1; }
     say "ok: desktop-file-validate ${LAUNCHER#"$TMP/"}"
 fi
+check "is installed" "$TMP/Moot/install.sh" --sync-timer
+check "^ExecStart=$PREFIX/bin/moot sync\$" cat "$XDG_CONFIG_HOME/systemd/user/moot-sync.service"
+check "^OnUnitActiveSec=15min\$" cat "$XDG_CONFIG_HOME/systemd/user/moot-sync.timer"
 check "is removed" "$TMP/Moot/install.sh" --uninstall
 # The menus' own caches (remade by update-desktop-database) are not Moot's to remove.
-LEFT="$(find "$PREFIX" \( -type f -o -type l \) ! -name mimeinfo.cache ! -name icon-theme.cache)"
+LEFT="$(find "$PREFIX" "$XDG_CONFIG_HOME" \( -type f -o -type l \) \
+    ! -name mimeinfo.cache ! -name icon-theme.cache)"
 if [[ -n "$LEFT" ]]; then
     say "FAILED: --uninstall left $LEFT" >&2
     exit 1

@@ -233,6 +233,9 @@ def _pull_pages(
                 # Another op at the cursor: the log was rewound, then grew again.
                 rewound = page.seqs[:1] != [cursor] or page.ops[0].id != cursor_op
                 page = _Page(page.ops[1:], page.seqs[1:], page.head)
+                if not rewound and not page.ops and page.head > cursor:
+                    # The page's size limit let in the overlapping op alone.
+                    page = _read_page(client.pull_raw(group_id, after=cursor, limit=PAGE))
         else:
             page = ahead.result()
             rewound = page.head < cursor

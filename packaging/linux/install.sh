@@ -19,9 +19,32 @@ units="${XDG_CONFIG_HOME:-$HOME/.config}/systemd/user"
 
 sizes="16 24 32 48 64 128 256 512"
 
+# A command of this name that is not ours (a pipx install, say) is left alone.
+ours() {
+    case "$(readlink "$1" 2>/dev/null)" in "$program"/*) return 0 ;; *) return 1 ;; esac
+}
+
+link() {
+    if [ -e "$2" ] && ! [ -L "$2" ] || { [ -L "$2" ] && ! ours "$2"; }; then
+        echo "install.sh: $2 is another Moot's; left as it is (this one is $1)" >&2
+        return 0
+    fi
+    ln -sf "$1" "$2"
+}
+
+# Files of a running Moot (the window, or a scheduled sync) must not change under it.
+running() {
+    for exe in /proc/[0-9]*/exe; do
+        case "$(readlink "$exe" 2>/dev/null)" in "$program"/*) return 0 ;; esac
+    done
+    return 1
+}
+
 remove() {
-    rm -f "$prefix/bin/moot" "$prefix/bin/moot-hub" \
-        "$share/applications/org.moot.Moot.desktop" \
+    for command in moot moot-hub; do
+        if ours "$prefix/bin/$command"; then rm -f "$prefix/bin/$command"; fi
+    done
+    rm -f "$share/applications/org.moot.Moot.desktop" \
         "$share/metainfo/org.moot.Moot.metainfo.xml" \
         "$share/icons/hicolor/scalable/apps/org.moot.Moot.svg"
     for size in $sizes; do
@@ -50,6 +73,11 @@ stop_timer() {
         fi
     fi
 }
+
+if running; then
+    echo "install.sh: Moot is running from $program: close it (and let a sync finish), then try again" >&2
+    exit 1
+fi
 
 case "${1:-}" in
     --uninstall)
@@ -81,8 +109,8 @@ if [ -e "$program" ]; then mv "$program" "$program.old"; fi
 mv "$program.new" "$program"
 rm -rf "$program.old"
 
-ln -sf "$program/usr/lib/moot/moot" "$prefix/bin/moot"
-ln -sf "$program/usr/lib/moot/moot-hub" "$prefix/bin/moot-hub"
+link "$program/usr/lib/moot/moot" "$prefix/bin/moot"
+link "$program/usr/lib/moot/moot-hub" "$prefix/bin/moot-hub"
 # Menus do not read ~/.local/bin from PATH everywhere: the launcher names the command in full.
 sed -e "s|^Exec=moot|Exec=$prefix/bin/moot|" -e "s|^TryExec=moot|TryExec=$prefix/bin/moot|" \
     "$here/usr/share/applications/org.moot.Moot.desktop" >"$share/applications/org.moot.Moot.desktop"
@@ -107,4 +135,4 @@ if [ "${1:-}" = "--sync-timer" ]; then
     fi
 fi
 
-echo "Moot $("$prefix/bin/moot" --version | cut -d' ' -f2) is installed: open it from the menu, or run $prefix/bin/moot"
+echo "Moot $("$program/usr/lib/moot/moot" --version | cut -d' ' -f2) is installed: open it from the menu, or run $prefix/bin/moot"

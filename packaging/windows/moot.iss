@@ -42,9 +42,9 @@ Name: "{autoprograms}\Moot"; Filename: "{app}\moot.exe"; AppUserModelID: "org.mo
 Name: "{autodesktop}\Moot"; Filename: "{app}\moot.exe"; Tasks: desktopicon
 
 [Run]
-; Wherever it was installed (packaging\windows\moot-sync.xml is the same task, for a
-; folder of one's own).
-Filename: "schtasks.exe"; Parameters: "/Create /F /SC MINUTE /MO 15 /TN ""Moot sync"" /TR ""\""{app}\moot.exe\"" sync"""; Tasks: syncschedule; Flags: runhidden
+; Wherever it was installed, with the settings of packaging\windows\moot-sync.xml: on
+; battery too, a missed run made up when the laptop wakes, never two at once.
+Filename: "powershell.exe"; Parameters: "-NoProfile -NonInteractive -Command ""Register-ScheduledTask -Force -TaskName 'Moot sync' -Action (New-ScheduledTaskAction -Execute '{app}\moot.exe' -Argument 'sync') -Trigger (New-ScheduledTaskTrigger -Once -At (Get-Date) -RepetitionInterval (New-TimeSpan -Minutes 15)) -Settings (New-ScheduledTaskSettingsSet -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries -StartWhenAvailable -MultipleInstances IgnoreNew -ExecutionTimeLimit (New-TimeSpan -Minutes 10))"""; Tasks: syncschedule; Flags: runhidden
 Filename: "{app}\moot.exe"; Description: "{cm:LaunchProgram,Moot}"; Flags: nowait postinstall skipifsilent
 
 [UninstallRun]

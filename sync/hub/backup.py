@@ -90,7 +90,7 @@ def backup(*, db_url: str, key_file: Path, into: Path, force: bool) -> dict[str,
         )
     return {
         "backup": str(into),
-        "database": "sqlite" if sqlite else "postgresql",
+        "database": _named(db_url),
         "schema": contents.schema,
         "groups": contents.groups,
         "ops": contents.ops,
@@ -137,7 +137,7 @@ def restore(*, db_url: str, key_file: Path, source: Path, force: bool) -> dict[s
     fit = str(settled.pop("key"))
     report = {
         "restored": str(source),
-        "database": here,
+        "database": _named(db_url),
         "backup_schema": schema,
         **settled,
         "bytes": source.stat().st_size,
@@ -392,3 +392,9 @@ def _pg_restore(db_url: str, source: Path, in_backup: set[str], *, force: bool) 
 
 def _is_hubs(table: str) -> bool:
     return table.startswith("hub_") or table == "alembic_version"
+
+
+def _named(db_url: str) -> str:
+    """The database as the report names it: its address, any password hidden, so a
+    command run with the wrong settings shows which database it used."""
+    return make_url(db_url).render_as_string(hide_password=True)

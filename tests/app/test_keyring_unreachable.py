@@ -11,6 +11,7 @@ from pathlib import Path
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
+from keyring.backends.fail import Keyring as FailKeyring
 from keyring.errors import KeyringLocked
 
 from app.keystore import KeyringUnreachable, key_path
@@ -78,6 +79,18 @@ def test_a_locked_keyring_refuses_the_profile_instead_of_new_keys(
         assert [g.id for g in groups.list_groups(store=again)] == [group_id]
     finally:
         again.close()
+
+
+def test_no_keyring_in_the_session_refuses_a_profile_whose_keys_are_in_it(
+    tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    """Cron or ssh: no keyring service at all in the session, so keyring falls back to
+    its failing backend; the desktop's keys are still in the desktop's keyring."""
+    open_store(tmp_path, use_keyring=True).close()
+    keyring.set_keyring(FailKeyring())  # type: ignore[no-untyped-call]
+    with pytest.raises(KeyringUnreachable, match="could not be reached"):
+        open_store(tmp_path, use_keyring=True)
+    assert sorted(p.name for p in tmp_path.glob("*.key")) == []
 
 
 def test_a_new_profile_with_a_locked_keyring_keeps_its_keys_in_files(

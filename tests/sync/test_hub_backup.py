@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from app.dump import dump
 from app.services import discussions, groups, members, notes
@@ -176,6 +177,9 @@ def test_a_restored_hub_is_the_same_hub_to_every_laptop(
     assert done.returncode == 0, done.stderr
     restored = said(done)
     assert (restored["groups"], restored["ops"], restored["key"]) == (2, ops, "matches")
+    # Which database it wrote, so one run with the wrong settings shows it at once.
+    assert restored["database"] == make_url(second_db).render_as_string(hide_password=True)
+    assert made["database"] == make_url(first_db).render_as_string(hide_password=True)
     assert restored["schema"] == restored["backup_schema"] == made["schema"]
 
     with running_hub(second_db) as second:
