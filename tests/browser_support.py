@@ -64,3 +64,26 @@ def axe_violations(driver: Any) -> list[dict[str, Any]]:
         for node in v["nodes"]:
             print(f"    {node}")
     return violations
+
+
+def wait_until_gone(driver: Any, element: Any, timeout: float = 30) -> None:
+    """Wait until the page holding ``element`` is replaced by the next one.
+
+    Chromium, mid-navigation, may answer a question about the old node with an inspector
+    error instead of a stale reference: that node is gone too.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    def gone(_driver: Any) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    WebDriverWait(driver, timeout).until(gone)

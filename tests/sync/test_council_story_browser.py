@@ -20,10 +20,8 @@ import pytest
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.wait import WebDriverWait
 
-from tests.browser_support import axe_violations
+from tests.browser_support import axe_violations, wait_until_gone
 from tests.council_pages import PASSWORD, add_officer
 from tests.hubs import create_group, make_invite, running_hub, sqlite_url
 from tests.moot_cli import Laptop
@@ -58,7 +56,7 @@ def _press(driver: Any, words: str) -> None:
     buttons = driver.find_elements(By.CSS_SELECTOR, "main button, main a.button")
     [button] = [b for b in buttons if b.text.strip() == words]
     button.click()
-    WebDriverWait(driver, 30).until(staleness_of(button))
+    wait_until_gone(driver, button)
 
 
 @pytest.fixture
@@ -91,7 +89,7 @@ def test_an_officer_consults_a_parish_that_answers_from_its_laptop(
     _type(browser, "password", PASSWORD)
     form = browser.find_element(By.TAG_NAME, "form")
     browser.find_element(By.ID, "password").send_keys(Keys.ENTER)
-    WebDriverWait(browser, 30).until(staleness_of(form))
+    wait_until_gone(browser, form)
     assert "Ashby Parish" in browser.page_source  # the groups overview
     _accessible(browser, "the groups overview")
 

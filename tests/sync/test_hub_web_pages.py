@@ -23,7 +23,7 @@ from app.store import Store
 from sync import hubs
 from sync.engine import sync_group
 from sync.errors import Refused
-from tests.browser_support import axe_violations
+from tests.browser_support import axe_violations, wait_until_gone
 from tests.council_pages import PASSWORD, Visitor, add_officer, change, csrf_of, officer, rows
 from tests.hubs import (
     create_group,
@@ -330,8 +330,6 @@ def test_signing_in_with_the_keyboard_alone_works_and_the_secure_cookie_is_kept(
 def _click_and_wait(browser: Any, selector: str) -> None:
     """Press a form's button and wait for the page that answers it."""
     from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.support.expected_conditions import staleness_of
-    from selenium.webdriver.support.wait import WebDriverWait
 
     page = browser.find_element("tag name", "html")
     for attempt in range(3):
@@ -341,7 +339,7 @@ def _click_and_wait(browser: Any, selector: str) -> None:
         except WebDriverException:
             if attempt == 2:
                 raise
-    WebDriverWait(browser, 30).until(staleness_of(page))
+    wait_until_gone(browser, page)
 
 
 def _page_with_errors(browser: Any, hub: Hub) -> None:
