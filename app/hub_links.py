@@ -33,7 +33,7 @@ class HubLink:
     cursor: int
     last_sync_ms: int | None
     last_error: Failure | None
-    cursor_op: str | None = None  # the id of the op at seq ``cursor``, once one was pulled
+    cursor_op: str | None  # the id of the op at seq ``cursor``, once one was pulled
 
 
 def save_link(

@@ -216,6 +216,40 @@ def print_steps(title: str, steps: Sequence[Step]) -> None:
         )
 
 
+def time_backups(
+    kind: str,
+    db_url: str,
+    key_file: Path,
+    stem: Path,
+    repeat: int,
+    ops: int,
+    baseline: Step,
+    plain_copy: Callable[[Path], object],
+) -> tuple[Step, Path, list[Check]]:
+    """``moot-hub backup`` run ``repeat`` times in turn with ``plain_copy``, its baseline,
+    each writing a file of its own beside ``stem``: the step, the first backup (the others
+    are removed) and what each backup reported."""
+    made = Step("moot-hub backup", ops, 0, baseline=baseline)
+    checks: list[Check] = []
+    backups: list[Path] = []
+    for i in range(repeat):
+        plain = stem.with_name(f"{stem.name}-plain-{i}")
+        baseline.runs.append(timed(partial(plain_copy, plain))[0])
+        baseline.size = plain.stat().st_size
+        plain.unlink()
+        into = stem.with_name(f"{stem.name}-backup-{i}")
+        seconds, report = timed(
+            partial(backup.backup, db_url=db_url, key_file=key_file, into=into, force=False)
+        )
+        made.runs.append(seconds)
+        checks.append(Check(f"{kind} backup {i + 1}: ops it reports", report["ops"], ops))
+        backups.append(into)
+    made.size = backups[0].stat().st_size
+    for extra in backups[1:]:
+        extra.unlink()
+    return made, backups[0], checks
+
+
 # --- SQLite ----------------------------------------------------------------------------
 
 
@@ -230,24 +264,12 @@ def on_sqlite(root: Path, history: History, repeat: int) -> list[Check]:
     ops = len(original)
     checkpoint(database)
 
-    copy = Step("baseline: shutil.copyfile of hub.db", ops, database.stat().st_size)
-    made = Step("moot-hub backup", ops, 0, baseline=copy)
-    backups: list[Path] = []
-    for i in range(repeat):
-        plain = root / f"sqlite-copy-{i}.db"
-        copy.runs.append(timed(partial(shutil.copyfile, database, plain))[0])
-        plain.unlink()
-        into = root / f"sqlite-backup-{i}.db"
-        seconds, report = timed(
-            partial(backup.backup, db_url=db_url, key_file=key_file, into=into, force=False)
-        )
-        made.runs.append(seconds)
-        checks.append(Check(f"SQLite backup {i + 1}: ops it reports", report["ops"], ops))
-        backups.append(into)
-    source = backups[0]
-    made.size = source.stat().st_size
-    for extra in backups[1:]:
-        extra.unlink()
+    copy = Step("baseline: shutil.copyfile of hub.db", ops, 0)
+    made, source, checked = time_backups(
+        "SQLite", db_url, key_file, root / "sqlite", repeat, ops,
+        copy, partial(shutil.copyfile, database),
+    )  # fmt: skip
+    checks += checked
 
     copy_back = Step("baseline: shutil.copyfile of the backup", ops, made.size)
     restored = Step("moot-hub restore into a new file", ops, made.size, baseline=copy_back)
@@ -301,24 +323,11 @@ def on_postgres(root: Path, history: History, repeat: int, admin_url: str) -> li
         address = pg_tools.Address.of(db_url)
 
         raw = Step("baseline: pg_dump --format=custom", ops, 0)
-        made = Step("moot-hub backup", ops, 0, baseline=raw)
-        backups: list[Path] = []
-        for i in range(repeat):
-            plain = root / f"pg-dump-{i}.pgdump"
-            raw.runs.append(timed(partial(pg_tools.dump, address, plain))[0])
-            raw.size = plain.stat().st_size
-            plain.unlink()
-            into = root / f"pg-backup-{i}.pgdump"
-            seconds, report = timed(
-                partial(backup.backup, db_url=db_url, key_file=key_file, into=into, force=False)
-            )
-            made.runs.append(seconds)
-            checks.append(Check(f"PostgreSQL backup {i + 1}: ops it reports", report["ops"], ops))
-            backups.append(into)
-    source = backups[0]
-    made.size = source.stat().st_size
-    for extra in backups[1:]:
-        extra.unlink()
+        made, source, checked = time_backups(
+            "PostgreSQL", db_url, key_file, root / "pg", repeat, ops,
+            raw, partial(pg_tools.dump, address),
+        )  # fmt: skip
+        checks += checked
 
     raw_back = Step("baseline: pg_restore --single-transaction", ops, made.size)
     restored = Step("moot-hub restore into a new database", ops, made.size, baseline=raw_back)

@@ -15,7 +15,11 @@ council's administrator would.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from http.cookies import SimpleCookie
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,11 +27,27 @@ import requests
 from sqlalchemy import text
 
 from sync.hub.db import make_engine
-from tests.hubs import hub_cli
+from tests.hubs import create_group, hub_cli, sqlite_hub
 
 TIMEOUT = 30.0
 PASSWORD = "correct horse battery staple"
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Hub:
+    """A hub on a SQLite file with two groups for officers to be given."""
+
+    url: str
+    db: str
+    allotments: str
+    bowls: str
+
+
+@contextmanager
+def two_group_hub(folder: Path, *, bowls: str = "Bowls Club") -> Iterator[Hub]:
+    with sqlite_hub(folder) as (url, db):
+        yield Hub(url, db, create_group(db, "Allotments"), create_group(db, bowls))
 
 
 def add_officer(

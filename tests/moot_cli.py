@@ -84,3 +84,14 @@ class Laptop:
 
     def state(self) -> dict[str, Any]:
         return profile_state(self.data_dir)
+
+
+class Clerk(Laptop):
+    """A laptop whose refused commands must also leave its profile as it was."""
+
+    def refused(self, *args: object) -> str:
+        """The one line a refused command says, having changed nothing."""
+        before = self.state()
+        line = super().refused(*args)
+        assert self.state() == before
+        return line

@@ -17,7 +17,6 @@ import re
 import subprocess
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,7 @@ from app.store import Store
 from sync import hubs
 from tests.council_pages import (
     PASSWORD,
+    Hub,
     Visitor,
     add_officer,
     change,
@@ -35,6 +35,7 @@ from tests.council_pages import (
     officer,
     rows,
     set_cookies,
+    two_group_hub,
 )
 from tests.hubs import PROTOCOL_HEADERS, create_group, hub_cli, hub_command, make_invite, sqlite_hub
 
@@ -42,18 +43,10 @@ MakeStore = Callable[[str], Store]
 HOUR_MS = 3_600_000
 
 
-@dataclass(frozen=True)
-class Hub:
-    url: str
-    db: str
-    allotments: str
-    bowls: str
-
-
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    with sqlite_hub(tmp_path_factory.mktemp("officers")) as (url, db):
-        yield Hub(url, db, create_group(db, "Allotments"), create_group(db, "Bowls Club"))
+    with two_group_hub(tmp_path_factory.mktemp("officers")) as found:
+        yield found
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -24,31 +23,32 @@ from sync import hubs
 from sync.engine import sync_group
 from sync.errors import Refused
 from tests.browser_support import axe_violations, wait_until_gone
-from tests.council_pages import PASSWORD, Visitor, add_officer, change, csrf_of, officer, rows
+from tests.council_pages import (
+    PASSWORD,
+    Hub,
+    Visitor,
+    add_officer,
+    change,
+    csrf_of,
+    officer,
+    rows,
+    two_group_hub,
+)
 from tests.hubs import (
     create_group,
     make_invite,
     pg_url_or_skip,
     postgres_database,
     running_hub,
-    sqlite_hub,
 )
 
 MakeStore = Callable[[str], Store]
 
 
-@dataclass(frozen=True)
-class Hub:
-    url: str
-    db: str
-    allotments: str
-    bowls: str
-
-
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    with sqlite_hub(tmp_path_factory.mktemp("pages")) as (url, db):
-        yield Hub(url, db, create_group(db, "Allotments"), create_group(db, "Bowls <Club>"))
+    with two_group_hub(tmp_path_factory.mktemp("pages"), bowls="Bowls <Club>") as found:
+        yield found
 
 
 def _row(page: str, group_name: str) -> list[str]:

@@ -11,17 +11,8 @@ import pytest
 
 from app.store import Store, open_store
 from tests.council import publish
-from tests.moot_cli import Laptop
+from tests.moot_cli import Clerk
 from tests.support import deliver, ops_of
-
-
-class Clerk(Laptop):
-    def refused(self, *args: object) -> str:
-        """The one line a refused command says, having changed nothing."""
-        before = self.state()
-        line = super().refused(*args)
-        assert self.state() == before
-        return line
 
 
 @dataclass

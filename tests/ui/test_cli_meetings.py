@@ -13,17 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.moot_cli import Laptop
+from tests.moot_cli import Clerk
 from tests.support import pdf_text
-
-
-class Clerk(Laptop):
-    def refused(self, *args: object) -> str:
-        """The one line a refused command says, having changed nothing."""
-        before = self.state()
-        line = super().refused(*args)
-        assert self.state() == before
-        return line
 
 
 @dataclass
